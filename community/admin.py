@@ -1,0 +1,132 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.tokens import default_token_generator
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
+
+from community.models import Building, Grid, JobRun, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("masked_login", "display_name", "email", "is_staff", "is_active", "date_joined", "last_login")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    search_fields = ("username", "display_name", "email")
+    ordering = ("-date_joined",)
+    actions = ["make_password_reset_links"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("display_name", "email")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "display_name", "password1", "password2")}),)
+
+    @admin.display(description=_("登录名"), ordering="username")
+    def masked_login(self, user):
+        return user.masked_login
+
+    def has_assist_password_reset_permission(self, request):
+        return request.user.has_perm("community.assist_password_reset")
+
+    @admin.action(description=_("生成重置密码链接(用于没有邮箱的居民)"), permissions=["assist_password_reset"])
+    def make_password_reset_links(self, request, queryset):
+        """Staff-assisted reset: a one-time link the staff member reads out or sends by SMS.
+
+        Staff never see or choose the resident's new password; the link works
+        once and expires after PASSWORD_RESET_TIMEOUT.
+        """
+        links = []
+        for user in queryset.filter(is_active=True):
+            path = reverse(
+                "password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+            links.append((user, request.build_absolute_uri(path)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("重置密码链接"),
+            "links": links,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/community/password_reset_links.html", context)
+
+
+class GridByNameWidget(widgets.ForeignKeyWidget):
+    """Imports a building's grid by name, creating the grid if it is new."""
+
+    def clean(self, value, row=None, **kwargs):
+        name = (value or "").strip()
+        if not name:
+            raise ValueError(_("网格名称不能为空"))
+        grid, _created = Grid.objects.get_or_create(name=name)
+        return grid
+
+
+class BuildingResource(resources.ModelResource):
+    """CSV columns for buildings: 网格, 楼栋, 户数 (re-importing updates by 楼栋)."""
+
+    grid = fields.Field(attribute="grid", column_name="网格", widget=GridByNameWidget(Grid, "name"))
+    name = fields.Field(attribute="name", column_name="楼栋")
+    households = fields.Field(attribute="households", column_name="户数", widget=widgets.IntegerWidget())
+
+    class Meta:
+        model = Building
+        fields = ("grid", "name", "households")
+        import_id_fields = ("name",)
+
+
+class BuildingInline(admin.TabularInline):
+    model = Building
+    extra = 0
+    fields = ("name", "households", "order")
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "grid_worker", "building_count")
+    list_editable = ("order",)
+    list_select_related = ("grid_worker",)
+    search_fields = ("name", "description")
+    autocomplete_fields = ("grid_worker",)
+    inlines = [BuildingInline]
+
+    @admin.display(description=_("楼栋数"), ordering="building_total")
+    def building_count(self, grid):
+        return grid.building_total
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(building_total=Count("buildings"))
+
+
+@admin.register(Building)
+class BuildingAdmin(ImportExportModelAdmin):
+    resource_classes = [BuildingResource]
+    list_display = ("name", "grid", "households", "order")
+    list_filter = ("grid",)
+    list_select_related = ("grid",)
+    search_fields = ("name", "grid__name")
+    autocomplete_fields = ("grid",)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "last_started", "last_finished", "last_ok")
+    list_filter = ("last_ok",)
+    search_fields = ("name",)
+    readonly_fields = ("name", "last_started", "last_finished", "last_ok", "last_message")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

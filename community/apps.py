@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    """The site itself: accounts, grids and buildings, site-wide pages, periodic jobs."""
+
+    name = "community"
+    verbose_name = _("社区与账号")
+
+    def ready(self):
+        from community import roles
+
+        # Permission groups are kept in step with the code after every migrate;
+        # permissions only exist after migrate, so a data migration cannot do it.
+        post_migrate.connect(roles.sync_roles, dispatch_uid="community.sync_roles")

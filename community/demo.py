@@ -1,0 +1,98 @@
+"""Demo content for the site itself: grids, buildings and the demo accounts.
+
+Idempotent: every object is looked up by a natural key first, so running the
+loader twice creates nothing new. People are fictional.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from community import roles
+from community.models import Building, Grid
+
+# (grid, streets and the number of buildings on each, households per building)
+GRIDS = [
+    ("第一网格", "团结巷、人民街", [("团结巷", 14, 62), ("人民街", 10, 58)]),
+    ("第二网格", "朝阳路一带", [("朝阳路", 12, 64)]),
+    ("第三网格", "纺织一路、纺织二路", [("纺织一路", 8, 66), ("纺织二路", 6, 60)]),
+    ("第四网格", "老市委外院小区", [("老市委外院", 10, 56)]),
+]
+
+# The demo accounts: (username, display name, is_superuser, roles)
+DEMO_STAFF = [
+    ("staff", "刘晓燕", True, []),
+    ("editor", "陈思远", False, [roles.EDITOR]),
+    ("gridworker", "赵建华", False, [roles.GRID_WORKER, roles.REVIEWER]),
+]
+
+LOGINS_FILE = "demo-logins.txt"
+
+
+def load(out):
+    grid_workers = _staff_accounts(out)
+    for order, (grid_name, description, streets) in enumerate(GRIDS, start=1):
+        grid, _created = Grid.objects.get_or_create(
+            name=grid_name,
+            defaults={"order": order, "description": description, "grid_worker": grid_workers.get("gridworker")},
+        )
+        building_order = 0
+        for street, count, households in streets:
+            for number in range(1, count + 1):
+                building_order += 1
+                Building.objects.get_or_create(
+                    name=f"{street}{number}栋",
+                    defaults={"grid": grid, "households": households + (number * 7) % 11, "order": building_order},
+                )
+    out.write(f"  {Grid.objects.count()} grids, {Building.objects.count()} buildings")
+
+
+def demo_password(username):
+    """The demo account's password, kept in the git-ignored data folder."""
+    path = Path(settings.DATA_DIR) / LOGINS_FILE
+    known = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, _sep, password = line.partition(" ")
+            known[name] = password.strip()
+    if username not in known:
+        known[username] = f"{secrets.token_urlsafe(6)}-{secrets.token_urlsafe(6)}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{name} {password}\n" for name, password in known.items()), encoding="utf-8")
+        path.chmod(0o600)
+    return known[username]
+
+
+def ensure_account(username, display_name, *, is_staff=False, is_superuser=False, groups=()):
+    """Create a demo account (or bring its password in step with the logins file)."""
+    User = get_user_model()
+    password = demo_password(username)
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"display_name": display_name, "is_staff": is_staff or is_superuser, "is_superuser": is_superuser},
+    )
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if groups:
+        user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+def _staff_accounts(out):
+    return {
+        username: ensure_account(username, name, is_staff=True, is_superuser=superuser, groups=groups)
+        for username, name, superuser, groups in DEMO_STAFF
+    }
+
+
+def print_logins(out):
+    path = Path(settings.DATA_DIR) / LOGINS_FILE
+    if not path.exists():
+        return
+    out.write("Demo accounts (username password), also in .data/demo-logins.txt:")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        out.write(f"  {line}")

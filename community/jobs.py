@@ -1,0 +1,22 @@
+"""The site's own periodic jobs."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+
+from community.periodic import periodic_job
+
+
+@periodic_job(every=timedelta(hours=6), description="删除已过期的登录会话")
+def clear_expired_sessions(now):
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return f"{deleted} expired sessions deleted"
+
+
+@periodic_job(every=timedelta(hours=6), description="删除过期的登录失败记录")
+def clear_old_login_failures(now):
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
+    return f"{deleted} old login failure records deleted"

@@ -1,0 +1,111 @@
+"""Accounts and the community's reference data (grids and buildings)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from community.privacy import is_mainland_mobile, mask_name, mask_phone
+
+
+class User(AbstractUser):
+    """A person with an account. Residents by default; staff via ``is_staff`` and groups.
+
+    ``username`` is the login name the person chose: a user name or a mainland
+    mobile number. It is never shown in public; ``display_name`` is, masked.
+    """
+
+    display_name = models.CharField(
+        _("称呼"),
+        max_length=20,
+        help_text=_("邻居们怎么称呼这位居民,例如“王秀英”。公开页面上只显示第一个字,如“王**”。"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        permissions = [
+            ("assist_password_reset", _("可为没有邮箱的居民生成重置密码链接")),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.masked_login
+
+    @property
+    def login_is_phone(self):
+        return is_mainland_mobile(self.username)
+
+    @property
+    def masked_login(self):
+        """The login name as staff lists may show it: phone numbers masked."""
+        return mask_phone(self.username) if self.login_is_phone else self.username
+
+    @property
+    def public_name(self):
+        """How the person appears on public pages: 王**."""
+        return mask_name(self.display_name or "居民")
+
+
+class Grid(models.Model):
+    """A subdivision of the community (网格), looked after by a grid worker."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True, help_text=_("例如“第一网格”。"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+    description = models.TextField(_("范围说明"), blank=True, help_text=_("这个网格包括哪些街巷和小区。"))
+    grid_worker = models.ForeignKey(
+        User,
+        verbose_name=_("网格员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grids",
+        limit_choices_to={"is_staff": True},
+        help_text=_("负责这个网格的社区工作人员。"),
+    )
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Building(models.Model):
+    """A residential building (楼栋): the approximate public location of a wish or report."""
+
+    grid = models.ForeignKey(Grid, verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="buildings")
+    name = models.CharField(
+        _("楼栋"),
+        max_length=40,
+        unique=True,
+        help_text=_("公开显示的大致位置,例如“团结巷3栋”。不要写门牌号。"),
+    )
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        ordering = ["grid__order", "order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class JobRun(models.Model):
+    """When each periodic job last ran, so that ``run_jobs`` only runs those that are due."""
+
+    name = models.CharField(_("任务"), max_length=80, unique=True)
+    last_started = models.DateTimeField(_("上次开始"), null=True, blank=True)
+    last_finished = models.DateTimeField(_("上次结束"), null=True, blank=True)
+    last_ok = models.BooleanField(_("上次成功"), default=True)
+    last_message = models.TextField(_("上次结果"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

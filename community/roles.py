@@ -1,0 +1,56 @@
+"""Staff roles as permission groups, so that not every staff member can do everything.
+
+Each role lists the permissions it grants as "app_label.codename". Later
+features add their permissions here; ``sync_roles`` runs after every migrate
+and brings the groups in step (permissions that do not exist yet are skipped).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+EDITOR = "编辑"
+REVIEWER = "审核员"
+GRID_WORKER = "网格员"
+
+ROLE_DESCRIPTIONS = {
+    EDITOR: _("撰写、发布新闻文章"),
+    REVIEWER: _("审核居民提交的内容"),
+    GRID_WORKER: _("维护网格楼栋,代居民办理事项"),
+}
+
+ROLE_PERMISSIONS = {
+    EDITOR: [],
+    REVIEWER: [],
+    GRID_WORKER: [
+        "community.view_user",
+        "community.assist_password_reset",
+        "community.view_grid",
+        "community.add_grid",
+        "community.change_grid",
+        "community.view_building",
+        "community.add_building",
+        "community.change_building",
+    ],
+}
+
+
+def sync_roles(sender=None, **kwargs):
+    """Create the role groups and give them exactly their listed permissions.
+
+    post_migrate fires once per app, and each app's permissions are created in
+    its own turn, so the work waits for the last app.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not None and sender is not with_models[-1]:
+        return
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission:
+                wanted.append(permission)
+        group.permissions.set(wanted)

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from community import views
+from community.forms import LoginForm
+
+admin.site.site_header = f"{settings.COMMUNITY_NAME} · 管理后台"
+admin.site.site_title = f"{settings.COMMUNITY_NAME}管理后台"
+admin.site.index_title = "工作台"
+
+accounts = [
+    path("register/", views.RegisterView.as_view(), name="register"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(extra_email_context={"site_name": settings.COMMUNITY_NAME}),
+        name="password_reset",
+    ),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("me/profile/", views.ProfileUpdateView.as_view(), name="profile"),
+    path("accounts/", include(accounts)),
+    path("elderly-mode/", views.elderly_mode, name="elderly_mode"),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    # Development only; production serves media from the front web server.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler500 = "community.views.server_error"

@@ -1,0 +1,156 @@
+"""Site-wide pages: home, "我的", registration, the elderly-mode switch, health and errors."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import DatabaseError, connection
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import CreateView, TemplateView, UpdateView
+
+from community.forms import ProfileForm, RegistrationForm
+
+logger = logging.getLogger(__name__)
+
+ELDERLY_COOKIE = "elderly"
+ELDERLY_COOKIE_AGE = 365 * 24 * 3600
+
+
+class PageMixin:
+    """Gives a page its title and breadcrumbs (a list of (label, url); the last has no url)."""
+
+    title = ""
+    breadcrumbs = ()
+
+    def get_title(self):
+        return self.title
+
+    def get_breadcrumbs(self):
+        return list(self.breadcrumbs) or [(self.get_title(), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("title", self.get_title())
+        context.setdefault("breadcrumbs", self.get_breadcrumbs())
+        return context
+
+
+class HomeView(TemplateView):
+    """The front page: what the community is and where to go next."""
+
+    template_name = "community/home.html"
+
+
+class PrivacyNoticeView(PageMixin, TemplateView):
+    """The privacy notice residents agree to when they register."""
+
+    template_name = "community/privacy.html"
+    title = _("个人信息保护说明")
+
+
+class AboutView(PageMixin, TemplateView):
+    template_name = "community/about.html"
+    title = _("关于本站")
+
+
+class MeView(LoginRequiredMixin, PageMixin, TemplateView):
+    """“我的”: the signed-in person's own page, the hub for everything that is theirs."""
+
+    template_name = "community/me.html"
+    title = _("我的")
+
+
+class ProfileUpdateView(LoginRequiredMixin, PageMixin, UpdateView):
+    """A person edits their own display name and email."""
+
+    form_class = ProfileForm
+    template_name = "community/profile_form.html"
+    title = _("修改个人资料")
+    success_url = reverse_lazy("me")
+
+    def get_breadcrumbs(self):
+        return [(gettext("我的"), reverse("me")), (self.title, None)]
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, gettext("个人资料已保存。"))
+        return super().form_valid(form)
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2", "username"), name="dispatch")
+class RegisterView(PageMixin, CreateView):
+    """Create a resident account and sign the new resident in."""
+
+    form_class = RegistrationForm
+    template_name = "registration/register.html"
+    title = _("注册")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return HttpResponseRedirect(reverse("me"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.save()
+        login(self.request, user, backend="community.backends.LoginNameBackend")
+        messages.success(self.request, gettext("注册成功,欢迎您,%(name)s!") % {"name": user.display_name})
+        return HttpResponseRedirect(reverse("me"))
+
+
+def elderly_mode(request):
+    """Switch the elderly-friendly mode on or off (适老化模式).
+
+    A plain link that sets a cookie, so that it works without JavaScript and
+    is remembered by the browser. It changes only how pages look, so a GET is
+    acceptable here.
+    """
+    turn_on = request.GET.get("on") == "1"
+    target = request.GET.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    if turn_on:
+        response.set_cookie(
+            ELDERLY_COOKIE, "1", max_age=ELDERLY_COOKIE_AGE, samesite="Lax", secure=settings.HTTPS, httponly=True
+        )
+    else:
+        response.delete_cookie(ELDERLY_COOKIE, samesite="Lax")
+    return response
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"db": "unavailable"}, status=503)
+    return JsonResponse({"db": "ok"})
+
+
+def server_error(request):
+    """The 500 page: the friendly one if it can be drawn, a bare one if even that fails."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("The 500 page itself failed to render")
+        return HttpResponseServerError(
+            '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>服务暂时出错</title>'
+            "<h1>抱歉,服务暂时出错</h1><p>请稍后再试,或拨打社区电话。</p></html>"
+        )

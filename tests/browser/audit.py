@@ -1,0 +1,74 @@
+"""What every page a browser test visits must pass: valid HTML and axe-core at both widths."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+WIDTHS = (390, 1280)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Every element a person taps: links outside running text, buttons, form fields.
+CONTROLS = 'a[href]:not(.prose a), button, input:not([type="hidden"]), select, textarea, summary'
+
+_axe = Axe()
+
+
+def _describe(violations):
+    return "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} → " + "; ".join(", ".join(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+def audit(page, html_checker, *, elderly=False):
+    """Validate the page's HTML as served, and run axe-core at 390 px and 1280 px.
+
+    Fails on serious or critical violations; in elderly mode, also on any
+    failure of the enhanced (7:1) contrast rule.
+    """
+    page.wait_for_load_state("load")
+    html = page.request.get(page.url).text()
+    html_checker.assert_valid(html, page.url)
+    original = page.viewport_size
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+            assert not serious, f"axe-core at {width}px on {page.url}:\n{_describe(serious)}"
+            if elderly:
+                contrast = _axe.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}})
+                failures = contrast.response["violations"]
+                assert not failures, f"7:1 contrast at {width}px on {page.url}:\n{_describe(failures)}"
+    finally:
+        page.set_viewport_size(original)
+
+
+def small_controls(page, minimum):
+    """Visible controls whose box is smaller than minimum × minimum px (checkboxes: their label's box)."""
+    page.wait_for_load_state("load")
+    return page.evaluate(
+        """([selector, minimum]) => {
+            const small = [];
+            for (const el of document.querySelectorAll(selector)) {
+                const style = getComputedStyle(el);
+                if (style.display === 'none' || style.visibility === 'hidden') continue;
+                let box = el.getBoundingClientRect();
+                if (box.width * box.height <= 1) continue;  // not rendered
+                if (el.type === 'checkbox' || el.type === 'radio') {
+                    const target = el.closest('.form-check')
+                        || (el.id && document.querySelector(`label[for="${el.id}"]`));
+                    if (target) box = target.getBoundingClientRect();
+                }
+                if (box.width < minimum || box.height < minimum) {
+                    const label = (el.innerText || el.name || '').trim().slice(0, 20);
+                    const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+                    small.push(`${el.tagName.toLowerCase()} "${label}" ${size}`);
+                }
+            }
+            return small;
+        }""",
+        [CONTROLS, minimum],
+    )
+
+
+def body_font_size(page):
+    page.wait_for_load_state("load")
+    return float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
