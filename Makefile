@@ -42,7 +42,7 @@ help:
 system-deps:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is missing. Please run: sudo apt-get install python3.11"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed. Please run: sudo apt-get install python3.11"; exit 1; }
-	$(call need,$(PYTHON) -c 'import ensurepip, venv',python3-venv,Python's venv module)
+	$(call need,$(PYTHON) -c 'import ensurepip',python3-venv,the Python venv module)
 
 test-system-deps: system-deps
 	$(call need,test -x "$${CHROMIUM:-/usr/bin/chromium}",chromium,the Chromium browser for browser tests)
