@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.tokens import default_token_generator
@@ -10,7 +11,50 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
-from community.models import Building, Grid, JobRun, User
+from community.forms import PhotoField
+from community.images import store_upload
+from community.models import Building, Grid, Image, JobRun, User
+
+
+class PhotoUploadAdminMixin:
+    """Replaces foreign keys to Image with an upload field and a description field.
+
+    ``photo_fields = {"cover": _("封面图片")}``: the admin shows ``cover_upload``
+    and ``cover_alt`` instead of a list of every image ever uploaded, and saving
+    stores the upload through community.images (checked, re-encoded, stripped).
+    """
+
+    photo_fields: dict = {}
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or ()), *self.photo_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        attrs = {}
+        for name, label in self.photo_fields.items():
+            attrs[f"{name}_upload"] = PhotoField(label=label, required=False)
+            current = getattr(obj, name, None) if obj else None
+            attrs[f"{name}_alt"] = forms.CharField(
+                label=_("图片说明"),
+                required=False,
+                max_length=120,
+                initial=current.alt if current else "",
+                help_text=_("一句话说明图片内容,给看不见图片的人听。"),
+            )
+        kwargs["form"] = type("PhotoUploadForm", (kwargs.get("form", self.form),), attrs)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        for name in self.photo_fields:
+            upload = form.cleaned_data.get(f"{name}_upload")
+            alt = form.cleaned_data.get(f"{name}_alt", "")
+            current = getattr(obj, name, None)
+            if upload:
+                setattr(obj, name, store_upload(upload, alt=alt, uploaded_by=request.user))
+            elif current and current.alt != alt:
+                current.alt = alt
+                current.save(update_fields=["alt"])
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(User)
@@ -129,4 +173,23 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "preview", "width", "height", "uploaded_by", "created")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("alt",)
+    readonly_fields = ("key", "preview", "width", "height", "renditions", "uploaded_by", "created")
+    fields = ("alt", "preview", "key", "width", "height", "renditions", "uploaded_by", "created")
+
+    @admin.display(description=_("预览"))
+    def preview(self, image):
+        from django.utils.html import format_html
+
+        return format_html('<img src="{}" alt="" width="120">', image.url(400))
+
+    def has_add_permission(self, request):
+        # Photos arrive through the forms that use them, never on their own.
         return False

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from community.images import check_upload
 from community.privacy import canonical_login, is_mainland_mobile
 
 User = get_user_model()
@@ -110,3 +111,25 @@ class ProfileForm(forms.ModelForm):
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"])
+
+
+class PhotoField(forms.FileField):
+    """A photo upload: checked by Pillow (format, size, pixels) in clean, stored on save.
+
+    Browsers are told which files to offer; the server decides what it accepts.
+    """
+
+    widget = forms.ClearableFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("JPG、PNG 或 WebP 格式,不超过 5 MB。"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": "image/jpeg,image/png,image/webp"}
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial:
+            check_upload(upload)
+        return upload

@@ -93,6 +93,50 @@ class Building(models.Model):
         return self.name
 
 
+class Image(models.Model):
+    """An uploaded photo, stored only as re-encoded web renditions (see community/images.py).
+
+    ``renditions`` lists [width, height, storage name] from small to large.
+    Templates draw it with ``{% image %}``, which writes src, srcset, width,
+    height, alt and lazy loading.
+    """
+
+    key = models.UUIDField(_("编号"), unique=True, editable=False)
+    alt = models.CharField(
+        _("图片说明"), max_length=120, blank=True, help_text=_("用一句话说明图片内容,读屏软件会读给看不见图片的人听。")
+    )
+    width = models.PositiveIntegerField(_("宽度"))
+    height = models.PositiveIntegerField(_("高度"))
+    renditions = models.JSONField(_("尺寸版本"), default=list)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.alt or str(self.key)
+
+    def url(self, width=None):
+        """The URL of the smallest rendition at least ``width`` wide (the largest if none is)."""
+        from django.core.files.storage import default_storage
+
+        chosen = self.renditions[-1]
+        if width:
+            chosen = next((r for r in self.renditions if r[0] >= width), chosen)
+        return default_storage.url(chosen[2])
+
+    @property
+    def srcset(self):
+        from django.core.files.storage import default_storage
+
+        return ", ".join(f"{default_storage.url(name)} {width}w" for width, _height, name in self.renditions)
+
+
 class JobRun(models.Model):
     """When each periodic job last ran, so that ``run_jobs`` only runs those that are due."""
 

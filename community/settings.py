@@ -233,6 +233,10 @@ STORAGES = {
 # front web server or object storage do it (see README).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 
+# Uploaded photos: size and pixel limits (see community/images.py).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_MEGAPIXELS", 40) * 1_000_000
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

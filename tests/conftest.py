@@ -9,3 +9,10 @@ def html_checker():
     checker = HtmlChecker()
     yield checker
     checker.stop()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder for this test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

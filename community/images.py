@@ -1,0 +1,117 @@
+"""Uploaded photos: verified, re-encoded into web renditions, metadata stripped.
+
+Every photo the portal accepts (article covers and inline images, team logos,
+wish and problem-report photos …) passes through ``check_upload`` (in a form's
+clean) and ``store_upload`` (when the object is saved). Nothing of the uploaded
+file is kept: each rendition is drawn anew by Pillow from the decoded pixels,
+which drops EXIF/GPS data and anything hidden in the file (polyglots), and is
+stored under a random name.
+"""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+RENDITION_WIDTHS = (400, 800, 1200)
+RENDITION_FORMAT = "WEBP"
+RENDITION_QUALITY = 80
+
+
+def _max_bytes():
+    return settings.UPLOAD_MAX_BYTES
+
+
+def _max_pixels():
+    return settings.UPLOAD_MAX_PIXELS
+
+
+def check_upload(upload):
+    """Refuse anything but a real, reasonably sized JPEG, PNG or WebP photo.
+
+    Raises ValidationError with a message for the person who uploaded it.
+    Returns the upload, rewound, for ``store_upload``.
+    """
+    size = getattr(upload, "size", None) or 0
+    if size == 0:
+        raise ValidationError(_("文件是空的,请重新选择照片。"), code="empty")
+    if size > _max_bytes():
+        raise ValidationError(
+            _("照片太大了:最大 %(limit)s MB,这张有 %(size).1f MB。请换一张或压缩后再传。")
+            % {"limit": _max_bytes() // (1024 * 1024), "size": size / (1024 * 1024)},
+            code="too_big",
+        )
+    try:
+        upload.seek(0)
+        with PILImage.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            if image_format not in ACCEPTED_FORMATS:
+                raise ValidationError(_("只能上传 JPG、PNG 或 WebP 格式的照片。"), code="format")
+            if width * height > _max_pixels():
+                raise ValidationError(
+                    _("照片像素太多(%(mp)d 万像素),最多 %(limit)d 万像素。")
+                    % {"mp": width * height // 10_000, "limit": _max_pixels() // 10_000},
+                    code="pixels",
+                )
+            probe.verify()
+        # verify() does not decode the pixels; decoding catches truncated files.
+        upload.seek(0)
+        with PILImage.open(upload) as full:
+            full.load()
+    except ValidationError:
+        raise
+    except PILImage.DecompressionBombError:
+        raise ValidationError(_("照片像素太多,无法处理。请换一张普通照片。"), code="pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("这个文件不是完整的照片,无法打开。请上传 JPG、PNG 或 WebP 格式的照片。"), code="invalid"
+        ) from None
+    upload.seek(0)
+    return upload
+
+
+def _renditions_of(picture):
+    """(width, height, bytes) for each rendition width not larger than the picture."""
+    picture = ImageOps.exif_transpose(picture)
+    if picture.mode not in ("RGB", "RGBA"):
+        picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
+    widths = [w for w in RENDITION_WIDTHS if w < picture.width] + [min(picture.width, RENDITION_WIDTHS[-1])]
+    results = []
+    for width in sorted(set(widths)):
+        height = max(1, round(picture.height * width / picture.width))
+        resized = picture if width == picture.width else picture.resize((width, height), PILImage.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        resized.save(buffer, RENDITION_FORMAT, quality=RENDITION_QUALITY, method=4)
+        results.append((width, height, buffer.getvalue()))
+    return results
+
+
+def store_upload(upload, *, alt="", uploaded_by=None):
+    """Re-encode a checked upload into renditions and record it as an Image."""
+    from community.models import Image
+
+    check_upload(upload)
+    key = uuid.uuid4()
+    with PILImage.open(upload) as picture:
+        picture.load()
+        renditions = []
+        for width, height, data in _renditions_of(picture):
+            name = default_storage.save(f"images/{key.hex[:2]}/{key.hex}-{width}.webp", ContentFile(data))
+            renditions.append([width, height, name])
+    largest = renditions[-1]
+    return Image.objects.create(
+        key=key,
+        alt=alt[:120],
+        width=largest[0],
+        height=largest[1],
+        renditions=renditions,
+        uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
+    )

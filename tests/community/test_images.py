@@ -1,0 +1,104 @@
+"""Uploaded photos: only real images are kept, re-encoded, stripped and size-limited."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.template import Context, Template
+from PIL import Image as PILImage
+
+from community.images import check_upload, store_upload
+from tests.images import image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_photo_is_stored_as_web_renditions_without_its_gps_data(media):
+    original = image_bytes(2000, 1500, gps=True)
+    assert b"TestCam" in original
+    image = store_upload(upload(data=original), alt="社区长廊")
+    assert [r[0] for r in image.renditions] == [400, 800, 1200]
+    assert (image.width, image.height) == (1200, 900)
+    for _width, _height, name in image.renditions:
+        data = default_storage.open(name).read()
+        assert b"TestCam" not in data
+        with PILImage.open(io.BytesIO(data)) as stored:
+            assert stored.format == "WEBP"
+            assert not stored.getexif()
+    assert image.key.hex in image.renditions[0][2]
+
+
+def test_a_small_photo_is_not_enlarged(media):
+    image = store_upload(upload(data=image_bytes(300, 200, image_format="PNG"), name="a.png"))
+    assert image.renditions == [[300, 200, image.renditions[0][2]]]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "文件是空的"),
+        (b"this is a text file, not a photo\n" * 10, "不是完整的照片"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "不是完整的照片"),
+        (b"<!doctype html><html><script>alert(1)</script></html>", "不是完整的照片"),
+        (image_bytes(400, 300)[:600], "不是完整的照片"),
+        (image_bytes(40, 30, image_format="GIF"), "只能上传 JPG、PNG 或 WebP"),
+        (image_bytes(40, 30, image_format="BMP"), "只能上传 JPG、PNG 或 WebP"),
+    ],
+    ids=["empty", "text-renamed-jpg", "svg", "html", "truncated", "gif", "bmp"],
+)
+def test_anything_but_a_real_photo_is_refused_with_a_message(data, message):
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload(name="photo.jpg", data=data))
+    assert message in refused.value.messages[0]
+
+
+def test_a_photo_over_the_size_limit_is_refused(settings):
+    settings.UPLOAD_MAX_BYTES = 50_000
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload(data=image_bytes(1200, 900) + b"\0" * 60_000))
+    assert "照片太大了" in refused.value.messages[0]
+
+
+def test_a_photo_with_too_many_pixels_is_refused_before_it_is_decoded():
+    # 10000 x 5000 pixels of one colour: small as PNG, 150 MB once decoded.
+    large = image_bytes(10_000, 5_000, image_format="PNG", color=(0, 0, 0))
+    assert len(large) < 1_000_000
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload(name="large.png", data=large))
+    assert "像素太多" in refused.value.messages[0]
+
+
+def png_header_only(width, height):
+    """A PNG that claims huge dimensions: the shape of a decompression bomb, without the bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+
+
+def test_a_decompression_bomb_is_refused_with_a_message():
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload(name="bomb.png", data=png_header_only(60_000, 60_000)))
+    assert "像素太多" in refused.value.messages[0]
+
+
+def test_a_polyglot_is_neutralised_by_re_encoding(media):
+    polyglot = image_bytes(800, 600) + b"<script>alert(document.cookie)</script>"
+    image = store_upload(upload(data=polyglot))
+    for _width, _height, name in image.renditions:
+        assert b"<script>" not in default_storage.open(name).read()
+
+
+def test_the_image_tag_writes_srcset_size_alt_and_lazy_loading(media):
+    image = store_upload(upload(data=image_bytes(1600, 1200)), alt="邻里节合影")
+    html = Template('{% load images %}{% image picture sizes="50vw" %}').render(Context({"picture": image}))
+    assert 'alt="邻里节合影"' in html
+    assert 'width="1200" height="900"' in html
+    assert 'loading="lazy"' in html
+    assert " 400w, " in html and " 1200w" in html
+    assert 'sizes="50vw"' in html
