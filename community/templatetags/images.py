@@ -14,7 +14,8 @@ def image(picture, sizes="100vw", css_class="", width=800, alt=None, eager=False
     if not picture:
         return ""
     return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}" decoding="async">',
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}"'
+        ' decoding="async">',
         picture.url(width),
         picture.srcset,
         sizes,
