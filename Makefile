@@ -91,6 +91,7 @@ format: deps
 
 messages:
 	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/djangojs.mo locale/zh_Hans/LC_MESSAGES/djangojs.po
 
 jobs: deps
 	$(PY) manage.py run_jobs

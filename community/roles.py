@@ -18,7 +18,18 @@ ROLE_DESCRIPTIONS = {
 }
 
 ROLE_PERMISSIONS = {
-    EDITOR: [],
+    EDITOR: [
+        "news.view_column",
+        "news.add_column",
+        "news.change_column",
+        "news.view_article",
+        "news.add_article",
+        "news.change_article",
+        "news.delete_article",
+        "news.view_articleread",
+        "community.view_image",
+        "community.change_image",
+    ],
     REVIEWER: [],
     GRID_WORKER: [
         "community.view_user",

@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
 from community import views
 from community.forms import LoginForm
+from community.sitemaps import PageSitemap
+from news.sitemaps import ArticleSitemap, ColumnSitemap
+
+sitemaps = {"pages": PageSitemap, "columns": ColumnSitemap, "articles": ArticleSitemap}
 
 admin.site.site_header = f"{settings.COMMUNITY_NAME} · 管理后台"
 admin.site.site_title = f"{settings.COMMUNITY_NAME}管理后台"
@@ -44,6 +49,14 @@ urlpatterns = [
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("healthz", views.healthz, name="healthz"),
+    path("news/", include("news.urls")),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
 ]
 

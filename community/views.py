@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from community.forms import ProfileForm, RegistrationForm
+from news.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,14 @@ class PageMixin:
 
 
 class HomeView(TemplateView):
-    """The front page: what the community is and where to go next."""
+    """The front page: what the community is, its news, and where to go next."""
 
     template_name = "community/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["news"] = Article.objects.home_sections()
+        return context
 
 
 class PrivacyNoticeView(PageMixin, TemplateView):

@@ -1,7 +1,10 @@
 """Factories for test data, in one place. Nothing is created at import time."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from community.models import Building, Grid
 
@@ -47,3 +50,23 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     grid = factory.SubFactory(GridFactory)
     name = factory.Sequence(lambda n: f"团结巷{n}栋")
     households = 60
+
+
+class ColumnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "news.Column"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"栏目{n}")
+    slug = factory.Sequence(lambda n: f"column-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "news.Article"
+
+    title = factory.Sequence(lambda n: f"社区新闻第{n}篇")
+    column = factory.SubFactory(ColumnFactory)
+    body = "<p>社区组织居民开展活动。</p>"
+    status = "published"
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
