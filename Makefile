@@ -11,7 +11,7 @@ DEPS_STAMP := $(VENV)/.deps-installed
 VNU_VERSION := 26.9.27
 VNU_INTEGRITY := sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA==
 VNU_JAR := $(VENV)/vnu-$(VNU_VERSION)/vnu.jar
-JOBS_EVERY := 300
+JOBS_EVERY := 60
 
 # Install a Debian/Ubuntu package when a check fails: with apt-get as root,
 # otherwise by telling the user the one command to run.

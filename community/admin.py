@@ -13,7 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from community.forms import PhotoField
 from community.images import store_upload
-from community.models import Building, Grid, Image, JobRun, User
+from community.models import Building, Grid, Image, JobRun, Notification, User
 
 
 class PhotoUploadAdminMixin:
@@ -192,4 +192,19 @@ class ImageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Photos arrive through the forms that use them, never on their own.
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "created", "read_at", "email_status", "phoned_at")
+    list_filter = ("email_status", ("read_at", admin.EmptyFieldListFilter), "created")
+    list_select_related = ("recipient",)
+    search_fields = ("title", "recipient__display_name")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from community.notifications import unread_count
 from community.views import ELDERLY_COOKIE
 
 
 def site(request):
-    """What every page shows: the community's details and the display mode. No queries."""
+    """What every page shows: the community's details, the display mode, the unread count."""
     return {
         "community": {
             "name": settings.COMMUNITY_NAME,
@@ -16,6 +18,8 @@ def site(request):
         },
         "elderly_mode": request.COOKIES.get(ELDERLY_COOKIE) == "1",
         "nav_section": _section(request),
+        # One query, and only on pages that show it (the header does, for people signed in).
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(request.user)),
     }
 
 

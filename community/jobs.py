@@ -20,3 +20,12 @@ def clear_old_login_failures(now):
 
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
     return f"{deleted} old login failure records deleted"
+
+
+@periodic_job(every=timedelta(minutes=1), description="发送待发的通知邮件")
+def send_notification_emails(now):
+    from django.conf import settings
+
+    from community.notifications import send_pending_emails
+
+    return f"{send_pending_emails(site_url=settings.SITE_URL)} emails sent"

@@ -1,7 +1,11 @@
-"""Accounts and the community's reference data (grids and buildings)."""
+"""Accounts, notifications, photos and the community's reference data (grids and buildings)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.privacy import is_mainland_mobile, mask_name, mask_phone
@@ -135,6 +139,88 @@ class Image(models.Model):
         from django.core.files.storage import default_storage
 
         return ", ".join(f"{default_storage.url(name)} {width}w" for width, _height, name in self.renditions)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def needing_a_call(self, now=None):
+        """Unread news for residents who will not see it online: no email, not logged in since.
+
+        Many elderly residents never open an inbox; staff phone them instead.
+        Only notifications older than CALL_LIST_AFTER_HOURS, not yet phoned.
+        """
+        now = now or timezone.now()
+        return (
+            self.unread()
+            .filter(
+                phoned_at__isnull=True,
+                recipient__email="",
+                recipient__is_active=True,
+                created__lte=now - timedelta(hours=settings.CALL_LIST_AFTER_HOURS),
+            )
+            .filter(
+                models.Q(recipient__last_login__isnull=True) | models.Q(recipient__last_login__lt=models.F("created"))
+            )
+            .select_related("recipient")
+            .order_by("created")
+        )
+
+
+class Notification(models.Model):
+    """A message for one person: in the site's inbox, by email when they have one, by phone otherwise."""
+
+    class Email(models.TextChoices):
+        NONE = "none", _("不发邮件")
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    email_status = models.CharField(_("邮件"), max_length=10, choices=Email.choices, default=Email.NONE)
+    email_attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    phoned_at = models.DateTimeField(_("电话通知时间"), null=True, blank=True)
+    phoned_by = models.ForeignKey(
+        User, verbose_name=_("电话通知人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(
+                fields=["created"], name="notification_email_outbox", condition=models.Q(email_status="pending")
+            ),
+        ]
+        permissions = [("call_residents", _("可查看待电话通知名单并登记已通知"))]
+
+    def __str__(self):
+        return self.title
+
+    def mark_read(self, now=None):
+        if self.read_at is None:
+            self.read_at = now or timezone.now()
+            self.save(update_fields=["read_at"])
+
+    def mark_phoned(self, *, by, now=None):
+        self.phoned_at = now or timezone.now()
+        self.phoned_by = by
+        self.save(update_fields=["phoned_at", "phoned_by"])
 
 
 class JobRun(models.Model):

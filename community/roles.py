@@ -32,6 +32,7 @@ ROLE_PERMISSIONS = {
     ],
     REVIEWER: [],
     GRID_WORKER: [
+        "community.call_residents",
         "community.view_user",
         "community.assist_password_reset",
         "community.view_grid",

@@ -287,6 +287,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 ADMINS = [("Admin", address) for address in env_list("ADMINS")]
+# Links in emails point here (the periodic job has no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unread notifications of residents without email reach the staff call list after this long.
+CALL_LIST_AFTER_HOURS = env_int("CALL_LIST_AFTER_HOURS", 24)
 
 # --- The community this portal serves (shown in the header and footer) ---------------------
 COMMUNITY_NAME = env_str("COMMUNITY_NAME", "江滨社区")

@@ -5,20 +5,24 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import DatabaseError, connection
 from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import CreateView, TemplateView, UpdateView
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from community.forms import ProfileForm, RegistrationForm
+from community.models import Notification
 from news.models import Article
 
 logger = logging.getLogger(__name__)
@@ -74,6 +78,61 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
 
     template_name = "community/me.html"
     title = _("我的")
+
+
+class InboxView(LoginRequiredMixin, PageMixin, ListView):
+    """The signed-in person's notifications, newest first; unread ones stand out."""
+
+    template_name = "community/inbox.html"
+    paginate_by = 20
+    title = _("消息")
+
+    def get_queryset(self):
+        return Notification.objects.for_user(self.request.user).order_by("-created")
+
+    def get_breadcrumbs(self):
+        return [(gettext("我的"), reverse("me")), (self.title, None)]
+
+
+@login_required
+def open_notification(request, pk):
+    """Mark one's own notification read and go where it points (or back to the inbox)."""
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    notification.mark_read()
+    target = notification.url if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None) else ""
+    return HttpResponseRedirect(target or reverse("inbox"))
+
+
+@login_required
+@require_POST
+def read_all_notifications(request):
+    Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    messages.success(request, gettext("全部消息已标为已读。"))
+    return HttpResponseRedirect(reverse("inbox"))
+
+
+class CallListView(PermissionRequiredMixin, PageMixin, ListView):
+    """待电话通知: unread notifications of residents without email who have not logged in since.
+
+    Staff with the call permission (grid workers) phone them and record it.
+    """
+
+    permission_required = "community.call_residents"
+    template_name = "community/call_list.html"
+    title = _("待电话通知")
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Notification.objects.needing_a_call()
+
+
+@permission_required("community.call_residents", raise_exception=True)
+@require_POST
+def mark_phoned(request, pk):
+    notification = get_object_or_404(Notification.objects.needing_a_call(), pk=pk)
+    notification.mark_phoned(by=request.user)
+    messages.success(request, gettext("已登记:电话通知了%(name)s。") % {"name": notification.recipient.display_name})
+    return HttpResponseRedirect(reverse("call_list"))
 
 
 class ProfileUpdateView(LoginRequiredMixin, PageMixin, UpdateView):
