@@ -1,7 +1,15 @@
-"""Site-wide middleware."""
+"""Site-wide middleware: security headers, the database-outage page, staff session expiry."""
+
+import logging
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -17,3 +25,90 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith("/admin/"):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Deny powerful browser features the portal never uses (camera, microphone, location …)."""
+
+    POLICY = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "camera",
+            "microphone",
+            "geolocation",
+            "payment",
+            "usb",
+            "serial",
+            "bluetooth",
+            "magnetometer",
+            "gyroscope",
+            "accelerometer",
+            "display-capture",
+        )
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+def database_unavailable_response(request):
+    """A friendly 503 drawn without touching the database (no user, no session)."""
+    from community.views import ELDERLY_COOKIE
+
+    html = render_to_string(
+        "503.html",
+        {
+            "community": {
+                "name": settings.COMMUNITY_NAME,
+                "address": settings.COMMUNITY_ADDRESS,
+                "phone": settings.COMMUNITY_PHONE,
+                "office_hours": settings.COMMUNITY_OFFICE_HOURS,
+                "icp_number": settings.ICP_NUMBER,
+                "psb_number": settings.PSB_NUMBER,
+            },
+            "elderly_mode": request.COOKIES.get(ELDERLY_COOKIE) == "1",
+        },
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """While PostgreSQL is unreachable, every page answers a friendly 503 with Retry-After.
+
+    Connections fail within DB_CONNECT_TIMEOUT, so no worker hangs; when the
+    database is back, the next request reconnects (no restart needed).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.warning("Database unavailable: %s", exception.__class__.__name__)
+            return database_unavailable_response(request)
+        return None
+
+
+class StaffSessionTimeoutMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (residents' do not)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "community.middleware.PermissionsPolicyMiddleware",
     "community.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +96,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "community.middleware.StaffSessionTimeoutMiddleware",
+    # Inside the others, so that its process_exception sees database errors from views.
+    "community.middleware.DatabaseOutageMiddleware",
     # Last, so that it sees login attempts after authentication ran.
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,7 +150,13 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DATABASES["default"].setdefault("OPTIONS", {})
 # A database outage must never hang a worker: give up connecting after 2 s.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
+# A query that runs longer than this is cancelled rather than tying up a worker.
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# While the database is unreachable, pages ask browsers to retry after this many seconds.
+OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)
 
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
@@ -183,6 +193,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 
 # --- Sessions, cookies and HTTPS -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -265,6 +276,11 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 # Uploaded photos: size and pixel limits (see community/images.py).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_MEGAPIXELS", 40) * 1_000_000
+FILE_UPLOAD_HANDLERS = [
+    "community.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

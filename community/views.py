@@ -210,7 +210,18 @@ def healthz(request):
 
 
 def server_error(request):
-    """The 500 page: the friendly one if it can be drawn, a bare one if even that fails."""
+    """The 500 page: the friendly one if it can be drawn, a bare one if even that fails.
+
+    A database outage that escaped the views (e.g. in a middleware) gets the 503 page.
+    """
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    from community.middleware import database_unavailable_response
+
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable_response(request)
     try:
         return render(request, "500.html", status=500)
     except Exception:

@@ -102,3 +102,45 @@ def test_the_image_tag_writes_srcset_size_alt_and_lazy_loading(media):
     assert 'loading="lazy"' in html
     assert " 400w, " in html and " 1200w" in html
     assert 'sizes="50vw"' in html
+
+
+def test_an_upload_is_not_stored_past_the_size_limit(settings):
+    """The first upload handler stops passing chunks on once a file is too big."""
+    import contextlib
+
+    from django.core.files.uploadhandler import MemoryFileUploadHandler, StopFutureHandlers
+    from django.test import RequestFactory
+
+    from community.uploads import OversizedUpload, SizeLimitUploadHandler
+
+    settings.UPLOAD_MAX_BYTES = 100_000
+    request = RequestFactory().post("/")
+    limiter, memory = SizeLimitUploadHandler(request), MemoryFileUploadHandler(request)
+    memory.activated = True
+    limiter.new_file("photo", "big.jpg", "image/jpeg", 1_000_000)
+    with contextlib.suppress(StopFutureHandlers):  # the memory handler claims the file
+        memory.new_file("photo", "big.jpg", "image/jpeg", 1_000_000)
+    stored = 0
+    for start in range(0, 1_000_000, 64 * 1024):
+        chunk = b"\xff" * 64 * 1024
+        chunk = limiter.receive_data_chunk(chunk, start)
+        if chunk is not None:
+            memory.receive_data_chunk(chunk, start)
+            stored += len(chunk)
+    assert stored <= 100_000 + 64 * 1024
+    placeholder = limiter.file_complete(1_000_000)
+    assert isinstance(placeholder, OversizedUpload) and placeholder.size > 100_000
+    with pytest.raises(ValidationError) as refused:
+        check_upload(placeholder)
+    assert "照片太大了" in refused.value.messages[0]
+
+
+def test_a_huge_upload_through_a_form_gets_the_size_message(client, settings, media):
+    from tests.factories import StaffFactory
+
+    settings.UPLOAD_MAX_BYTES = 200_000
+    client.force_login(StaffFactory(groups=["编辑"]))
+    big = image_bytes(1200, 900) + b"\0" * 3_000_000
+    response = client.post("/news/editor/photos/", {"photo": upload(data=big), "alt": "说明"})
+    assert response.status_code == 200
+    assert "照片太大了" in response.text
