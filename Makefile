@@ -30,12 +30,14 @@ define need
 	fi
 endef
 
-.PHONY: help messages run test deps system-deps test-system-deps migrate demo jobs serve lint format check-migrations db-stop
+.PHONY: help messages backup restore run test deps system-deps test-system-deps migrate demo jobs serve lint format check-migrations db-stop
 
 help:
 	@echo "make run    - install what is missing, load the demo community and serve http://127.0.0.1:8000"
 	@echo "make test   - install what is missing and run the whole test suite"
 	@echo "make lint   - ruff check and format check"
+	@echo "make backup - write a backup (database and media) to .data/backups/"
+	@echo "make restore FILE=… - bring a backup back (replaces database and media)"
 	@echo "make db-stop - stop the embedded PostgreSQL server"
 
 # --- Set-up -------------------------------------------------------------------
@@ -95,6 +97,13 @@ messages:
 
 jobs: deps
 	$(PY) manage.py run_jobs
+
+backup: deps
+	$(PY) manage.py backup
+
+restore: deps
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=.data/backups/community-YYYYmmdd-HHMMSS.tar.gz"; exit 1; }
+	$(PY) manage.py restore "$(FILE)"
 
 db-stop:
 	@if [ -f .data/pg/postmaster.pid ]; then \

@@ -124,6 +124,7 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL only ---------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED_DATABASE = not DATABASE_URL
 if not DATABASE_URL:
     if not DEBUG:
         fail(
@@ -269,6 +270,7 @@ STORAGES = {
         )
     },
 }
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))
 # Serve media files through Django only in development; production lets the
 # front web server or object storage do it (see README).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)

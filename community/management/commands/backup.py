@@ -1,0 +1,47 @@
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from community.backups import database_url, postgres_tool
+
+
+class Command(BaseCommand):
+    help = "Write a timestamped backup: a pg_dump archive of the database plus the media files, in one .tar.gz."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default=str(settings.BACKUP_DIR), help="Where to write the backup.")
+
+    def handle(self, *args, **options):
+        target_dir = Path(options["dir"])
+        target_dir.mkdir(parents=True, exist_ok=True)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        target = target_dir / f"community-{stamp}.tar.gz"
+        with tempfile.TemporaryDirectory() as work:
+            dump = Path(work) / "database.dump"
+            result = subprocess.run(
+                [
+                    postgres_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    f"--file={dump}",
+                    f"--dbname={database_url()}",
+                ],
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode != 0:
+                raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+            partial = target.with_suffix(".partial")
+            with tarfile.open(partial, "w:gz") as archive:
+                archive.add(dump, arcname="database.dump")
+                media = Path(settings.MEDIA_ROOT)
+                if media.exists():
+                    archive.add(media, arcname="media")
+            shutil.move(partial, target)
+        self.stdout.write(str(target))
