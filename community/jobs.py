@@ -29,3 +29,11 @@ def send_notification_emails(now):
     from community.notifications import send_pending_emails
 
     return f"{send_pending_emails(site_url=settings.SITE_URL)} emails sent"
+
+
+@periodic_job(every=timedelta(hours=1), description="删除过期的频率计数")
+def clear_old_rate_counters(now):
+    from community.models import RateCounter
+
+    deleted, _ = RateCounter.objects.filter(window_start__lt=now - timedelta(days=2)).delete()
+    return f"{deleted} old rate counters deleted"

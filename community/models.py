@@ -223,6 +223,28 @@ class Notification(models.Model):
         self.save(update_fields=["phoned_at", "phoned_by"])
 
 
+class RateCounter(models.Model):
+    """Hits of one key (action and client or account) in one time window; see community/ratelimit.py.
+
+    The table is UNLOGGED (a crash loses the counters, which only delays limits).
+    """
+
+    key = models.CharField(_("键"), max_length=200)
+    period = models.PositiveIntegerField(_("时长(秒)"))
+    window_start = models.DateTimeField(_("时间窗开始"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("频率计数")
+        verbose_name_plural = _("频率计数")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "period", "window_start"], name="ratecounter_one_row_per_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.window_start:%H:%M}: {self.count}"
+
+
 class JobRun(models.Model):
     """When each periodic job last ran, so that ``run_jobs`` only runs those that are due."""
 

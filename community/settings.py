@@ -192,6 +192,20 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_COOLOFF_MESSAGE = _("登录失败次数过多,请稍后再试。")
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 
+# Abuse limits (community/ratelimit.py): per client (IP) and per account, as
+# "count/period" with s, m, h or d; e.g. "10/h", "5/10m".
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    "register": {"client": "10/h"},
+    "login": {"client": "30/10m", "account": "10/10m"},
+    "password_reset": {"client": "10/h", "account": "3/h"},
+    "wish_submit": {"client": "20/h", "account": "10/d"},
+    "claim": {"client": "60/h", "account": "30/h"},
+    "report": {"client": "20/h", "account": "10/d"},
+    "appointment": {"client": "20/h", "account": "10/d"},
+    "signup": {"client": "60/h", "account": "30/h"},
+}
+
 # --- Sessions, cookies and HTTPS -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_MINUTES", 30) * 60

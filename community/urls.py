@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from community import views
 from community.forms import LoginForm
+from community.ratelimit import rate_limited
 from community.sitemaps import PageSitemap
 from news.sitemaps import ArticleSitemap, ColumnSitemap
 
@@ -17,10 +18,13 @@ admin.site.site_title = f"{settings.COMMUNITY_NAME}管理后台"
 admin.site.index_title = "工作台"
 
 accounts = [
-    path("register/", views.RegisterView.as_view(), name="register"),
+    path("register/", rate_limited("register")(views.RegisterView.as_view()), name="register"),
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        # Counted before the form runs, so that no password hash is computed past the limit.
+        rate_limited("login", account_field="username")(
+            auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -28,7 +32,9 @@ accounts = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(extra_email_context={"site_name": settings.COMMUNITY_NAME}),
+        rate_limited("password_reset", account_field="email")(
+            auth_views.PasswordResetView.as_view(extra_email_context={"site_name": settings.COMMUNITY_NAME})
+        ),
         name="password_reset",
     ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -1,0 +1,123 @@
+"""Abuse limits: how often one client or one account may do something.
+
+Counters live in a shared store so that every worker and machine agrees:
+Redis when REDIS_URL is set (atomic INCR), otherwise a PostgreSQL table
+updated with one atomic upsert per hit. Never process memory.
+
+Limits are settings (``RATE_LIMITS``): for each action, a limit per client
+(IP address, honouring TRUSTED_PROXY_COUNT) and per account. Staff are
+limited by account only, so that a grid worker entering wishes for many
+residents (代录) from the office is not throttled as one client.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.clients import client_ip
+
+_PERIOD_RE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text):
+        """ "10/h" → 10 per hour; "5/10m" → 5 per ten minutes."""
+        match = _PERIOD_RE.match(text)
+        if not match:
+            raise ValueError(f"Bad rate limit {text!r}: use e.g. '10/h' or '5/10m'")
+        count, multiple, unit = match.groups()
+        return cls(int(count), int(multiple or 1) * _SECONDS[unit])
+
+
+def _hit(key, limit, now):
+    """Count one hit of ``key`` in the current window; return the count so far."""
+    window = int(now.timestamp()) // limit.seconds * limit.seconds
+    if settings.REDIS_URL:
+        redis_key = f"rl:{key}:{limit.seconds}:{window}"
+        cache.add(redis_key, 0, timeout=limit.seconds + 5)
+        return cache.incr(redis_key)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO community_ratecounter (key, period, window_start, count)
+            VALUES (%s, %s, to_timestamp(%s), 1)
+            ON CONFLICT (key, period, window_start) DO UPDATE SET count = community_ratecounter.count + 1
+            RETURNING count
+            """,
+            [key, limit.seconds, window],
+        )
+        return cursor.fetchone()[0]
+
+
+def check(request, action, *, account=None, now=None):
+    """Count this attempt at ``action``; return the seconds to wait if a limit is exceeded, else 0.
+
+    ``account`` names the account when it is not the signed-in user (e.g. the
+    user name typed into the login form).
+    """
+    rules = settings.RATE_LIMITS.get(action)
+    if not rules or not settings.RATE_LIMITS_ENABLED:
+        return 0
+    now = now or timezone.now()
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    keys = []
+    if rules.get("client") and not (signed_in and user.is_staff):
+        keys.append((f"{action}:ip:{client_ip(request)}", Limit.parse(rules["client"])))
+    account_key = f"user:{user.pk}" if signed_in else (f"name:{account.lower()[:100]}" if account else None)
+    if rules.get("account") and account_key:
+        keys.append((f"{action}:{account_key}", Limit.parse(rules["account"])))
+    wait = 0
+    for key, limit in keys:
+        if _hit(key, limit, now) > limit.count:
+            window_end = (int(now.timestamp()) // limit.seconds + 1) * limit.seconds
+            wait = max(wait, window_end - int(now.timestamp()))
+    return wait
+
+
+def too_many_requests(request, wait):
+    """HTTP 429 with a message in Chinese and Retry-After."""
+    minutes = max(1, (wait + 59) // 60)
+    response = render(
+        request,
+        "429.html",
+        {"title": _("操作太频繁了"), "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def rate_limited(action, *, methods=("POST",), account_field=None):
+    """Limit a view's ``methods`` by the rules of ``action`` in RATE_LIMITS.
+
+    ``account_field``: for anonymous forms (login, password reset), the POST
+    field that names the account being tried.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods:
+                account = request.POST.get(account_field, "") if account_field else None
+                wait = check(request, action, account=account)
+                if wait:
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
