@@ -11,9 +11,36 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
+from community import audit
 from community.forms import PhotoField
 from community.images import store_upload
-from community.models import Building, Grid, Image, JobRun, Notification, User
+from community.models import AuditEntry, Building, ContactView, Grid, Image, JobRun, Notification, User
+
+
+class AuditedAdminMixin:
+    """Records every add, change and delete made in the admin, with the changed values."""
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj)
+        label = type(obj)._meta.model_name
+        audit.record(
+            actor=request.user,
+            action=f"{label}.{'change' if change else 'add'}",
+            target=obj,
+            changes=audit.diff(before, after),
+            note="admin",
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, note="admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, note="admin")
+        super().delete_queryset(request, queryset)
 
 
 class PhotoUploadAdminMixin:
@@ -207,4 +234,42 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Browsable by staff who may view it; nobody can add, change or delete entries."""
+
+    list_display = ("created", "actor_name", "action", "target_label", "target_type")
+    list_filter = ("action", "target_type", "created")
+    search_fields = ("actor_name", "action", "target_label", "target_id", "note")
+    date_hierarchy = "created"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactView)
+class ContactViewAdmin(admin.ModelAdmin):
+    list_display = ("created", "subject", "viewer", "viewer_role", "context")
+    list_filter = ("viewer_role", "created")
+    list_select_related = ("subject", "viewer")
+    search_fields = ("context",)
+    readonly_fields = [f.name for f in ContactView._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -223,6 +223,52 @@ class Notification(models.Model):
         self.save(update_fields=["phoned_at", "phoned_by"])
 
 
+class AuditEntry(models.Model):
+    """Who did what to which record, and what changed: the answer to "who changed this?".
+
+    Written by community.audit.record for staff and leader actions. Personal
+    fields are masked when written, so that erasing a resident's data never
+    has to rewrite this history. Nobody edits or deletes entries.
+    """
+
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(_("操作人称呼"), max_length=60, blank=True)
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=60)
+    target_id = models.CharField(_("对象编号"), max_length=40)
+    target_label = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True, help_text=_("字段:[之前, 之后];个人信息已打码。"))
+    note = models.TextField(_("说明"), blank=True)
+    created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self):
+        return f"{self.actor_name} {self.action} {self.target_label}"
+
+
+class ContactView(models.Model):
+    """Someone other than the resident saw the resident's full phone or address."""
+
+    subject = models.ForeignKey(User, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="contact_views")
+    viewer = models.ForeignKey(User, verbose_name=_("查看人"), on_delete=models.SET_NULL, null=True, related_name="+")
+    viewer_role = models.CharField(_("查看人身份"), max_length=40)
+    context = models.CharField(_("在哪里看到"), max_length=200)
+    created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("联系方式查看记录")
+        verbose_name_plural = _("联系方式查看记录")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.viewer_role} · {self.context}"
+
+
 class RateCounter(models.Model):
     """Hits of one key (action and client or account) in one time window; see community/ratelimit.py.
 

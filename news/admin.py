@@ -5,12 +5,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 
-from community.admin import PhotoUploadAdminMixin
+from community import audit
+from community.admin import AuditedAdminMixin, PhotoUploadAdminMixin
 from news.models import Article, ArticleRead, Column
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "parent", "slug", "order", "show_on_home")
     list_editable = ("order", "show_on_home")
     list_filter = ("parent", "show_on_home")
@@ -20,7 +21,7 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PhotoUploadAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
     photo_fields = {"cover": _("封面图片")}
     list_display = ("title", "column", "state", "publish_at", "pinned", "source")
     list_filter = ("status", "pinned", "column", "publish_at")
@@ -64,23 +65,27 @@ class ArticleAdmin(PhotoUploadAdminMixin, admin.ModelAdmin):
     def publish_now(self, request, queryset):
         for article in queryset:
             article.publish(when=min(article.publish_at, timezone.now()))
+            audit.record(actor=request.user, action="article.publish", target=article)
         messages.success(request, _("已发布 %(n)d 篇文章。") % {"n": queryset.count()})
 
     @admin.action(description=_("撤回所选文章(改为草稿)"), permissions=["change"])
     def unpublish(self, request, queryset):
         for article in queryset:
             article.unpublish()
+            audit.record(actor=request.user, action="article.unpublish", target=article)
         messages.success(request, _("已撤回 %(n)d 篇文章。") % {"n": queryset.count()})
 
     @admin.action(description=_("置顶所选文章"), permissions=["change"])
     def pin(self, request, queryset):
         for article in queryset:
             article.set_pinned(True)
+            audit.record(actor=request.user, action="article.pin", target=article)
 
     @admin.action(description=_("取消置顶"), permissions=["change"])
     def unpin(self, request, queryset):
         for article in queryset:
             article.set_pinned(False)
+            audit.record(actor=request.user, action="article.unpin", target=article)
 
 
 @admin.register(ArticleRead)
