@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
@@ -94,17 +94,45 @@ def _renditions_of(picture):
     return results
 
 
-def store_upload(upload, *, alt="", uploaded_by=None):
-    """Re-encode a checked upload into renditions and record it as an Image."""
+def private_storage():
+    """Photos that are not public (yet): outside MEDIA_ROOT, served only through a view that checks who asks."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+def storage_for(image):
+    return private_storage() if image.private else default_storage
+
+
+# Functions (user, image) -> True / False / None that say whether a user may see a private photo;
+# each app that stores private photos registers one (None: "not one of mine").
+_photo_access_checks = []
+
+
+def register_photo_access(check):
+    _photo_access_checks.append(check)
+    return check
+
+
+def may_view_photo(user, image):
+    return not image.private or any(check(user, image) for check in _photo_access_checks)
+
+
+def store_upload(upload, *, alt="", uploaded_by=None, private=False):
+    """Re-encode a checked upload into renditions and record it as an Image.
+
+    ``private`` photos (a wish under review, a problem report) are stored outside
+    the public media folder and served by ``community.views.private_photo``.
+    """
     from community.models import Image
 
     check_upload(upload)
     key = uuid.uuid4()
+    storage = private_storage() if private else default_storage
     with PILImage.open(upload) as picture:
         picture.load()
         renditions = []
         for width, height, data in _renditions_of(picture):
-            name = default_storage.save(f"images/{key.hex[:2]}/{key.hex}-{width}.webp", ContentFile(data))
+            name = storage.save(f"images/{key.hex[:2]}/{key.hex}-{width}.webp", ContentFile(data))
             renditions.append([width, height, name])
     largest = renditions[-1]
     return Image.objects.create(
@@ -113,5 +141,6 @@ def store_upload(upload, *, alt="", uploaded_by=None):
         width=largest[0],
         height=largest[1],
         renditions=renditions,
+        private=private,
         uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,7 @@ class Image(models.Model):
     width = models.PositiveIntegerField(_("宽度"))
     height = models.PositiveIntegerField(_("高度"))
     renditions = models.JSONField(_("尺寸版本"), default=list)
+    private = models.BooleanField(_("不公开"), default=False, help_text=_("不公开的照片只有有权查看的人能打开。"))
     uploaded_by = models.ForeignKey(
         User, verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -125,20 +127,23 @@ class Image(models.Model):
     def __str__(self):
         return self.alt or str(self.key)
 
-    def url(self, width=None):
-        """The URL of the smallest rendition at least ``width`` wide (the largest if none is)."""
+    def _rendition_url(self, width, name):
+        if self.private:
+            return reverse("private_photo", kwargs={"key": self.key.hex, "width": width})
         from django.core.files.storage import default_storage
 
+        return default_storage.url(name)
+
+    def url(self, width=None):
+        """The URL of the smallest rendition at least ``width`` wide (the largest if none is)."""
         chosen = self.renditions[-1]
         if width:
             chosen = next((r for r in self.renditions if r[0] >= width), chosen)
-        return default_storage.url(chosen[2])
+        return self._rendition_url(chosen[0], chosen[2])
 
     @property
     def srcset(self):
-        from django.core.files.storage import default_storage
-
-        return ", ".join(f"{default_storage.url(name)} {width}w" for width, _height, name in self.renditions)
+        return ", ".join(f"{self._rendition_url(width, name)} {width}w" for width, _height, name in self.renditions)
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -206,6 +206,13 @@ RATE_LIMITS = {
     "signup": {"client": "60/h", "account": "30/h"},
 }
 
+# Micro-wishes (wishes/models.py).
+WISH_MAX_OPEN_CLAIMS = env_int("WISH_MAX_OPEN_CLAIMS", 3)
+WISH_MAX_OPEN_WISHES = env_int("WISH_MAX_OPEN_WISHES", 3)
+WISH_CLAIM_EXPIRY_DAYS = env_int("WISH_CLAIM_EXPIRY_DAYS", 7)
+WISH_AUTO_CONFIRM_DAYS = env_int("WISH_AUTO_CONFIRM_DAYS", 7)
+WISH_CONTACT_RETENTION_DAYS = env_int("WISH_CONTACT_RETENTION_DAYS", 90)
+
 # --- Sessions, cookies and HTTPS -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_MINUTES", 30) * 60
@@ -284,6 +291,7 @@ STORAGES = {
         )
     },
 }
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private-media")))
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))
 # Serve media files through Django only in development; production lets the
 # front web server or object storage do it (see README).

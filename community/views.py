@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from community.forms import ProfileForm, RegistrationForm
-from community.models import Notification
+from community.models import Image, Notification
 from news.models import Article
 
 logger = logging.getLogger(__name__)
@@ -194,6 +194,21 @@ def elderly_mode(request):
         )
     else:
         response.delete_cookie(ELDERLY_COOKIE, samesite="Lax")
+    return response
+
+
+def private_photo(request, key, width):
+    """A photo that is not public: served only to someone the owning feature says may see it."""
+    from django.http import FileResponse, Http404
+
+    from community.images import may_view_photo, storage_for
+
+    image = Image.objects.filter(key=key, private=True).first()
+    rendition = next((r for r in image.renditions if r[0] == width), None) if image else None
+    if rendition is None or not may_view_photo(request.user, image):
+        raise Http404
+    response = FileResponse(storage_for(image).open(rendition[2]), content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=600"
     return response
 
 

@@ -144,3 +144,29 @@ def test_a_huge_upload_through_a_form_gets_the_size_message(client, settings, me
     response = client.post("/news/editor/photos/", {"photo": upload(data=big), "alt": "说明"})
     assert response.status_code == 200
     assert "照片太大了" in response.text
+
+
+def test_a_private_photo_is_served_only_to_whom_its_feature_allows(client, settings, tmp_path):
+    from community import images
+    from tests.factories import UserFactory
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    allowed = UserFactory()
+    image = store_upload(upload(data=image_bytes(800, 600)), private=True)
+    url = image.url(400)
+    assert url == f"/photos/{image.key.hex}/400.webp"
+    assert not (settings.MEDIA_ROOT / image.renditions[0][2]).exists() if settings.MEDIA_ROOT else True
+
+    check = images.register_photo_access(lambda user, photo: photo.pk == image.pk and user.pk == allowed.pk)
+    try:
+        assert client.get(url).status_code == 404
+        client.force_login(UserFactory())
+        assert client.get(url).status_code == 404
+        client.force_login(allowed)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/webp"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "private" in response["Cache-Control"]
+    finally:
+        images._photo_access_checks.remove(check)

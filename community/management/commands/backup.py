@@ -12,7 +12,7 @@ from community.backups import database_url, postgres_tool
 
 
 class Command(BaseCommand):
-    help = "Write a timestamped backup: a pg_dump archive of the database plus the media files, in one .tar.gz."
+    help = "Write a timestamped backup: a pg_dump of the database plus the (public and private) media, in one .tar.gz."
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(settings.BACKUP_DIR), help="Where to write the backup.")
@@ -40,8 +40,8 @@ class Command(BaseCommand):
             partial = target.with_suffix(".partial")
             with tarfile.open(partial, "w:gz") as archive:
                 archive.add(dump, arcname="database.dump")
-                media = Path(settings.MEDIA_ROOT)
-                if media.exists():
-                    archive.add(media, arcname="media")
+                for folder, name in ((settings.MEDIA_ROOT, "media"), (settings.PRIVATE_MEDIA_ROOT, "private-media")):
+                    if Path(folder).exists():
+                        archive.add(folder, arcname=name)
             shutil.move(partial, target)
         self.stdout.write(str(target))

@@ -47,12 +47,12 @@ class Command(BaseCommand):
             )
             if result.returncode != 0:
                 raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
-            media = Path(settings.MEDIA_ROOT)
-            if media.exists():
-                shutil.rmtree(media)
-            restored_media = Path(work) / "media"
-            if restored_media.exists():
-                shutil.copytree(restored_media, media)
-            else:
-                media.mkdir(parents=True, exist_ok=True)
+            for folder, name in ((settings.MEDIA_ROOT, "media"), (settings.PRIVATE_MEDIA_ROOT, "private-media")):
+                target = Path(folder)
+                if target.exists():
+                    shutil.rmtree(target)
+                if (Path(work) / name).exists():
+                    shutil.copytree(Path(work) / name, target)
+                else:
+                    target.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Restored database and media from {source}")
