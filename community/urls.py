@@ -62,6 +62,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("photos/<str:key>/<int:width>.webp", views.private_photo, name="private_photo"),
     path("news/", include("news.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("wishes/", include("wishes.urls")),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",

@@ -24,6 +24,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from community.forms import ProfileForm, RegistrationForm
 from community.models import Image, Notification
 from news.models import Article
+from volunteers import models as volunteer_models
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["news"] = Article.objects.home_sections()
+        context["activities"] = volunteer_models.upcoming_for_home()
         return context
 
 
@@ -78,6 +80,26 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
 
     template_name = "community/me.html"
     title = _("我的")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        volunteer = volunteer_models.Volunteer.objects.filter(user=user).first()
+        context["my_volunteer"] = volunteer
+        if volunteer and volunteer.status == volunteer_models.Volunteer.Status.APPROVED:
+            context["my_hours"] = volunteer.hours()
+            context["my_signups"] = (
+                volunteer.signups.filter(
+                    status=volunteer_models.SignUp.Status.SIGNED_UP,
+                    activity__status=volunteer_models.Activity.Status.OPEN,
+                )
+                .select_related("activity")
+                .order_by("activity__starts_at")
+            )
+            context["my_led_teams"] = volunteer_models.Team.objects.led_by(user)
+        context["my_workstations"] = volunteer_models.Workstation.objects.filter(leader=user)
+        context["my_appointments"] = user.appointments.select_related("workstation").order_by("-day")[:10]
+        return context
 
 
 class InboxView(LoginRequiredMixin, PageMixin, ListView):

@@ -70,3 +70,62 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<p>社区组织居民开展活动。</p>"
     status = "published"
     publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """An approved volunteer (with an account)."""
+
+    class Meta:
+        model = "volunteers.Volunteer"
+
+    user = factory.SubFactory(UserFactory)
+    real_name = factory.Iterator(["孙丽萍", "何建军", "付晓东", "罗春生", "万海燕"])
+    phone = factory.Sequence(lambda n: f"1390000{n:04d}")
+    terms_accepted_at = factory.LazyFunction(timezone.now)
+    status = "approved"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.Team"
+
+    name = factory.Sequence(lambda n: f"服务队{n}")
+    description = "为居民服务。"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.Activity"
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"志愿活动{n}")
+    description = "清理楼道。"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + timedelta(hours=2))
+    signup_deadline = factory.LazyAttribute(lambda a: a.starts_at - timedelta(hours=12))
+    place = "社区广场"
+    capacity = 10
+
+
+class PartnerUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.PartnerUnit"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"共建单位{n}")
+
+
+class WorkstationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.Workstation"
+
+    name = factory.Sequence(lambda n: f"工作室{n}")
+    leader = factory.SubFactory(UserFactory)
+    services = "调解邻里纠纷、谈心疏导"
+    place = "社区党群服务中心"
+
+
+def add_member(team, volunteer, *, leader=False):
+    from volunteers.models import TeamMembership
+
+    return TeamMembership.objects.create(team=team, volunteer=volunteer, status="accepted", is_leader=leader)

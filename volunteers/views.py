@@ -1,0 +1,581 @@
+"""Volunteer pages: teams, workstations, activities with sign-up and check-in, hours, partner units.
+
+Reads are generic views with PageMixin. Changes are POST-only function views:
+find the object, check who asks (through the models' helpers), call one model
+method, turn a VolunteerError into a message, redirect.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, Sum
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from community.ratelimit import rate_limited
+from community.views import PageMixin
+from volunteers import calendar
+from volunteers.forms import AdjustHoursForm, ApplicationForm, AppointmentForm, ProposeForm, ReasonForm, ReplyForm
+from volunteers.models import (
+    Activity,
+    Appointment,
+    PartnerUnit,
+    SignUp,
+    Team,
+    TeamMembership,
+    Volunteer,
+    VolunteerError,
+    Workstation,
+    honour_roll,
+)
+
+
+def _volunteer_of(user):
+    return Volunteer.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def _done(request, target, action, success):
+    """Run one model call; a VolunteerError becomes a message. Back to ``target``."""
+    try:
+        action()
+    except VolunteerError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(target)
+
+
+class VolunteerIndexView(PageMixin, TemplateView):
+    """志愿服务: teams, workstations, upcoming activities, and how to join."""
+
+    template_name = "volunteers/index.html"
+    title = _("志愿服务")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["teams"] = Team.objects.active().with_figures().select_related("logo")
+        context["workstations"] = Workstation.objects.select_related("leader", "photo")
+        context["activities"] = Activity.objects.upcoming().with_signup_count().select_related("team")[:8]
+        context["volunteer"] = _volunteer_of(self.request.user)
+        return context
+
+
+class TeamView(PageMixin, DetailView):
+    """A team's public page: who they are, members, activities, hours; join or manage for those who may."""
+
+    template_name = "volunteers/team_detail.html"
+
+    def get_queryset(self):
+        return Team.objects.active().with_figures().select_related("logo")
+
+    def get_title(self):
+        return self.object.name
+
+    def get_breadcrumbs(self):
+        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        team, user = self.object, self.request.user
+        now = timezone.now()
+        activities = team.activities.with_signup_count()
+        context["upcoming"] = list(activities.upcoming(now)[:10])
+        context["past"] = list(activities.past(now).order_by("-starts_at")[:10])
+        leaders = [
+            m.volunteer
+            for m in team.memberships.filter(status=TeamMembership.Status.ACCEPTED, is_leader=True).select_related(
+                "volunteer__user"
+            )
+        ]
+        context["leaders"] = leaders
+        context["may_manage"] = team.may_manage(user, leaders)
+        if team.member_phones_visible_to(user, leaders):
+            roster = list(
+                team.memberships.filter(
+                    status__in=[TeamMembership.Status.ACCEPTED, TeamMembership.Status.REQUESTED]
+                ).select_related("volunteer__user")
+            )
+            context["members"] = [m for m in roster if m.status == TeamMembership.Status.ACCEPTED]
+            context["requests"] = [m for m in roster if m.status == TeamMembership.Status.REQUESTED]
+        volunteer = None
+        if user.is_authenticated:
+            membership_status = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk")).values("status")[:1]
+            volunteer = (
+                Volunteer.objects.filter(user=user).annotate(membership_status=Subquery(membership_status)).first()
+            )
+        context["volunteer"] = volunteer
+        context["membership_status"] = volunteer.membership_status if volunteer else None
+        context["fulfilled_wishes"] = _fulfilled_wishes(team)
+        return context
+
+
+def _fulfilled_wishes(team, limit=10):
+    """Wishes this team's members fulfilled (credited to them, not to a partner unit)."""
+    from wishes.models import Status, Wish
+
+    members = TeamMembership.objects.filter(team=team, status=TeamMembership.Status.ACCEPTED).values("volunteer__user")
+    return list(
+        Wish.objects.filter(
+            status__in=[Status.FULFILLED, Status.CONFIRMED],
+            live_claim__claimant__in=members,
+            live_claim__unit__isnull=True,
+        )
+        .select_related("building")
+        .order_by("-fulfilled_at")[:limit]
+    )
+
+
+@login_required
+@require_POST
+def join_team(request, pk):
+    team = get_object_or_404(Team.objects.active(), pk=pk)
+    volunteer = _volunteer_of(request.user)
+
+    def action():
+        if volunteer is None:
+            raise VolunteerError(gettext("请先申请成为志愿者。"))
+        TeamMembership.request(team=team, volunteer=volunteer)
+
+    return _done(request, team.get_absolute_url(), action, gettext("已提交入队申请,队长同意后您就是队员了。"))
+
+
+@login_required
+@require_POST
+def decide_membership(request, pk, accept):
+    membership = get_object_or_404(TeamMembership.objects.select_related("team"), pk=pk)
+    if not membership.team.may_manage(request.user):
+        raise Http404
+    return _done(
+        request,
+        membership.team.get_absolute_url(),
+        lambda: membership.decide(by=request.user, accept=accept),
+        gettext("已同意入队。") if accept else gettext("已处理。"),
+    )
+
+
+class WorkstationView(PageMixin, DetailView):
+    """A workstation's page: services, opening hours, place, and (signed in) an appointment request."""
+
+    template_name = "volunteers/workstation_detail.html"
+    queryset = Workstation.objects.select_related("leader", "photo").prefetch_related("opening_hours")
+
+    def get_title(self):
+        return self.object.name
+
+    def get_breadcrumbs(self):
+        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", AppointmentForm(workstation=self.object))
+        context["may_manage"] = self.object.may_manage(self.request.user)
+        return context
+
+
+def _workstation_page(request, workstation, form):
+    """The workstation page again, with the appointment form and its errors."""
+    return render(
+        request,
+        WorkstationView.template_name,
+        {
+            "object": workstation,
+            "workstation": workstation,
+            "form": form,
+            "may_manage": workstation.may_manage(request.user),
+            "title": workstation.name,
+            "breadcrumbs": [(gettext("志愿服务"), reverse("volunteers:index")), (workstation.name, None)],
+        },
+    )
+
+
+@login_required
+@rate_limited("appointment")
+def request_appointment(request, pk):
+    """A resident asks for a time at a workstation (inside its opening hours, not in the past)."""
+    workstation = get_object_or_404(
+        Workstation.objects.select_related("leader", "photo").prefetch_related("opening_hours"), pk=pk
+    )
+    form = AppointmentForm(request.POST or None, workstation=workstation)
+    if request.method == "POST" and form.is_valid():
+        Appointment.request(workstation=workstation, resident=request.user, **form.cleaned_data)
+        messages.success(request, gettext("预约已提交,负责人确认后会通知您,也可以在“我的”里查看。"))
+        return HttpResponseRedirect(workstation.get_absolute_url())
+    return _workstation_page(request, workstation, form)
+
+
+class AppointmentsView(LoginRequiredMixin, PageMixin, ListView):
+    """The workstation leader's (or staff's) list of appointments to answer."""
+
+    template_name = "volunteers/appointment_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.workstation = get_object_or_404(Workstation, pk=kwargs["pk"])
+        if request.user.is_authenticated and not self.workstation.may_manage(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.workstation.appointments.select_related("resident").order_by("status", "day", "start")
+
+    def get_title(self):
+        return gettext("%(name)s的预约") % {"name": self.workstation.name}
+
+    def get_breadcrumbs(self):
+        return [(self.workstation.name, self.workstation.get_absolute_url()), (gettext("预约"), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workstation"] = self.workstation
+        context["reply_form"] = ReplyForm()
+        context["propose_form"] = ProposeForm()
+        return context
+
+
+@login_required
+@require_POST
+def answer_appointment(request, pk, answer):
+    appointment = get_object_or_404(Appointment.objects.select_related("workstation"), pk=pk)
+    if not appointment.workstation.may_manage(request.user):
+        raise Http404
+    back = reverse("volunteers:appointments", kwargs={"pk": appointment.workstation_id})
+    form = (ProposeForm if answer == "propose" else ReplyForm)(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    actions = {
+        "confirm": lambda: appointment.confirm(by=request.user, reply=data.get("reply", "")),
+        "decline": lambda: appointment.decline(by=request.user, reply=data.get("reply", "")),
+        "propose": lambda: appointment.propose(by=request.user, **data),
+    }
+    return _done(request, back, actions[answer], gettext("已回复居民。"))
+
+
+@login_required
+@require_POST
+def resident_appointment(request, pk, answer):
+    """The resident accepts a proposed time or cancels their appointment."""
+    appointment = get_object_or_404(Appointment, pk=pk, resident=request.user)
+    action = appointment.accept_proposal if answer == "accept" else appointment.cancel
+    return _done(request, reverse("me"), lambda: action(by=request.user), gettext("已更新预约。"))
+
+
+class ActivityView(PageMixin, DetailView):
+    """An activity: when, where, places left, sign-up or cancel; check-in link for leaders."""
+
+    template_name = "volunteers/activity_detail.html"
+
+    def get_queryset(self):
+        return Activity.objects.with_signup_count().select_related("team", "cover")
+
+    def get_title(self):
+        return self.object.title
+
+    def get_breadcrumbs(self):
+        return [
+            (gettext("志愿服务"), reverse("volunteers:index")),
+            (self.object.team.name, self.object.team.get_absolute_url()),
+            (self.object.title, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity, user = self.object, self.request.user
+        volunteer = _volunteer_of(user)
+        context["volunteer"] = volunteer
+        context["my_signup"] = (
+            activity.signups.filter(volunteer=volunteer, status=SignUp.Status.SIGNED_UP).first() if volunteer else None
+        )
+        context["places_left"] = max(activity.capacity - activity.signup_count, 0)
+        context["deadline_passed"] = timezone.now() > activity.signup_deadline
+        context["may_check_in"] = activity.may_check_in(user)
+        return context
+
+
+@login_required
+@require_POST
+@rate_limited("signup")
+def sign_up(request, pk):
+    activity = get_object_or_404(Activity, pk=pk)
+    return _done(
+        request,
+        activity.get_absolute_url(),
+        lambda: activity.sign_up(volunteer=_volunteer_of(request.user)),
+        gettext("报名成功!请按时参加。"),
+    )
+
+
+@login_required
+@require_POST
+def cancel_sign_up(request, pk):
+    activity = get_object_or_404(Activity, pk=pk)
+    signup = SignUp.objects.filter(
+        activity=activity, volunteer__user=request.user, status=SignUp.Status.SIGNED_UP
+    ).first()
+    if signup is None:
+        messages.error(request, gettext("您没有报名这个活动。"))
+        return HttpResponseRedirect(activity.get_absolute_url())
+    return _done(request, activity.get_absolute_url(), lambda: signup.cancel(by=request.user), gettext("已取消报名。"))
+
+
+class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
+    """The phone-friendly check-in page for the team's leader or staff: one big button per volunteer."""
+
+    template_name = "volunteers/check_in.html"
+
+    def get_queryset(self):
+        return Activity.objects.select_related("team")
+
+    def get_object(self, queryset=None):
+        activity = super().get_object(queryset)
+        if not activity.may_check_in(self.request.user):
+            raise PermissionDenied
+        return activity
+
+    def get_title(self):
+        return gettext("签到:%(title)s") % {"title": self.object.title}
+
+    def get_breadcrumbs(self):
+        return [(self.object.title, self.object.get_absolute_url()), (gettext("签到"), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity = self.object
+        signups = list(
+            activity.signups.filter(status=SignUp.Status.SIGNED_UP)
+            .select_related("volunteer__user")
+            .order_by("created")
+        )
+        hours = dict(
+            activity.hour_records.values_list("volunteer")
+            .annotate(total=Sum("hours"))
+            .values_list("volunteer", "total")
+        )
+        for signup in signups:
+            signup.credited = hours.get(signup.volunteer_id, Decimal("0"))
+            signup.phone_shown = signup.volunteer.phone  # leaders and staff only reach this page
+        context["signups"] = signups
+        context["present"] = sum(1 for s in signups if s.attended)
+        context["adjust_form"] = AdjustHoursForm()
+        return context
+
+
+@login_required
+@require_POST
+def check_in(request, pk, signup_pk, present):
+    signup = get_object_or_404(SignUp.objects.select_related("activity__team"), pk=signup_pk, activity_id=pk)
+    if not signup.activity.may_check_in(request.user):
+        raise Http404
+    action = (lambda: signup.check_in(by=request.user)) if present else (lambda: signup.undo_check_in(by=request.user))
+    return _done(
+        request,
+        reverse("volunteers:check_in", kwargs={"pk": pk}),
+        action,
+        gettext("已签到:%(name)s") % {"name": signup.volunteer.real_name} if present else gettext("已撤销签到。"),
+    )
+
+
+@login_required
+@require_POST
+def close_check_in(request, pk):
+    activity = get_object_or_404(Activity.objects.select_related("team"), pk=pk)
+    if not activity.may_check_in(request.user):
+        raise Http404
+    return _done(
+        request,
+        reverse("volunteers:check_in", kwargs={"pk": pk}),
+        lambda: activity.close_check_in(by=request.user),
+        gettext("签到已结束,时长已记入每位到场志愿者。"),
+    )
+
+
+@login_required
+@require_POST
+def adjust_hours(request, pk, volunteer_pk):
+    activity = get_object_or_404(Activity.objects.select_related("team"), pk=pk)
+    if not activity.may_check_in(request.user):
+        raise Http404
+    volunteer = get_object_or_404(Volunteer, pk=volunteer_pk)
+    form = AdjustHoursForm(request.POST)
+    back = reverse("volunteers:check_in", kwargs={"pk": pk})
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(back)
+    return _done(
+        request,
+        back,
+        lambda: activity.adjust_hours(by=request.user, volunteer=volunteer, **form.cleaned_data),
+        gettext("已调整时长,原记录保留。"),
+    )
+
+
+@login_required
+def apply(request):
+    """A resident applies to volunteer; staff review the application."""
+    existing = _volunteer_of(request.user)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("accept_terms")
+        teams = data.pop("teams")
+        try:
+            Volunteer.apply(user=request.user, teams=teams, **data)
+        except VolunteerError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("申请已提交,社区工作人员审核后会通知您。"))
+            return HttpResponseRedirect(reverse("me"))
+    return render(
+        request,
+        "volunteers/apply.html",
+        {
+            "form": form,
+            "existing": existing,
+            "title": gettext("申请成为志愿者"),
+            "breadcrumbs": [(gettext("志愿服务"), reverse("volunteers:index")), (gettext("申请成为志愿者"), None)],
+        },
+    )
+
+
+class TermsView(PageMixin, TemplateView):
+    template_name = "volunteers/terms.html"
+    title = _("志愿者守则")
+
+
+class ApplicationsView(PermissionRequiredMixin, PageMixin, ListView):
+    """Staff review of volunteer applications, oldest first."""
+
+    permission_required = "volunteers.review_volunteer"
+    template_name = "volunteers/application_list.html"
+    title = _("志愿者申请审核")
+
+    def get_queryset(self):
+        return (
+            Volunteer.objects.filter(status=Volunteer.Status.APPLIED)
+            .select_related("user")
+            .prefetch_related("wanted_teams")
+            .order_by("applied_at")
+        )
+
+
+@permission_required("volunteers.review_volunteer", raise_exception=True)
+@require_POST
+def decide_application(request, pk, approve):
+    volunteer = get_object_or_404(Volunteer, pk=pk)
+    back = reverse("volunteers:applications")
+    if approve:
+        return _done(request, back, lambda: volunteer.approve(by=request.user), gettext("已通过申请。"))
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("请写明未通过的原因,申请人会看到。"))
+        return HttpResponseRedirect(back)
+    return _done(
+        request,
+        back,
+        lambda: volunteer.reject(by=request.user, reason=form.cleaned_data["reason"]),
+        gettext("已退回申请。"),
+    )
+
+
+class HonourRollView(PageMixin, TemplateView):
+    """光荣榜: volunteers and teams by service hours this year."""
+
+    template_name = "volunteers/honour_roll.html"
+    title = _("志愿服务光荣榜")
+
+    def get_breadcrumbs(self):
+        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.title, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(honour_roll())
+        return context
+
+
+class ServiceRecordView(LoginRequiredMixin, PageMixin, DetailView):
+    """A printable service record: the volunteer's activities and hours, with the community's name and date.
+
+    The volunteer sees their own; staff who manage volunteers see anyone's.
+    """
+
+    template_name = "volunteers/service_record.html"
+    title = _("志愿服务记录")
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        if "pk" not in self.kwargs:
+            volunteer = Volunteer.objects.filter(user=user).select_related("user").first()
+            if volunteer is None:
+                raise Http404
+            return volunteer
+        volunteer = get_object_or_404(Volunteer.objects.select_related("user"), pk=self.kwargs["pk"])
+        if volunteer.user_id != user.pk and not (user.is_staff and user.has_perm("volunteers.view_volunteer")):
+            raise Http404
+        return volunteer
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        volunteer = self.object
+        context["records"] = volunteer.hour_records.select_related("activity__team").order_by("served_on", "id")
+        context["hours"] = volunteer.hours()
+        context["today"] = timezone.localdate()
+        return context
+
+
+class PartnerUnitListView(PageMixin, ListView):
+    template_name = "volunteers/partnerunit_list.html"
+    title = _("共建单位")
+    queryset = PartnerUnit.objects.select_related("logo")
+
+    def get_breadcrumbs(self):
+        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.title, None)]
+
+
+class PartnerUnitView(PageMixin, DetailView):
+    """A partner unit's public page, with the wishes it fulfilled."""
+
+    template_name = "volunteers/partnerunit_detail.html"
+    queryset = PartnerUnit.objects.select_related("logo")
+
+    def get_title(self):
+        return self.object.name
+
+    def get_breadcrumbs(self):
+        return [(gettext("共建单位"), reverse("volunteers:units")), (self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        from wishes.models import Status, Wish
+
+        context = super().get_context_data(**kwargs)
+        fulfilled = Wish.objects.filter(
+            status__in=[Status.FULFILLED, Status.CONFIRMED], live_claim__unit=self.object
+        ).select_related("building")
+        context["fulfilled_count"] = fulfilled.count()
+        context["fulfilled_wishes"] = list(fulfilled.order_by("-fulfilled_at")[:20])
+        return context
+
+
+def calendar_feed(request, pk=None):
+    """An .ics calendar of upcoming activities: all teams, or one."""
+    activities = Activity.objects.upcoming().select_related("team")
+    name = gettext("社区志愿活动")
+    if pk is not None:
+        team = get_object_or_404(Team.objects.active(), pk=pk)
+        activities, name = activities.filter(team=team), team.name
+    body = calendar.render(activities[:200], name=name, base_url=request.build_absolute_uri("/")[:-1])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="activities.ics"'
+    return response

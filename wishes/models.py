@@ -1,0 +1,593 @@
+"""Micro-wishes (微心愿): a resident's small, concrete need, reviewed, claimed, fulfilled and confirmed.
+
+The lifecycle lives here, in one place: every change of ``Wish.status`` goes
+through one of the verb methods below, which check the current state, take a
+row lock, write the change, record a ``WishTransition`` and leave
+notifications (email follows after commit, through the outbox). Views, admin
+actions and periodic jobs call these methods; nothing else assigns ``status``.
+
+    submitted → published | rejected | withdrawn
+    published → claimed | withdrawn
+    claimed   → published (released, or expired) | fulfilled
+    fulfilled → confirmed (by the resident, staff for them, or automatically)
+    any open  → closed (staff, with a reason);  closed → published (staff reopen)
+"""
+
+import contextlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from community import audit, search
+from community.models import Building, Image, User
+from community.notifications import notify
+from community.privacy import mask_name, mask_phone
+
+
+class WishError(Exception):
+    """A move the lifecycle does not allow; the message is for the person who tried it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class Category(models.TextChoices):
+    GOODS = "goods", _("生活物资")
+    COMPANY = "company", _("助老陪伴")
+    REPAIR = "repair", _("家电维修")
+    TUTORING = "tutoring", _("学习辅导")
+    HEALTH = "health", _("医疗健康")
+    OTHER = "other", _("其他")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    PUBLISHED = "published", _("待认领")
+    CLAIMED = "claimed", _("已认领")
+    FULFILLED = "fulfilled", _("已实现,待确认")
+    CONFIRMED = "confirmed", _("已完成")
+    REJECTED = "rejected", _("未通过审核")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    CLOSED = "closed", _("已关闭")
+
+
+PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
+OPEN_STATUSES = [Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED]
+WITH_LIVE_CLAIM = [Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
+FINISHED_STATUSES = [Status.CONFIRMED, Status.REJECTED, Status.WITHDRAWN, Status.CLOSED]
+
+
+def claim_roles(user):
+    """How ``user`` may claim wishes: (is an approved volunteer, partner units they act for)."""
+    from volunteers.models import PartnerUnit, Volunteer
+
+    if not user.is_authenticated:
+        return False, []
+    is_volunteer = Volunteer.objects.approved().filter(user=user).exists()
+    units = list(PartnerUnit.objects.with_member(user))
+    return is_volunteer, units
+
+
+class WishQuerySet(models.QuerySet):
+    def public(self):
+        """On the wish wall: published and later, never those under review, rejected or withdrawn."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """The wishes ``user`` may open: public ones, their own, and all of them for staff."""
+        if user.is_authenticated and user.has_perm("wishes.view_wish"):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(owner=user))
+        return self.public()
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_category(self, category):
+        return self.filter(category=category) if category else self
+
+    def for_wall(self):
+        return self.select_related("building", "owner", "live_claim__claimant", "live_claim__unit").defer("search_text")
+
+    def claimed_by(self, user):
+        """Wishes whose live claim ``user`` made (for themselves or for their unit)."""
+        return self.filter(live_claim__claimant=user)
+
+    def similar_to(self, *, title, description, building, category, limit=3):
+        """Open wishes from the same building and category that share words with this text.
+
+        Core PostgreSQL only (the embedded server has no pg_trgm): the text is
+        cut into words as for search and any shared word counts, ranked.
+        """
+        words = search.query_words(f"{title} {description}")
+        if not words or building is None:
+            return self.none()
+        any_word = SearchQuery(" | ".join(words), config=search.SEARCH_CONFIG, search_type="raw")
+        return (
+            self.open()
+            .filter(building=building, category=category, search_vector=any_word)
+            .annotate(rank=SearchRank(F("search_vector"), any_word))
+            .order_by("-rank", "-created")
+            .select_related("building")[:limit]
+        )
+
+
+class Wish(models.Model):
+    """One resident's small, concrete need."""
+
+    title = models.CharField(_("心愿"), max_length=40, help_text=_("一句话说清楚,例如“需要一袋大米和食用油”。"))
+    description = models.TextField(_("详细说明"), max_length=500, help_text=_("需要什么、什么时候方便,500字以内。"))
+    category = models.CharField(_("类别"), max_length=10, choices=Category.choices)
+    photo = models.ForeignKey(
+        Image, verbose_name=_("照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    needed_by = models.DateField(_("希望在哪天前实现"))
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("大致位置"),
+        on_delete=models.PROTECT,
+        related_name="wishes",
+        help_text=_("公开显示的楼栋,不显示门牌号。"),
+    )
+
+    # Who: a resident with an account, or one without, entered by staff (代录).
+    owner = models.ForeignKey(
+        User, verbose_name=_("居民"), on_delete=models.SET_NULL, null=True, blank=True, related_name="wishes"
+    )
+    resident_name = models.CharField(
+        _("居民称呼"), max_length=20, blank=True, help_text=_("代录时填写:没有账号的居民怎么称呼。")
+    )
+    entered_by = models.ForeignKey(
+        User,
+        verbose_name=_("代录人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("替居民登记的工作人员。"),
+    )
+    consent_note = models.CharField(
+        _("居民同意情况"), max_length=200, blank=True, help_text=_("代录时记下居民如何同意登记,例如“电话中同意”。")
+    )
+    health_consent = models.BooleanField(_("同意提供健康信息"), default=False)
+
+    # Private: staff and the live claimant only.
+    contact_phone = models.CharField(_("联系电话"), max_length=12, blank=True)
+    contact_address = models.CharField(_("详细地址"), max_length=100, blank=True)
+    contact_erased_at = models.DateTimeField(_("联系方式删除时间"), null=True, blank=True)
+
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    live_claim = models.OneToOneField(
+        "WishClaim", verbose_name=_("当前认领"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fulfil_note = models.CharField(_("实现说明"), max_length=300, blank=True)
+    fulfil_photo = models.ForeignKey(
+        Image, verbose_name=_("实现照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    thanks = models.CharField(_("感谢留言"), max_length=200, blank=True, help_text=_("居民的感谢,公开显示。"))
+    thanks_hidden_reason = models.CharField(_("感谢留言隐藏原因"), max_length=200, blank=True)
+
+    created = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(_("修改时间"), auto_now=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    fulfilled_at = models.DateTimeField(_("实现时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_text", config=search.SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = WishQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("微心愿")
+        verbose_name_plural = _("微心愿")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created"], name="wish_status"),
+            models.Index(fields=["category", "status", "-created"], name="wish_category"),
+            models.Index(fields=["building", "category", "status"], name="wish_building"),
+            GinIndex(fields=["search_vector"], name="wish_search"),
+        ]
+        constraints = [
+            # Status and live claim agree: a claim exists exactly while it is held.
+            models.CheckConstraint(
+                condition=Q(status__in=WITH_LIVE_CLAIM, live_claim__isnull=False)
+                | (~Q(status__in=WITH_LIVE_CLAIM) & Q(live_claim__isnull=True)),
+                name="wish_status_matches_live_claim",
+            ),
+            models.CheckConstraint(condition=~Q(owner__isnull=True, resident_name=""), name="wish_has_a_resident"),
+        ]
+        permissions = [
+            ("review_wish", _("可审核、关闭和重新开放微心愿")),
+            ("enter_wish_for_resident", _("可代居民登记微心愿并代为确认")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.segment_document(self.title, self.description)
+        if kwargs.get("update_fields") is not None and {"title", "description"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("wishes:detail", kwargs={"pk": self.pk})
+
+    # --- Who is who -------------------------------------------------------------------
+
+    @property
+    def public_name(self):
+        """The resident as the public sees them: 王**."""
+        if self.owner_id:
+            return self.owner.public_name
+        return mask_name(self.resident_name)
+
+    @property
+    def claimant(self):
+        return self.live_claim.claimant if self.live_claim_id else None
+
+    def is_owner(self, user):
+        return user.is_authenticated and self.owner_id == user.pk
+
+    def contact_visible_to(self, user):
+        """Phone and address: staff who may review wishes, and the person holding the live claim."""
+        if not user.is_authenticated:
+            return False
+        if user.has_perm("wishes.view_wish") and user.is_staff:
+            return True
+        return self.status in (Status.CLAIMED, Status.FULFILLED) and self.live_claim.claimant_id == user.pk
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.contact_phone)
+
+    # --- The lifecycle ------------------------------------------------------------------
+
+    def _lock(self):
+        """Reload this wish and lock its row until the transaction ends (call inside atomic)."""
+        self.refresh_from_db(from_queryset=Wish.objects.select_for_update(of=("self",)))
+
+    def _require(self, *allowed, message=None):
+        if self.status not in allowed:
+            raise WishError(message or _illegal(self))
+
+    def _move(self, to, *, by, note="", fields=()):
+        """Write a status change on the locked row, its timeline entry and, for staff, the audit entry."""
+        before = self.status
+        self.status = to
+        self.save(update_fields=["status", "updated", *fields])
+        WishTransition.objects.create(wish=self, from_status=before, to_status=to, actor=by, note=note)
+        if by is not None and by.is_staff:
+            audit.record(actor=by, action=f"wish.{to}", target=self, changes={"status": (before, to)}, note=note)
+
+    def _notify_owner(self, message, **kwargs):
+        notify(self.owner, message % {"title": self.title}, url=self.get_absolute_url(), **kwargs)
+
+    @classmethod
+    def submit(cls, *, by, on_behalf=False, **fields):
+        """Create a wish waiting for review (by the resident, or by staff for a resident: 代录)."""
+        with transaction.atomic():
+            wish = cls(**fields)
+            if on_behalf:
+                wish.entered_by = by
+            else:
+                wish.owner = by
+                User.objects.select_for_update().filter(pk=by.pk).first()
+                if Wish.objects.filter(owner=by, status__in=OPEN_STATUSES).count() >= settings.WISH_MAX_OPEN_WISHES:
+                    raise WishError(
+                        gettext("您已有 %(n)d 个心愿还没完成,请等它们实现后再发布新的。")
+                        % {"n": settings.WISH_MAX_OPEN_WISHES}
+                    )
+            wish.status = Status.SUBMITTED
+            wish.full_clean(exclude=["photo", "live_claim", "fulfil_photo"])
+            wish.save()
+            WishTransition.objects.create(wish=wish, from_status="", to_status=Status.SUBMITTED, actor=by)
+            if on_behalf:
+                audit.record(actor=by, action="wish.enter_for_resident", target=wish, note=wish.consent_note)
+        return wish
+
+    def publish(self, *, by):
+        """Staff approve a wish under review: it goes on the wall."""
+        with transaction.atomic():
+            self._lock()
+            self._require(Status.SUBMITTED)
+            self.published_at = timezone.now()
+            self._move(Status.PUBLISHED, by=by, fields=["published_at"])
+            self._notify_owner(gettext("您的心愿“%(title)s”已通过审核,发布到了心愿墙。"))
+
+    def reject(self, *, by, reason):
+        """Staff turn a wish down; the resident sees the reason."""
+        if not reason.strip():
+            raise WishError(gettext("请写明不通过的原因,居民会看到它。"))
+        with transaction.atomic():
+            self._lock()
+            self._require(Status.SUBMITTED)
+            self.finished_at = timezone.now()
+            self._move(Status.REJECTED, by=by, note=reason, fields=["finished_at"])
+            self._notify_owner(
+                gettext("您的心愿“%(title)s”没有通过审核"), body=gettext("原因:%(reason)s") % {"reason": reason}
+            )
+
+    def update_details(self, *, by, **fields):
+        """The resident (or staff) edits a wish while it waits for review."""
+        with transaction.atomic():
+            self._lock()
+            if not (self.is_owner(by) or by.has_perm("wishes.review_wish")):
+                raise WishError(gettext("只有发布心愿的居民可以修改它。"))
+            self._require(Status.SUBMITTED, message=gettext("心愿审核通过后就不能修改了;如需修改,请撤回后重新发布。"))
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self.full_clean(exclude=["photo", "live_claim", "fulfil_photo"])
+            self.save()
+
+    def withdraw(self, *, by, reason=""):
+        """The resident takes back a wish that is under review or not yet claimed."""
+        with transaction.atomic():
+            self._lock()
+            if not (self.is_owner(by) or by.has_perm("wishes.enter_wish_for_resident")):
+                raise WishError(gettext("只有发布心愿的居民可以撤回它。"))
+            self._require(
+                Status.SUBMITTED,
+                Status.PUBLISHED,
+                message=gettext("心愿已经有人认领,不能撤回了;如有变化,请联系认领人或社区工作人员。"),
+            )
+            self.finished_at = timezone.now()
+            self._move(Status.WITHDRAWN, by=by, note=reason, fields=["finished_at"])
+
+    def claim(self, *, by, unit=None):
+        """An approved volunteer claims a published wish, or a partner unit's member claims it for the unit.
+
+        The wish row is locked first, so that of many simultaneous claims one
+        wins and the others are told it was taken; the claimant's row is locked
+        too, so that their open-claim limit holds under double clicks.
+        """
+        if self.is_owner(by):
+            raise WishError(gettext("不能认领自己发布的心愿。"))
+        is_volunteer, units = claim_roles(by)
+        if unit is not None and unit not in units:
+            raise WishError(gettext("您不是这个共建单位的成员,不能代表它认领。"))
+        if unit is None and not is_volunteer:
+            if units:
+                raise WishError(gettext("请选择代表哪个共建单位认领。"))
+            raise WishError(gettext("只有审核通过的志愿者或共建单位的成员才能认领心愿。"))
+        with transaction.atomic():
+            User.objects.select_for_update().filter(pk=by.pk).first()
+            self._lock()
+            if self.status in WITH_LIVE_CLAIM:
+                raise WishError(gettext("这个心愿已被认领,看看其他心愿吧。"))
+            self._require(Status.PUBLISHED, message=gettext("这个心愿现在不能认领。"))
+            open_claims = Wish.objects.filter(status=Status.CLAIMED).filter(
+                Q(live_claim__claimant=by) | Q(live_claim__unit__in=units)
+            )
+            if open_claims.count() >= settings.WISH_MAX_OPEN_CLAIMS:
+                raise WishError(
+                    gettext("您(或您的单位)已有 %(n)d 个心愿正在实现中,请先完成它们再认领新的。")
+                    % {"n": settings.WISH_MAX_OPEN_CLAIMS}
+                )
+            claim = WishClaim.objects.create(wish=self, claimant=by, unit=unit)
+            self.live_claim = claim
+            self._move(Status.CLAIMED, by=by, fields=["live_claim"], note=unit.name if unit else "")
+            self._notify_owner(gettext("您的心愿“%(title)s”已被认领,认领人会尽快和您联系。"))
+        return claim
+
+    def release(self, *, by, reason, expired=False):
+        """The claimant gives the wish back (with a reason), or the claim expired: it is published again.
+
+        The claim keeps its history; its claimant no longer sees the contact details.
+        """
+        if not expired and not reason.strip():
+            raise WishError(gettext("请写明放弃认领的原因,方便社区重新安排。"))
+        with transaction.atomic():
+            self._lock()
+            self._require(Status.CLAIMED, message=gettext("只有已认领、还没实现的心愿可以放弃认领。"))
+            claim = WishClaim.objects.select_for_update().get(pk=self.live_claim_id)
+            if not expired and claim.claimant_id != by.pk:
+                raise WishError(gettext("只有认领人可以放弃认领。"))
+            claim.ended_at = timezone.now()
+            claim.end_reason = WishClaim.End.EXPIRED if expired else WishClaim.End.RELEASED
+            claim.note = reason
+            claim.save(update_fields=["ended_at", "end_reason", "note"])
+            self.live_claim = None
+            self._move(Status.PUBLISHED, by=None if expired else by, note=reason, fields=["live_claim"])
+            if expired:
+                message = gettext("心愿“%(title)s”认领超过 %(days)d 天未实现,已重新发布。") % {
+                    "title": self.title,
+                    "days": settings.WISH_CLAIM_EXPIRY_DAYS,
+                }
+                notify(claim.claimant, message, url=self.get_absolute_url())
+                notify(self.owner, message, url=self.get_absolute_url())
+            else:
+                self._notify_owner(gettext("认领人放弃了心愿“%(title)s”,心愿已重新发布,等待其他人认领。"))
+
+    def fulfil(self, *, by, note="", photo=None):
+        """The claimant has delivered; the resident is asked to confirm."""
+        with transaction.atomic():
+            self._lock()
+            self._require(Status.CLAIMED, message=gettext("只有已认领的心愿可以标记为已实现。"))
+            if self.live_claim.claimant_id != by.pk:
+                raise WishError(gettext("只有认领人可以标记心愿已实现。"))
+            self.fulfil_note = note
+            self.fulfil_photo = photo
+            self.fulfilled_at = timezone.now()
+            self._move(Status.FULFILLED, by=by, note=note, fields=["fulfil_note", "fulfil_photo", "fulfilled_at"])
+            self._notify_owner(gettext("认领人说您的心愿“%(title)s”已经实现了,请确认。"))
+
+    def confirm(self, *, by, thanks="", automatically=False):
+        """The resident (or staff for a resident without an account) confirms receipt, and may thank."""
+        with transaction.atomic():
+            self._lock()
+            if not automatically and not (self.is_owner(by) or by.has_perm("wishes.enter_wish_for_resident")):
+                raise WishError(gettext("只有发布心愿的居民可以确认。"))
+            self._require(Status.FULFILLED, message=gettext("心愿还没有被标记为已实现,暂时不能确认。"))
+            self.thanks = thanks
+            self.confirmed_at = self.finished_at = timezone.now()
+            note = ""
+            if automatically:
+                note = gettext("超过 %(days)d 天未确认,自动确认") % {"days": settings.WISH_AUTO_CONFIRM_DAYS}
+            self._move(
+                Status.CONFIRMED,
+                by=None if automatically else by,
+                note=note,
+                fields=["thanks", "confirmed_at", "finished_at"],
+            )
+            notify(
+                self.live_claim.claimant,
+                gettext("居民确认收到了心愿“%(title)s”,谢谢您!") % {"title": self.title},
+                body=thanks,
+                url=self.get_absolute_url(),
+            )
+
+    def close(self, *, by, reason):
+        """Staff close a wish (any that is not finished), with a reason; a live claim ends."""
+        if not reason.strip():
+            raise WishError(gettext("请写明关闭的原因。"))
+        with transaction.atomic():
+            self._lock()
+            self._require(*OPEN_STATUSES, message=gettext("这个心愿已经结束,不需要关闭。"))
+            fields = ["finished_at"]
+            if self.live_claim_id:
+                claim = self.live_claim
+                WishClaim.objects.filter(pk=claim.pk).update(
+                    ended_at=timezone.now(), end_reason=WishClaim.End.CLOSED, note=reason
+                )
+                notify(claim.claimant, gettext("心愿“%(title)s”已被社区关闭。") % {"title": self.title}, body=reason)
+                self.live_claim = None
+                fields.append("live_claim")
+            self.finished_at = timezone.now()
+            self._move(Status.CLOSED, by=by, note=reason, fields=fields)
+            self._notify_owner(gettext("您的心愿“%(title)s”已被社区关闭。"), body=reason)
+
+    def reopen(self, *, by, reason):
+        """Staff reopen a closed wish: back on the wall, waiting for a claim."""
+        if not reason.strip():
+            raise WishError(gettext("请写明重新开放的原因。"))
+        with transaction.atomic():
+            self._lock()
+            self._require(Status.CLOSED, message=gettext("只有已关闭的心愿可以重新开放。"))
+            self.finished_at = None
+            self.published_at = timezone.now()
+            self._move(Status.PUBLISHED, by=by, note=reason, fields=["finished_at", "published_at"])
+            self._notify_owner(gettext("您的心愿“%(title)s”已重新开放,等待认领。"))
+
+    def attach_to(self, *, by, resident):
+        """Staff hand a wish entered for a resident (代录) to that resident's new account."""
+        with transaction.atomic():
+            self._lock()
+            if self.owner_id:
+                raise WishError(gettext("这个心愿已经属于一个账号了。"))
+            self.owner = resident
+            self.save(update_fields=["owner", "updated"])
+            audit.record(actor=by, action="wish.attach", target=self, changes={"owner": (None, resident.pk)})
+
+
+def _illegal(wish):
+    return gettext("心愿现在是“%(status)s”,不能这样操作。") % {"status": wish.get_status_display()}
+
+
+class WishClaim(models.Model):
+    """One claim of a wish. A released or expired claim keeps its history; at most one is live."""
+
+    class End(models.TextChoices):
+        RELEASED = "released", _("主动放弃")
+        EXPIRED = "expired", _("超时释放")
+        CLOSED = "closed", _("心愿关闭")
+
+    wish = models.ForeignKey(Wish, verbose_name=_("心愿"), on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(User, verbose_name=_("认领人"), on_delete=models.PROTECT, related_name="wish_claims")
+    unit = models.ForeignKey(
+        "volunteers.PartnerUnit",
+        verbose_name=_("代表的共建单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wish_claims",
+    )
+    created = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=10, choices=End.choices, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("认领记录")
+        verbose_name_plural = _("认领记录")
+        ordering = ["-created"]
+        constraints = [
+            # The last line of defence: no code path, the admin included, makes a second live claim.
+            models.UniqueConstraint(fields=["wish"], condition=Q(ended_at__isnull=True), name="wish_one_live_claim"),
+        ]
+        indexes = [models.Index(fields=["claimant", "ended_at"], name="wishclaim_claimant")]
+
+    def __str__(self):
+        return f"{self.wish} · {self.claimant}"
+
+    @property
+    def claimant_label(self):
+        """How the claim is credited in public: the unit's name, or the volunteer's masked name."""
+        return self.unit.name if self.unit_id else self.claimant.public_name
+
+
+class WishTransition(models.Model):
+    """One step in a wish's life: who, when, from, to, and why (shown as the wish's timeline)."""
+
+    wish = models.ForeignKey(Wish, verbose_name=_("心愿"), on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("原状态"), max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=Status.choices)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("心愿进展")
+        verbose_name_plural = _("心愿进展")
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["wish", "created"], name="wishtransition_wish")]
+
+    def __str__(self):
+        return f"{self.wish_id}: {self.from_status} → {self.to_status}"
+
+
+def release_stale_claims(now=None):
+    """Publish again every wish claimed more than WISH_CLAIM_EXPIRY_DAYS ago and not fulfilled."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WISH_CLAIM_EXPIRY_DAYS)
+    released = 0
+    for wish in Wish.objects.filter(status=Status.CLAIMED, live_claim__created__lt=cutoff):
+        with contextlib.suppress(WishError):  # changed in the meantime
+            wish.release(by=None, reason=gettext("认领超时,自动释放"), expired=True)
+            released += 1
+    return released
+
+
+def confirm_overdue(now=None):
+    """Confirm every wish fulfilled more than WISH_AUTO_CONFIRM_DAYS ago and not confirmed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WISH_AUTO_CONFIRM_DAYS)
+    confirmed = 0
+    for wish in Wish.objects.filter(status=Status.FULFILLED, fulfilled_at__lt=cutoff):
+        with contextlib.suppress(WishError):  # changed in the meantime
+            wish.confirm(by=None, automatically=True)
+            confirmed += 1
+    return confirmed
+
+
+def may_view_wish_photo(user, image):
+    """A wish's photos are private files: whoever may open the wish may see them."""
+    return Wish.objects.visible_to(user).filter(Q(photo=image) | Q(fulfil_photo=image)).exists()
