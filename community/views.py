@@ -25,6 +25,7 @@ from community.forms import ProfileForm, RegistrationForm
 from community.models import Image, Notification
 from news.models import Article
 from volunteers import models as volunteer_models
+from wishes.models import Wish, most_helpful_units
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,10 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["news"] = Article.objects.home_sections()
         context["activities"] = volunteer_models.upcoming_for_home()
+        context["open_wishes"] = list(
+            Wish.objects.public().filter(status="published").for_wall().order_by("-published_at")[:3]
+        )
+        context["thanked_units"] = most_helpful_units()
         return context
 
 

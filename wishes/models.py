@@ -564,6 +564,22 @@ class WishTransition(models.Model):
         return f"{self.wish_id}: {self.from_status} → {self.to_status}"
 
 
+def most_helpful_units(limit=5, year=None):
+    """Partner units by wishes fulfilled this year (credited to the unit, not to claims)."""
+    from volunteers.models import PartnerUnit
+
+    year = year or timezone.localdate().year
+    return list(
+        PartnerUnit.objects.filter(
+            wish_claims__wish__status__in=[Status.FULFILLED, Status.CONFIRMED],
+            wish_claims__wish__fulfilled_at__year=year,
+            wish_claims__ended_at__isnull=True,
+        )
+        .annotate(fulfilled=models.Count("wish_claims", distinct=True))
+        .order_by("-fulfilled", "name")[:limit]
+    )
+
+
 def release_stale_claims(now=None):
     """Publish again every wish claimed more than WISH_CLAIM_EXPIRY_DAYS ago and not fulfilled."""
     now = now or timezone.now()
