@@ -171,6 +171,7 @@ class Article(models.Model):
 
     # Derived from the fields above by refresh_derived_fields(); never edited directly.
     body_text = models.TextField(_("正文文字"), blank=True, editable=False)
+    excerpt = models.CharField(_("正文开头"), max_length=150, blank=True, editable=False)
     search_title = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     search_vector = models.GeneratedField(
@@ -198,7 +199,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body", "body_text", "search_title", "search_text"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                *("body", "body_text", "excerpt", "search_title", "search_text"),
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -208,13 +212,14 @@ class Article(models.Model):
         """Sanitise the body and recompute its text and search words (whatever wrote the body)."""
         self.body = sanitize_body(self.body)
         self.body_text = plain_text(self.body)
+        self.excerpt = self.body_text[:120]
         self.search_title = search.segment_document(self.title)
         self.search_text = search.segment_document(self.summary, self.body_text)
 
     @property
     def description(self):
         """The summary, or the start of the text: for lists, meta description and sharing."""
-        return self.summary or self.body_text[:120]
+        return self.summary or self.excerpt
 
     @property
     def is_visible(self):

@@ -18,7 +18,7 @@ class Command(BaseCommand):
                 break
             for article in batch:
                 article.refresh_derived_fields()
-            Article.objects.bulk_update(batch, ["body", "body_text", "search_title", "search_text"])
+            Article.objects.bulk_update(batch, ["body", "body_text", "excerpt", "search_title", "search_text"])
             done += len(batch)
             last_id = batch[-1].pk
         self.stdout.write(f"{done} articles reindexed")
