@@ -41,6 +41,9 @@ ROLE_PERMISSIONS = {
     ],
     GRID_WORKER: [
         "community.call_residents",
+        "whistles.triage_report",
+        "whistles.view_problemreport",
+        "whistles.view_whistle",
         "wishes.view_wish",
         "wishes.enter_wish_for_resident",
         "volunteers.view_appointment",

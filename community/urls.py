@@ -64,6 +64,7 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("wishes/", include("wishes.urls")),
+    path("whistles/", include("whistles.urls")),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",

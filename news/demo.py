@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.html import escape
 
+from community.demo_pictures import draw_scene
 from community.images import store_upload
-from news.demo_pictures import draw_scene
 from news.models import Article, Column
 
 COLUMNS = [

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from community.demo import ensure_account
+from community.demo_pictures import draw_scene
 from community.images import store_upload
 from community.models import User
-from news.demo_pictures import draw_scene
 from volunteers.models import (
     Activity,
     OpeningHours,

@@ -557,6 +557,7 @@ class PartnerUnitView(PageMixin, DetailView):
         return [(gettext("共建单位"), reverse("volunteers:units")), (self.object.name, None)]
 
     def get_context_data(self, **kwargs):
+        from whistles.models import unit_responsiveness
         from wishes.models import Status, Wish
 
         context = super().get_context_data(**kwargs)
@@ -565,6 +566,9 @@ class PartnerUnitView(PageMixin, DetailView):
         ).select_related("building")
         context["fulfilled_count"] = fulfilled.count()
         context["fulfilled_wishes"] = list(fulfilled.order_by("-fulfilled_at")[:20])
+        context["calls"] = list(self.object.whistle_calls.select_related("whistle").order_by("-called_at")[:20])
+        figures = unit_responsiveness(unit=self.object)
+        context["figures"] = figures[0] if figures else None
         return context
 
 

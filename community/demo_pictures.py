@@ -138,7 +138,36 @@ def study_room(rng):
     return picture
 
 
+def trash_corner(rng):
+    """A corner behind a building piled with rubbish (卫生死角, before)."""
+    picture, draw = _canvas((205, 200, 190))
+    draw.rectangle([0, 0, WIDTH, 420], fill=(170, 160, 150))
+    for _ in range(60):
+        x, y = rng.randint(80, 1120), rng.randint(430, 760)
+        size = rng.randint(20, 90)
+        color = rng.choice([(90, 80, 70), (60, 110, 60), (140, 120, 90), (200, 200, 200), (50, 50, 50)])
+        draw.ellipse([x, y, x + size, y + size * 0.7], fill=color)
+    draw.rectangle([300, 330, 520, 560], fill=(120, 100, 80))
+    return picture
+
+
+def tidy_corner(rng):
+    """The same corner cleaned, with a planter (after)."""
+    picture, draw = _canvas((205, 200, 190))
+    draw.rectangle([0, 0, WIDTH, 420], fill=(230, 225, 215))
+    draw.rectangle([0, 420, WIDTH, HEIGHT], fill=(215, 212, 205))
+    for i in range(5):
+        x = 150 + i * 200
+        draw.rectangle([x, 520, x + 140, 600], fill=(160, 110, 70))
+        draw.ellipse([x - 10, 430, x + 150, 540], fill=(80, 150, 80))
+    for i, color in enumerate([(40, 110, 190), (200, 40, 40), (60, 150, 70), (90, 90, 90)]):
+        draw.rounded_rectangle([1000 - i * 60, 620, 1050 - i * 60, 720], radius=6, fill=color)
+    return picture
+
+
 SCENES = {
+    "trash": trash_corner,
+    "tidy": tidy_corner,
     "feast": neighbourhood_feast,
     "volunteers": volunteers_in_red,
     "bins": sorting_bins,

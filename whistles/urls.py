@@ -1,0 +1,24 @@
+from django.urls import path
+
+from whistles import views
+
+app_name = "whistles"
+
+urlpatterns = [
+    path("", views.BoardView.as_view(), name="board"),
+    path("report/", views.report_problem, name="report_problem"),
+    path("reports/mine/", views.MyReportsView.as_view(), name="my_reports"),
+    path("reports/<int:pk>/", views.ReportView.as_view(), name="report"),
+    path("reports/<int:pk>/reply/", views.reply_to_report, name="reply"),
+    path("reports/<int:pk>/merge/", views.merge_report, name="merge"),
+    path("reports/<int:pk>/hand/", views.hand_report, name="hand"),
+    path("triage/", views.TriageView.as_view(), name="triage"),
+    path("responsiveness/", views.ResponsivenessView.as_view(), name="responsiveness"),
+    path("new/", views.blow_whistle, name="blow"),
+    path("<int:pk>/", views.WhistleView.as_view(), name="detail"),
+    path("<int:pk>/close/", views.close_whistle, name="close"),
+    path("<int:pk>/rate/", views.rate_whistle, name="rate"),
+    path("<int:pk>/calls/<int:call_pk>/report-in/", views.report_in, name="report_in"),
+    path("<int:pk>/calls/<int:call_pk>/update/", views.post_update, name="update"),
+    path("<int:pk>/calls/<int:call_pk>/done/", views.mark_done, name="done"),
+]

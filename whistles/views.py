@@ -1,0 +1,436 @@
+"""红哨子 pages: the public board, a whistle's whole story, reporting a problem, triage, report-ins, ratings."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from community.images import store_upload
+from community.ratelimit import rate_limited
+from community.views import PageMixin
+from whistles.forms import (
+    CloseForm,
+    DoneForm,
+    HandForm,
+    MergeForm,
+    RatingForm,
+    ReplyForm,
+    ReportForm,
+    ReportInForm,
+    UpdateForm,
+    WhistleForm,
+)
+from whistles.models import (
+    ProblemReport,
+    Whistle,
+    WhistleCall,
+    WhistleError,
+    WhistlePhoto,
+    WhistleTransition,
+    WhistleUpdate,
+    unit_responsiveness,
+)
+
+
+def _errors_to_messages(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _done(request, target, action, success):
+    try:
+        action()
+    except WhistleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(target)
+
+
+class BoardView(PageMixin, ListView):
+    """The public 红哨子 board: every whistle, its status and the units called."""
+
+    template_name = "whistles/whistle_list.html"
+    paginate_by = 12
+    title = _("红哨子")
+
+    def get_queryset(self):
+        return Whistle.objects.for_board().order_by("-created")
+
+
+class WhistleView(PageMixin, DetailView):
+    """A whistle in the open: calls and report-in times, progress, before/after photos, ratings. No private data."""
+
+    template_name = "whistles/whistle_detail.html"
+
+    def get_queryset(self):
+        visible_updates = (
+            WhistleUpdate.objects.filter(hidden_reason="").select_related("author").prefetch_related("photos")
+        )
+        return Whistle.objects.select_related("building").prefetch_related(
+            Prefetch(
+                "calls",
+                queryset=WhistleCall.objects.select_related("unit", "team").prefetch_related(
+                    Prefetch("updates", queryset=visible_updates, to_attr="visible_updates")
+                ),
+            ),
+            Prefetch("photos", queryset=WhistlePhoto.objects.select_related("image")),
+            Prefetch("transitions", queryset=WhistleTransition.objects.select_related("actor")),
+        )
+
+    def get_title(self):
+        return self.object.title
+
+    def get_breadcrumbs(self):
+        return [(gettext("红哨子"), reverse("whistles:board")), (self.object.title, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        whistle, user = self.object, self.request.user
+        now = timezone.now()
+        calls = list(whistle.calls.all())
+        # Units act, and residents rate, only while the whistle is open or just closed.
+        mine = WhistleCall.acting_for(user, calls) if whistle.status != Whistle.Status.CLOSED else set()
+        for call in calls:
+            call.overdue = call.is_overdue(now)
+            call.mine = call.pk in mine
+        context["calls"] = calls
+        context["before"] = [p.image for p in whistle.photos.all() if p.kind == WhistlePhoto.Kind.BEFORE]
+        context["after"] = [p.image for p in whistle.photos.all() if p.kind == WhistlePhoto.Kind.AFTER]
+        rated = whistle.status in (Whistle.Status.CLOSED, Whistle.Status.REOPENED)
+        context["ratings"] = list(whistle.ratings.all()) if rated else []
+        context["is_staff_triage"] = user.is_authenticated and user.is_staff and user.has_perm("whistles.triage_report")
+        context["may_rate"] = (
+            whistle.status == Whistle.Status.CLOSED
+            and user.is_authenticated
+            and not any(r.rater_id == user.pk for r in context["ratings"])
+            and whistle.reporters().filter(pk=user.pk).exists()
+        )
+        context.update(
+            report_in_form=ReportInForm(),
+            update_form=UpdateForm(),
+            done_form=DoneForm(),
+            close_form=CloseForm(),
+            rating_form=RatingForm(),
+        )
+        return context
+
+
+@login_required
+@rate_limited("report")
+def report_problem(request):
+    """随手拍: a signed-in resident reports a problem with up to three photos."""
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        uploads = data.pop("photos")
+        try:
+            photos = [
+                store_upload(u, alt=gettext("居民上报的问题照片"), uploaded_by=request.user, private=True)
+                for u in uploads
+            ]
+            report = ProblemReport.submit(by=request.user, photos=photos, **data)
+        except WhistleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("谢谢您!问题已经上报,社区工作人员会尽快处理。"))
+            return HttpResponseRedirect(report.get_absolute_url())
+    return render(
+        request,
+        "whistles/report_form.html",
+        {
+            "form": form,
+            "title": gettext("随手拍 · 反映问题"),
+            "breadcrumbs": [(gettext("红哨子"), reverse("whistles:board")), (gettext("反映问题"), None)],
+        },
+    )
+
+
+class ReportView(LoginRequiredMixin, PageMixin, DetailView):
+    """A report, for its reporter and the staff who triage reports; others get 404."""
+
+    template_name = "whistles/report_detail.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return (
+            ProblemReport.objects.visible_to(self.request.user)
+            .select_related("building", "reporter", "whistle", "merged_into", "activity")
+            .prefetch_related("photos__image", "transitions")
+        )
+
+    def get_title(self):
+        return str(self.object)
+
+    def get_breadcrumbs(self):
+        return [(gettext("我反映的问题"), reverse("whistles:my_reports")), (str(self.object), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, report = self.request.user, self.object
+        context["is_staff_triage"] = user.is_staff and user.has_perm("whistles.triage_report")
+        if context["is_staff_triage"] and report.status == ProblemReport.Status.SUBMITTED:
+            context.update(reply_form=ReplyForm(), merge_form=MergeForm(report=report), hand_form=HandForm())
+        return context
+
+
+class MyReportsView(LoginRequiredMixin, PageMixin, ListView):
+    template_name = "whistles/my_reports.html"
+    title = _("我反映的问题")
+
+    def get_queryset(self):
+        return ProblemReport.objects.filter(reporter=self.request.user).select_related("building", "whistle")
+
+
+class TriageView(PermissionRequiredMixin, PageMixin, ListView):
+    """Staff: reports waiting for a decision, oldest first; whistles with an overdue unit on top."""
+
+    permission_required = "whistles.triage_report"
+    template_name = "whistles/triage.html"
+    title = _("问题处理")
+
+    def get_queryset(self):
+        return (
+            ProblemReport.objects.filter(status=ProblemReport.Status.SUBMITTED)
+            .select_related("building")
+            .prefetch_related("photos__image")
+            .order_by("created")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        whistles = list(Whistle.objects.exclude(status=Whistle.Status.CLOSED).overdue_first(now).for_board()[:30])
+        for whistle in whistles:
+            whistle.late_calls = [c for c in whistle.calls.all() if c.is_overdue(now)]
+        context["whistles"] = whistles
+        return context
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+def blow_whistle(request):
+    """Staff create a whistle from one or more reports (?reports=1,2) or from scratch."""
+    initial = {}
+    report_ids = [int(pk) for pk in request.GET.get("reports", "").split(",") if pk.isdigit()]
+    reports = list(
+        ProblemReport.objects.filter(pk__in=report_ids, status=ProblemReport.Status.SUBMITTED).select_related(
+            "building"
+        )
+    )
+    if reports:
+        first = reports[0]
+        initial = {
+            "reports": reports,
+            "category": first.category,
+            "building": first.building,
+            "spot": first.spot,
+            "description": "\n".join(r.description for r in reports if r.description),
+        }
+    form = WhistleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            whistle = Whistle.blow(
+                by=request.user,
+                units=data.pop("units"),
+                teams=data.pop("teams"),
+                reports=data.pop("reports"),
+                report_in_hours=data.pop("report_in_hours"),
+                resolve_days=data.pop("resolve_days"),
+                **data,
+            )
+        except WhistleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, gettext("哨子已吹响,被呼叫的单位会收到通知。"))
+            return HttpResponseRedirect(whistle.get_absolute_url())
+    return render(
+        request,
+        "whistles/whistle_form.html",
+        {
+            "form": form,
+            "reports": reports,
+            "title": gettext("吹哨"),
+            "breadcrumbs": [(gettext("问题处理"), reverse("whistles:triage")), (gettext("吹哨"), None)],
+        },
+    )
+
+
+def _triage_report(request, pk):
+    return get_object_or_404(ProblemReport.objects.visible_to(request.user).select_related("building"), pk=pk)
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def reply_to_report(request, pk):
+    report = _triage_report(request, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(report.get_absolute_url())
+    return _done(
+        request,
+        reverse("whistles:triage"),
+        lambda: report.close_with_reply(by=request.user, reply=form.cleaned_data["reply"]),
+        gettext("已答复居民。"),
+    )
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def merge_report(request, pk):
+    report = _triage_report(request, pk)
+    form = MergeForm(request.POST, report=report)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(report.get_absolute_url())
+    return _done(
+        request,
+        reverse("whistles:triage"),
+        lambda: report.merge_into(form.cleaned_data["target"], by=request.user),
+        gettext("已合并,居民会收到通知。"),
+    )
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def hand_report(request, pk):
+    report = _triage_report(request, pk)
+    form = HandForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(report.get_absolute_url())
+    data = form.cleaned_data
+    return _done(
+        request,
+        reverse("whistles:triage"),
+        lambda: report.hand_to_volunteers(
+            by=request.user, team=data["team"], title=data["title"], starts_at=data["starts_at"]
+        ),
+        gettext("已生成志愿活动。"),
+    )
+
+
+def _call_for(request, pk, call_pk):
+    """The call, if ``request.user`` acts for its unit or team; others get 404."""
+    call = get_object_or_404(WhistleCall.objects.select_related("whistle", "unit", "team"), pk=call_pk, whistle_id=pk)
+    if not call.may_act(request.user):
+        raise Http404
+    return call
+
+
+@login_required
+@require_POST
+def report_in(request, pk, call_pk):
+    call = _call_for(request, pk, call_pk)
+    form = ReportInForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(call.whistle.get_absolute_url())
+    return _done(
+        request,
+        call.whistle.get_absolute_url(),
+        lambda: call.report_in(by=request.user, **form.cleaned_data),
+        gettext("已报到,谢谢!"),
+    )
+
+
+@login_required
+@require_POST
+def post_update(request, pk, call_pk):
+    call = _call_for(request, pk, call_pk)
+    form = UpdateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(call.whistle.get_absolute_url())
+
+    def action():
+        photos = [
+            store_upload(u, alt=gettext("处理进展照片"), uploaded_by=request.user) for u in form.cleaned_data["photos"]
+        ]
+        call.post_update(by=request.user, text=form.cleaned_data["text"], photos=photos)
+
+    return _done(request, call.whistle.get_absolute_url(), action, gettext("进展已发布。"))
+
+
+@login_required
+@require_POST
+def mark_done(request, pk, call_pk):
+    call = _call_for(request, pk, call_pk)
+    form = DoneForm(request.POST)
+    form.is_valid()
+    return _done(
+        request,
+        call.whistle.get_absolute_url(),
+        lambda: call.mark_done(by=request.user, note=form.cleaned_data.get("note", "")),
+        gettext("已标记完成。"),
+    )
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def close_whistle(request, pk):
+    whistle = get_object_or_404(Whistle, pk=pk)
+    form = CloseForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(whistle.get_absolute_url())
+
+    def action():
+        data = form.cleaned_data
+        before = (
+            [store_upload(data["before_photo"], alt=gettext("处理前"), uploaded_by=request.user)]
+            if data["before_photo"]
+            else []
+        )
+        after = (
+            [store_upload(data["after_photo"], alt=gettext("处理后"), uploaded_by=request.user)]
+            if data["after_photo"]
+            else []
+        )
+        whistle.close(by=request.user, summary=data["summary"], before_photos=before, after_photos=after)
+
+    return _done(request, whistle.get_absolute_url(), action, gettext("已结束,反映问题的居民会收到评价邀请。"))
+
+
+@login_required
+@require_POST
+def rate_whistle(request, pk):
+    whistle = get_object_or_404(Whistle, pk=pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(whistle.get_absolute_url())
+    return _done(
+        request,
+        whistle.get_absolute_url(),
+        lambda: whistle.rate(by=request.user, **form.cleaned_data),
+        gettext("谢谢您的评价!"),
+    )
+
+
+class ResponsivenessView(PermissionRequiredMixin, PageMixin, TemplateView):
+    """Staff: partner units ranked by how quickly they report in, for a period (default: 90 days)."""
+
+    permission_required = "whistles.triage_report"
+    template_name = "whistles/responsiveness.html"
+    title = _("共建单位响应情况")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        days = self.request.GET.get("days", "90")
+        days = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 90
+        context["days"] = days
+        context["rows"] = unit_responsiveness(since=timezone.now() - timedelta(days=days))
+        return context
