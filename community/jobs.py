@@ -37,3 +37,10 @@ def clear_old_rate_counters(now):
 
     deleted, _ = RateCounter.objects.filter(window_start__lt=now - timedelta(days=2)).delete()
     return f"{deleted} old rate counters deleted"
+
+
+@periodic_job(every=timedelta(minutes=30), description="删除过期的缓存")
+def clear_expired_cache(now):
+    from community.cache import delete_expired
+
+    return f"{delete_expired(now)} expired cache entries deleted"

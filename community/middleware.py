@@ -1,6 +1,7 @@
 """Site-wide middleware: security headers, the database-outage page, staff session expiry."""
 
 import logging
+import time
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -102,7 +103,13 @@ class DatabaseOutageMiddleware:
 
 
 class StaffSessionTimeoutMiddleware:
-    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (residents' do not)."""
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (residents' do not).
+
+    The expiry slides forward at most once a minute, so that a staff member's
+    every page view does not also write their session.
+    """
+
+    REFRESH_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -110,5 +117,8 @@ class StaffSessionTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            now = int(time.time())
+            if now - request.session.get("_staff_seen", 0) >= self.REFRESH_SECONDS:
+                request.session["_staff_seen"] = now
+                request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)

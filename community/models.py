@@ -30,6 +30,8 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         permissions = [
             ("assist_password_reset", _("可为没有邮箱的居民生成重置密码链接")),
+            ("view_dashboard", _("可查看统计看板并导出数据")),
+            ("export_personal_data", _("导出时可选择不打码的手机号和姓名")),
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ ROLE_DESCRIPTIONS = {
 
 ROLE_PERMISSIONS = {
     EDITOR: [
+        "community.view_dashboard",
         "news.view_column",
         "news.add_column",
         "news.change_column",
@@ -31,6 +32,7 @@ ROLE_PERMISSIONS = {
         "community.change_image",
     ],
     REVIEWER: [
+        "community.view_dashboard",
         "wishes.view_wish",
         "wishes.review_wish",
         "wishes.view_wishclaim",
@@ -40,6 +42,8 @@ ROLE_PERMISSIONS = {
         "volunteers.view_activity",
     ],
     GRID_WORKER: [
+        "community.view_dashboard",
+        "community.export_personal_data",
         "community.call_residents",
         "whistles.triage_report",
         "whistles.view_problemreport",

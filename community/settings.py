@@ -260,7 +260,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    CACHES = {"default": {"BACKEND": "community.cache.PostgresCache", "LOCATION": "django_cache"}}
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -54,6 +54,8 @@ urlpatterns = [
     path("me/inbox/<int:pk>/", views.open_notification, name="open_notification"),
     path("me/inbox/read-all/", views.read_all_notifications, name="read_all_notifications"),
     path("staff/call-list/", views.CallListView.as_view(), name="call_list"),
+    path("staff/dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("staff/export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("staff/call-list/<int:pk>/phoned/", views.mark_phoned, name="mark_phoned"),
     path("accounts/", include(accounts)),
     path("elderly-mode/", views.elderly_mode, name="elderly_mode"),

@@ -1,14 +1,16 @@
 """Site-wide pages: home, "我的", registration, the elderly-mode switch, health and errors."""
 
 import logging
+from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import DatabaseError, connection
-from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -21,11 +23,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
+from community import audit, exports, home, insight
 from community.forms import ProfileForm, RegistrationForm
 from community.models import Image, Notification
-from news.models import Article
 from volunteers import models as volunteer_models
-from wishes.models import Wish, most_helpful_units
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +60,69 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["news"] = Article.objects.home_sections()
-        context["activities"] = volunteer_models.upcoming_for_home()
-        context["open_wishes"] = list(
-            Wish.objects.public().filter(status="published").for_wall().order_by("-published_at")[:3]
-        )
-        context["thanked_units"] = most_helpful_units()
+        context.update(home.sections())
         return context
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's period: a preset, or a start and end date."""
+
+    PRESETS = [("this_month", _("本月")), ("last_month", _("上月")), ("this_year", _("今年"))]
+    preset = forms.ChoiceField(label=_("时间"), choices=PRESETS, required=False)
+    start = forms.DateField(label=_("从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def period(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("start") and data.get("end") and data["start"] <= data["end"]:
+            return insight.Period(data["start"], data["end"])
+        return insight.Period.preset(data.get("preset") or "this_month")
+
+
+class DashboardView(PermissionRequiredMixin, PageMixin, TemplateView):
+    """The staff dashboard: wishes, volunteers, partner units, red whistle and news for a period."""
+
+    permission_required = "community.view_dashboard"
+    template_name = "community/dashboard.html"
+    title = _("统计看板")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = DashboardForm(self.request.GET or None)
+        period = form.period()
+        context["form"] = form
+        context["data"] = insight.dashboard(period)
+        params = self.request.GET.copy()
+        params.pop("full", None)
+        context["query"] = params.urlencode()
+        return context
+
+
+@permission_required("community.view_dashboard", raise_exception=True)
+def export(request, kind, fmt):
+    """CSV or XLSX of wishes, hours or attendance for the dashboard's period.
+
+    Phone numbers and names come masked; ``full=1`` (for staff allowed to) gives
+    them in full and records who asked for what, and when.
+    """
+    if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    period = DashboardForm(request.GET or None).period()
+    full = request.GET.get("full") == "1" and request.user.has_perm("community.export_personal_data")
+    if full:
+        audit.record(
+            actor=request.user,
+            action="export.full",
+            target=request.user,
+            note=f"{kind} {period.first_day}–{period.last_day}",
+        )
+    build, label = exports.KINDS[kind]
+    body, content_type = exports.render(build(period, full=full), fmt)
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"{label}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class PrivacyNoticeView(PageMixin, TemplateView):

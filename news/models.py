@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from community import search
+from community import home, search
 from community.models import Image
 from news.content import plain_text, sanitize_body
 
@@ -99,13 +99,12 @@ class ArticleQuerySet(models.QuerySet):
     def home_sections(self, *, latest=6, per_column=4):
         """What the home page shows: pinned, latest, and the newest of each home column.
 
-        Four queries whatever the number of columns: the per-column lists come
-        from one windowed query over the top-level columns.
+        Three queries whatever the number of columns: the per-column lists come
+        from one windowed query, grouped under each article's top-level column.
         """
         published = self.published().for_lists()
         pinned = list(published.filter(pinned=True).newest_first()[:3])
         newest = list(published.exclude(pk__in=[a.pk for a in pinned]).newest_first()[:latest])
-        top_columns = {c.pk: c for c in Column.objects.filter(parent=None, show_on_home=True)}
         ranked = (
             published.filter(column__show_on_home=True)
             .annotate(top_column=Coalesce("column__parent_id", "column_id"))
@@ -114,12 +113,14 @@ class ArticleQuerySet(models.QuerySet):
                     RowNumber(), partition_by=[F("top_column")], order_by=[F("publish_at").desc(), F("id").desc()]
                 )
             )
-            .filter(position__lte=per_column, top_column__in=list(top_columns))
+            .filter(position__lte=per_column)
         )
-        by_column = {pk: [] for pk in top_columns}
+        by_column = {}
         for article in ranked:
-            by_column[article.top_column].append(article)
-        columns = [(top_columns[pk], articles) for pk, articles in by_column.items() if articles]
+            top = article.column.parent or article.column
+            if top.show_on_home:
+                by_column.setdefault(top, []).append(article)
+        columns = sorted(by_column.items(), key=lambda item: (item[0].order, item[0].name))
         return {"pinned": pinned, "latest": newest, "columns": columns}
 
     def search(self, query):
@@ -204,6 +205,7 @@ class Article(models.Model):
                 *("body", "body_text", "excerpt", "search_title", "search_text"),
             }
         super().save(*args, **kwargs)
+        home.forget()
 
     def get_absolute_url(self):
         return reverse("news:article", kwargs={"pk": self.pk})

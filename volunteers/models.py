@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import audit
+from community import audit, home
 from community.models import Image, User
 from community.notifications import notify
 from community.privacy import mask_phone
@@ -693,6 +693,7 @@ class Activity(models.Model):
             taken = activity.signups.filter(status=SignUp.Status.SIGNED_UP).count()
             if taken >= activity.capacity:
                 raise VolunteerError(gettext("名额已满,下次早点报名吧。"))
+            home.forget()
             return SignUp.objects.create(activity=activity, volunteer=volunteer)
 
     def close_check_in(self, *, by, now=None):
@@ -724,6 +725,7 @@ class Activity(models.Model):
             activity.checkin_closed_at, activity.checkin_closed_by = now, by
             activity.save(update_fields=["status", "checkin_closed_at", "checkin_closed_by"])
             audit.record(actor=by, action="activity.close_check_in", target=activity)
+            home.forget()
             self.status, self.checkin_closed_at, self.checkin_closed_by = activity.status, now, by
             for signup in attendees:
                 notify(
@@ -805,6 +807,7 @@ class SignUp(models.Model):
                 raise VolunteerError(gettext("报名已经截止,不能在网上取消了;如有变化请联系队长。"))
             self.status = self.Status.CANCELLED
             self.save(update_fields=["status"])
+            home.forget()
 
     def check_in(self, *, by, now=None):
         """A leader or staff marks the volunteer present on the day."""

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import audit, search
+from community import audit, home, search
 from community.models import Building, Image, User
 from community.notifications import notify
 from community.privacy import mask_name, mask_phone
@@ -273,6 +273,7 @@ class Wish(models.Model):
         self.status = to
         self.save(update_fields=["status", "updated", *fields])
         WishTransition.objects.create(wish=self, from_status=before, to_status=to, actor=by, note=note)
+        home.forget()
         if by is not None and by.is_staff:
             audit.record(actor=by, action=f"wish.{to}", target=self, changes={"status": (before, to)}, note=note)
 
@@ -562,22 +563,6 @@ class WishTransition(models.Model):
 
     def __str__(self):
         return f"{self.wish_id}: {self.from_status} → {self.to_status}"
-
-
-def most_helpful_units(limit=5, year=None):
-    """Partner units by wishes fulfilled this year (credited to the unit, not to claims)."""
-    from volunteers.models import PartnerUnit
-
-    year = year or timezone.localdate().year
-    return list(
-        PartnerUnit.objects.filter(
-            wish_claims__wish__status__in=[Status.FULFILLED, Status.CONFIRMED],
-            wish_claims__wish__fulfilled_at__year=year,
-            wish_claims__ended_at__isnull=True,
-        )
-        .annotate(fulfilled=models.Count("wish_claims", distinct=True))
-        .order_by("-fulfilled", "name")[:limit]
-    )
 
 
 def release_stale_claims(now=None):

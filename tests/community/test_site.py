@@ -125,3 +125,26 @@ class TestShell:
 
     def test_the_404_page_is_valid_html(self, client, html_checker):
         html_checker.assert_valid(client.get("/missing/").text, "404")
+
+
+@pytest.mark.django_db
+def test_staff_sessions_end_after_thirty_idle_minutes_residents_do_not(client):
+    import time_machine
+    from django.utils import timezone
+
+    from tests.factories import StaffFactory
+
+    staff, resident = StaffFactory(), UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(staff)
+        assert client.get(reverse("me")).status_code == 200
+    with time_machine.travel(start + timezone.timedelta(minutes=20), tick=False):
+        assert client.get(reverse("me")).status_code == 200  # still active: the idle clock restarts
+    with time_machine.travel(start + timezone.timedelta(minutes=51), tick=False):
+        assert client.get(reverse("me")).status_code == 302  # 31 idle minutes: signed out
+    with time_machine.travel(start, tick=False):
+        client.force_login(resident)
+        client.get(reverse("me"))
+    with time_machine.travel(start + timezone.timedelta(days=3), tick=False):
+        assert client.get(reverse("me")).status_code == 200

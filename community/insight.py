@@ -1,0 +1,295 @@
+"""Staff insight: how the community is doing, computed by PostgreSQL for a date range.
+
+Every figure is an aggregate query (GROUP BY, COUNT … FILTER, percentile_cont);
+no wish, hour or article rows are loaded into Python. The dashboard runs a
+small fixed number of queries however much data there is.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+STALE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in Asia/Shanghai, as aware datetimes, with the dates for display."""
+
+    first_day: date
+    last_day: date
+
+    @property
+    def start(self):
+        return timezone.make_aware(datetime.combine(self.first_day, time.min))
+
+    @property
+    def end(self):
+        return timezone.make_aware(datetime.combine(self.last_day + timedelta(days=1), time.min))
+
+    @classmethod
+    def preset(cls, name, today=None):
+        today = today or timezone.localdate()
+        month_start = today.replace(day=1)
+        if name == "last_month":
+            last_month_end = month_start - timedelta(days=1)
+            return cls(last_month_end.replace(day=1), last_month_end)
+        if name == "this_year":
+            return cls(today.replace(month=1, day=1), today)
+        return cls(month_start, today)
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [col[0] for col in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def wish_events(period):
+    """How many wishes were submitted, published, claimed, fulfilled and confirmed, by month and category.
+
+    One query: each event is a timestamp column (claims come from their own
+    table), unioned and grouped by event, month and category.
+    """
+    sql = """
+        WITH events AS (
+            SELECT 'submitted' AS event, created AS at, category FROM wishes_wish
+            UNION ALL SELECT 'published', published_at, category FROM wishes_wish WHERE published_at IS NOT NULL
+            UNION ALL SELECT 'claimed', c.created, w.category FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
+            UNION ALL SELECT 'fulfilled', fulfilled_at, category FROM wishes_wish WHERE fulfilled_at IS NOT NULL
+            UNION ALL SELECT 'confirmed', confirmed_at, category FROM wishes_wish WHERE confirmed_at IS NOT NULL
+        )
+        SELECT event, to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, category, COUNT(*) AS n
+        FROM events WHERE at >= %s AND at < %s
+        GROUP BY event, month, category
+    """
+    return _rows(sql, [period.start, period.end])
+
+
+def wish_medians(period):
+    """Median hours from publishing to claiming, and from claiming to fulfilling (claims made in the period)."""
+    sql = """
+        SELECT
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.created - w.published_at) / 3600)
+            AS publish_to_claim,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM w.fulfilled_at - c.created) / 3600)
+            FILTER (WHERE w.fulfilled_at IS NOT NULL AND c.ended_at IS NULL) AS claim_to_fulfil
+        FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
+        WHERE c.created >= %s AND c.created < %s AND w.published_at IS NOT NULL
+    """
+    return _rows(sql, [period.start, period.end])[0]
+
+
+def wish_todo(now=None, limit=20):
+    """Wishes that need staff: waiting for review, or published and unclaimed for over a week."""
+    from wishes.models import Status, Wish
+
+    now = now or timezone.now()
+    stale = now - timedelta(days=STALE_DAYS)
+    return list(
+        Wish.objects.filter(status=Status.SUBMITTED)
+        .union(Wish.objects.filter(status=Status.PUBLISHED, published_at__lt=stale))
+        .values("pk", "title", "status", "created", "published_at")
+        .order_by("created")[:limit]
+    )
+
+
+def volunteer_figures(period):
+    """New and active volunteers, hours by team and by month, top activities by attendance (three queries)."""
+    counts = _rows(
+        """
+        SELECT
+          (SELECT COUNT(*) FROM volunteers_volunteer
+            WHERE status = 'approved' AND decided_at >= %(start)s AND decided_at < %(end)s) AS new_volunteers,
+          (SELECT COUNT(*) FROM (
+              SELECT v.user_id FROM volunteers_servicehourrecord h JOIN volunteers_volunteer v ON v.id = h.volunteer_id
+               WHERE h.served_on >= %(first)s AND h.served_on <= %(last)s AND h.kind = 'attendance'
+              UNION
+              SELECT c.claimant_id FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
+               WHERE c.ended_at IS NULL AND c.unit_id IS NULL
+                 AND w.fulfilled_at >= %(start)s AND w.fulfilled_at < %(end)s
+          ) active) AS active_volunteers,
+          (SELECT COALESCE(SUM(hours), 0) FROM volunteers_servicehourrecord
+            WHERE served_on >= %(first)s AND served_on <= %(last)s) AS hours
+        """,
+        {"start": period.start, "end": period.end, "first": period.first_day, "last": period.last_day},
+    )[0]
+    hours = _rows(
+        """
+        SELECT t.name AS team, to_char(h.served_on, 'YYYY-MM') AS month, SUM(h.hours) AS hours
+        FROM volunteers_servicehourrecord h
+        JOIN volunteers_activity a ON a.id = h.activity_id JOIN volunteers_team t ON t.id = a.team_id
+        WHERE h.served_on >= %s AND h.served_on <= %s
+        GROUP BY t.name, month
+        """,
+        [period.first_day, period.last_day],
+    )
+    top = _rows(
+        """
+        SELECT a.id, a.title, t.name AS team, a.starts_at, COUNT(s.id) AS attended
+        FROM volunteers_activity a
+        JOIN volunteers_team t ON t.id = a.team_id
+        JOIN volunteers_signup s ON s.activity_id = a.id AND s.attended
+        WHERE a.starts_at >= %s AND a.starts_at < %s
+        GROUP BY a.id, t.name ORDER BY attended DESC, a.starts_at DESC LIMIT 10
+        """,
+        [period.start, period.end],
+    )
+    return counts, hours, top
+
+
+def unit_figures(period):
+    """Per partner unit: wishes fulfilled, whistles called and answered, median hours, overdue (one query)."""
+    return _rows(
+        """
+        SELECT u.id, u.name,
+          (SELECT COUNT(*) FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
+            WHERE c.unit_id = u.id AND c.ended_at IS NULL
+              AND w.fulfilled_at >= %(start)s AND w.fulfilled_at < %(end)s) AS wishes_fulfilled,
+          COUNT(wc.id) AS called,
+          COUNT(wc.reported_in_at) AS answered,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM wc.reported_in_at - wc.called_at) / 3600)
+            FILTER (WHERE wc.reported_in_at IS NOT NULL) AS median_report_in_hours,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM wc.done_at - wc.called_at) / 3600)
+            FILTER (WHERE wc.done_at IS NOT NULL) AS median_resolve_hours,
+          COUNT(wc.id) FILTER (WHERE (wc.reported_in_at IS NULL AND now() > wh.report_in_by)
+                               OR wc.reported_in_at > wh.report_in_by) AS overdue
+        FROM volunteers_partnerunit u
+        LEFT JOIN whistles_whistlecall wc ON wc.unit_id = u.id
+        LEFT JOIN whistles_whistle wh ON wh.id = wc.whistle_id AND wh.created >= %(start)s AND wh.created < %(end)s
+        WHERE wc.id IS NULL OR wh.id IS NOT NULL
+        GROUP BY u.id ORDER BY wishes_fulfilled DESC, answered DESC, u.name
+        """,
+        {"start": period.start, "end": period.end},
+    )
+
+
+def whistle_figures(period):
+    """Reports and whistles by status and category, and ratings by score (one query)."""
+    return _rows(
+        """
+        SELECT 'report' AS kind, status, category, COUNT(*) AS n FROM whistles_problemreport
+         WHERE created >= %(start)s AND created < %(end)s GROUP BY status, category
+        UNION ALL
+        SELECT 'whistle', status, category, COUNT(*) FROM whistles_whistle
+         WHERE created >= %(start)s AND created < %(end)s GROUP BY status, category
+        UNION ALL
+        SELECT 'rating', score, '', COUNT(*) FROM whistles_rating
+         WHERE created >= %(start)s AND created < %(end)s GROUP BY score
+        """,
+        {"start": period.start, "end": period.end},
+    )
+
+
+def news_figures(period):
+    """Articles published in the period and the ten most read (from the per-day read counts), one query."""
+    return _rows(
+        """
+        SELECT 0 AS id, '' AS title, (SELECT COUNT(*) FROM news_article
+           WHERE status = 'published' AND publish_at >= %(start)s AND publish_at < %(end)s) AS reads
+        UNION ALL
+        (SELECT a.id, a.title, SUM(r.count) AS reads FROM news_articleread r JOIN news_article a ON a.id = r.article_id
+          WHERE r.day >= %(first)s AND r.day <= %(last)s AND a.status = 'published'
+          GROUP BY a.id ORDER BY reads DESC, a.id LIMIT 10)
+        """,
+        {"start": period.start, "end": period.end, "first": period.first_day, "last": period.last_day},
+    )
+
+
+def chart(rows, *, label="label", value="value"):
+    """Rows for a horizontal bar chart: label, value and the bar's width in percent of the largest."""
+    peak = max((float(row[value] or 0) for row in rows), default=0) or 1
+    return [
+        {"label": row[label], "value": row[value] or 0, "percent": round(float(row[value] or 0) * 100 / peak, 1)}
+        for row in rows
+    ]
+
+
+def dashboard(period, now=None):
+    """Everything the staff dashboard shows, assembled from the aggregate queries above."""
+    from whistles.models import Category as ProblemCategory
+    from whistles.models import ProblemReport, Rating, Whistle
+    from wishes.models import Category, Status
+
+    events = wish_events(period)
+    totals = {name: 0 for name in ("submitted", "published", "claimed", "fulfilled", "confirmed")}
+    by_month, by_category = {}, {}
+    for row in events:
+        totals[row["event"]] += row["n"]
+        by_month.setdefault(row["month"], dict.fromkeys(totals, 0))[row["event"]] += row["n"]
+        by_category.setdefault(row["category"], dict.fromkeys(totals, 0))[row["event"]] += row["n"]
+    category_names = dict(Category.choices)
+    volunteer_counts, hours_rows, top_activities = volunteer_figures(period)
+    hours_by_team, hours_by_month = {}, {}
+    for row in hours_rows:
+        hours_by_team[row["team"]] = hours_by_team.get(row["team"], 0) + row["hours"]
+        hours_by_month[row["month"]] = hours_by_month.get(row["month"], 0) + row["hours"]
+    whistle_rows = whistle_figures(period)
+    report_status = dict(ProblemReport.Status.choices)
+    whistle_status = dict(Whistle.Status.choices)
+    categories = dict(ProblemCategory.choices)
+    scores = dict(Rating.Score.choices)
+
+    def grouped(kind, key, names):
+        counts = {}
+        for row in whistle_rows:
+            if row["kind"] == kind:
+                counts[row[key]] = counts.get(row[key], 0) + row["n"]
+        return [{"label": names.get(k, k), "value": v} for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+    news_rows = news_figures(period)
+    return {
+        "period": period,
+        "wishes": {
+            "totals": totals,
+            "by_month": sorted(by_month.items()),
+            "by_category": chart(
+                [{"label": category_names.get(k, k), "value": v["submitted"]} for k, v in sorted(by_category.items())]
+            ),
+            "medians": wish_medians(period),
+            "todo": wish_todo(now),
+            "status_names": dict(Status.choices),
+        },
+        "volunteers": {
+            "counts": volunteer_counts,
+            "hours_by_team": chart(
+                [{"label": k, "value": v} for k, v in sorted(hours_by_team.items(), key=lambda kv: -kv[1])]
+            ),
+            "hours_by_month": chart([{"label": k, "value": v} for k, v in sorted(hours_by_month.items())]),
+            "top_activities": top_activities,
+        },
+        "units": unit_figures(period),
+        "whistles": {
+            "reports_by_status": chart(grouped("report", "status", report_status)),
+            "reports_by_category": chart(grouped("report", "category", categories)),
+            "whistles_by_status": chart(grouped("whistle", "status", whistle_status)),
+            "ratings": chart(grouped("rating", "status", scores)),
+        },
+        "news": {"published": news_rows[0]["reads"], "top_read": news_rows[1:]},
+    }
+
+
+def count_impact_figures():
+    """The home page's public figures for this year, and the partner units to thank, in one query."""
+    year_start = timezone.make_aware(datetime(timezone.localdate().year, 1, 1))
+    return _rows(
+        """
+            SELECT
+              (SELECT COUNT(*) FROM wishes_wish WHERE fulfilled_at >= %(start)s) AS wishes_fulfilled,
+              (SELECT COALESCE(SUM(hours), 0) FROM volunteers_servicehourrecord WHERE served_on >= %(day)s) AS hours,
+              (SELECT COUNT(DISTINCT a.team_id) FROM volunteers_activity a
+                WHERE a.starts_at >= %(start)s AND a.status <> 'cancelled') AS active_teams,
+              (SELECT COUNT(*) FROM whistles_whistle WHERE closed_at >= %(start)s) AS whistles_closed,
+              (SELECT json_agg(u ORDER BY u.fulfilled DESC, u.name) FROM (
+                  SELECT pu.id, pu.name, COUNT(DISTINCT c.id) AS fulfilled
+                  FROM volunteers_partnerunit pu
+                  JOIN wishes_wishclaim c ON c.unit_id = pu.id AND c.ended_at IS NULL
+                  JOIN wishes_wish w ON w.id = c.wish_id
+                  WHERE w.status IN ('fulfilled', 'confirmed') AND w.fulfilled_at >= %(start)s
+                  GROUP BY pu.id ORDER BY fulfilled DESC, pu.name LIMIT 5) u) AS thanked_units
+            """,
+        {"start": year_start, "day": year_start.date()},
+    )[0]
