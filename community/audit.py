@@ -66,3 +66,13 @@ def record_contact_view(*, subject, viewer, viewer_role, context):
     if subject is None or viewer is None or subject.pk == viewer.pk:
         return None
     return ContactView.objects.create(subject=subject, viewer=viewer, viewer_role=viewer_role, context=context[:200])
+
+
+def record_contact_views(*, subjects, viewer, viewer_role, context):
+    """Record in one statement that ``viewer`` saw the full contact details of each of ``subjects``."""
+    rows = [
+        ContactView(subject=subject, viewer=viewer, viewer_role=viewer_role, context=context[:200])
+        for subject in {s.pk: s for s in subjects if s is not None and s.pk != viewer.pk}.values()
+    ]
+    ContactView.objects.bulk_create(rows)
+    return len(rows)

@@ -133,3 +133,20 @@ class PhotoField(forms.FileField):
         if upload and upload is not initial:
             check_upload(upload)
         return upload
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password, so that nobody at an unlocked phone can do it."""
+
+    password = forms.CharField(
+        label=_("请输入密码确认"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise ValidationError(_("密码不正确。"))
+        return self.cleaned_data["password"]

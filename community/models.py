@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from community.privacy import is_mainland_mobile, mask_name, mask_phone
 
+DELETED_DISPLAY_NAME = "已注销居民"
+
 
 class User(AbstractUser):
     """A person with an account. Residents by default; staff via ``is_staff`` and groups.
@@ -48,7 +50,9 @@ class User(AbstractUser):
 
     @property
     def public_name(self):
-        """How the person appears on public pages: 王**."""
+        """How the person appears on public pages: 王** (or 已注销居民 after deleting the account)."""
+        if self.display_name == DELETED_DISPLAY_NAME:
+            return DELETED_DISPLAY_NAME
         return mask_name(self.display_name or "居民")
 
 

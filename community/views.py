@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import DatabaseError, connection
@@ -23,8 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from community import audit, exports, home, insight
-from community.forms import ProfileForm, RegistrationForm
+from community import audit, exports, home, insight, services
+from community.forms import DeleteAccountForm, ProfileForm, RegistrationForm
 from community.models import Image, Notification
 from volunteers import models as volunteer_models
 
@@ -161,6 +161,7 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
             context["my_led_teams"] = volunteer_models.Team.objects.led_by(user)
         context["my_workstations"] = volunteer_models.Workstation.objects.filter(leader=user)
         context["my_appointments"] = user.appointments.select_related("workstation").order_by("-day")[:10]
+        context["contact_views"] = user.contact_views.select_related("viewer").order_by("-created")[:20]
         return context
 
 
@@ -176,6 +177,41 @@ class InboxView(LoginRequiredMixin, PageMixin, ListView):
 
     def get_breadcrumbs(self):
         return [(gettext("我的"), reverse("me")), (self.title, None)]
+
+
+@login_required
+def my_data(request):
+    """Download everything the portal holds about oneself, as JSON."""
+    import json
+
+    data = services.user_export_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = "attachment; filename=my-data.json"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@sensitive_post_parameters("password")
+def delete_account(request):
+    """Delete one's own account after confirming the password; public history stays, anonymised."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_delete(user=request.user)
+        logout(request)
+        messages.success(request, gettext("您的账号已注销,个人信息已删除。感谢您曾经的参与。"))
+        return HttpResponseRedirect(reverse("home"))
+    return render(
+        request,
+        "community/delete_account.html",
+        {
+            "form": form,
+            "title": gettext("注销账号"),
+            "breadcrumbs": [(gettext("我的"), reverse("me")), (gettext("注销账号"), None)],
+        },
+    )
 
 
 @login_required
@@ -208,6 +244,16 @@ class CallListView(PermissionRequiredMixin, PageMixin, ListView):
 
     def get_queryset(self):
         return Notification.objects.needing_a_call()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit.record_contact_views(
+            subjects=[n.recipient for n in context["object_list"] if n.recipient.login_is_phone],
+            viewer=self.request.user,
+            viewer_role=gettext("社区工作人员"),
+            context=gettext("待电话通知名单"),
+        )
+        return context
 
 
 @permission_required("community.call_residents", raise_exception=True)

@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from community import audit
 from community.ratelimit import rate_limited
 from community.views import PageMixin
 from volunteers import calendar
@@ -106,6 +108,12 @@ class TeamView(PageMixin, DetailView):
             )
             context["members"] = [m for m in roster if m.status == TeamMembership.Status.ACCEPTED]
             context["requests"] = [m for m in roster if m.status == TeamMembership.Status.REQUESTED]
+            audit.record_contact_views(
+                subjects=[m.volunteer.user for m in roster],
+                viewer=user,
+                viewer_role=gettext("队长") if team.is_led_by(user, leaders) else gettext("社区工作人员"),
+                context=gettext("%(team)s队员名单") % {"team": team.name},
+            )
         volunteer = None
         if user.is_authenticated:
             membership_status = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk")).values("status")[:1]
@@ -198,6 +206,7 @@ def _workstation_page(request, workstation, form):
 
 
 @login_required
+@sensitive_post_parameters("phone")
 @rate_limited("appointment")
 def request_appointment(request, pk):
     """A resident asks for a time at a workstation (inside its opening hours, not in the past)."""
@@ -237,6 +246,12 @@ class AppointmentsView(LoginRequiredMixin, PageMixin, ListView):
         context["workstation"] = self.workstation
         context["reply_form"] = ReplyForm()
         context["propose_form"] = ProposeForm()
+        audit.record_contact_views(
+            subjects=[a.resident for a in context["object_list"] if a.phone],
+            viewer=self.request.user,
+            viewer_role=gettext("工作室负责人或社区工作人员"),
+            context=gettext("%(name)s的预约") % {"name": self.workstation.name},
+        )
         return context
 
 
@@ -365,6 +380,12 @@ class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
         for signup in signups:
             signup.credited = hours.get(signup.volunteer_id, Decimal("0"))
             signup.phone_shown = signup.volunteer.phone  # leaders and staff only reach this page
+        audit.record_contact_views(
+            subjects=[s.volunteer.user for s in signups],
+            viewer=self.request.user,
+            viewer_role=gettext("队长或社区工作人员"),
+            context=gettext("签到:%(title)s") % {"title": activity.title},
+        )
         context["signups"] = signups
         context["present"] = sum(1 for s in signups if s.attended)
         context["adjust_form"] = AdjustHoursForm()
@@ -423,6 +444,7 @@ def adjust_hours(request, pk, volunteer_pk):
 
 
 @login_required
+@sensitive_post_parameters("real_name", "phone")
 def apply(request):
     """A resident applies to volunteer; staff review the application."""
     existing = _volunteer_of(request.user)
@@ -461,6 +483,16 @@ class ApplicationsView(PermissionRequiredMixin, PageMixin, ListView):
     permission_required = "volunteers.review_volunteer"
     template_name = "volunteers/application_list.html"
     title = _("志愿者申请审核")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit.record_contact_views(
+            subjects=[v.user for v in context["object_list"]],
+            viewer=self.request.user,
+            viewer_role=gettext("社区工作人员"),
+            context=gettext("志愿者申请审核"),
+        )
+        return context
 
     def get_queryset(self):
         return (

@@ -149,3 +149,7 @@ class HandForm(forms.Form):
     team = forms.ModelChoiceField(label=_("交给哪个服务队"), queryset=Team.objects.active())
     title = forms.CharField(label=_("活动名称"), max_length=60)
     starts_at = forms.DateTimeField(label=_("活动时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("隐藏原因"), max_length=200)

@@ -596,6 +596,10 @@ class WhistleUpdate(models.Model):
     def __str__(self):
         return self.text[:30]
 
+    def hide(self, *, by, reason):
+        """Staff hide this update (and its photos) from the public page; its author is told why."""
+        _hide(self, self.author, gettext("您发布的处理进展已被隐藏"), by=by, reason=reason)
+
 
 class WhistlePhoto(models.Model):
     class Kind(models.TextChoices):
@@ -657,6 +661,20 @@ class Rating(models.Model):
 
     def __str__(self):
         return self.get_score_display()
+
+    def hide(self, *, by, reason):
+        """Staff hide the rating's comment (the score still counts); the resident is told why."""
+        _hide(self, self.rater, gettext("您的评价意见已被隐藏"), by=by, reason=reason)
+
+
+def _hide(item, author, title, *, by, reason):
+    if not reason.strip():
+        raise WhistleError(gettext("请写明隐藏的原因,作者会看到。"))
+    item.hidden_reason = reason
+    item.save(update_fields=["hidden_reason"])
+    audit.record(actor=by, action=f"{item._meta.model_name}.hide", target=item, note=reason)
+    whistle = item.call.whistle if hasattr(item, "call") else item.whistle
+    notify(author, title, body=gettext("原因:%(reason)s") % {"reason": reason}, url=whistle.get_absolute_url())
 
 
 def unit_responsiveness(unit=None, since=None):

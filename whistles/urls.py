@@ -21,4 +21,6 @@ urlpatterns = [
     path("<int:pk>/calls/<int:call_pk>/report-in/", views.report_in, name="report_in"),
     path("<int:pk>/calls/<int:call_pk>/update/", views.post_update, name="update"),
     path("<int:pk>/calls/<int:call_pk>/done/", views.mark_done, name="done"),
+    path("updates/<int:pk>/hide/", views.hide, {"kind": "update"}, name="hide_update"),
+    path("ratings/<int:pk>/hide/", views.hide, {"kind": "rating"}, name="hide_rating"),
 ]

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from community import audit
 from community.images import store_upload
 from community.ratelimit import rate_limited
 from community.views import PageMixin
@@ -22,6 +24,7 @@ from whistles.forms import (
     CloseForm,
     DoneForm,
     HandForm,
+    HideForm,
     MergeForm,
     RatingForm,
     ReplyForm,
@@ -32,6 +35,7 @@ from whistles.forms import (
 )
 from whistles.models import (
     ProblemReport,
+    Rating,
     Whistle,
     WhistleCall,
     WhistleError,
@@ -128,6 +132,7 @@ class WhistleView(PageMixin, DetailView):
 
 
 @login_required
+@sensitive_post_parameters("contact_phone")
 @rate_limited("report")
 def report_problem(request):
     """随手拍: a signed-in resident reports a problem with up to three photos."""
@@ -180,6 +185,13 @@ class ReportView(LoginRequiredMixin, PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user, report = self.request.user, self.object
         context["is_staff_triage"] = user.is_staff and user.has_perm("whistles.triage_report")
+        if context["is_staff_triage"] and report.contact_phone:
+            audit.record_contact_views(
+                subjects=[report.reporter],
+                viewer=user,
+                viewer_role=gettext("社区工作人员"),
+                context=gettext("问题上报:%(r)s") % {"r": report},
+            )
         if context["is_staff_triage"] and report.status == ProblemReport.Status.SUBMITTED:
             context.update(reply_form=ReplyForm(), merge_form=MergeForm(report=report), hand_form=HandForm())
         return context
@@ -417,6 +429,27 @@ def rate_whistle(request, pk):
         whistle.get_absolute_url(),
         lambda: whistle.rate(by=request.user, **form.cleaned_data),
         gettext("谢谢您的评价!"),
+    )
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def hide(request, kind, pk):
+    """Staff hide a unit's update or a resident's rating comment from the public page, with a reason."""
+    model = {"update": WhistleUpdate, "rating": Rating}[kind]
+    item = get_object_or_404(
+        model.objects.select_related(*(("call__whistle",) if kind == "update" else ("whistle",))), pk=pk
+    )
+    whistle = item.call.whistle if kind == "update" else item.whistle
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return HttpResponseRedirect(whistle.get_absolute_url())
+    return _done(
+        request,
+        whistle.get_absolute_url(),
+        lambda: item.hide(by=request.user, reason=form.cleaned_data["reason"]),
+        gettext("已隐藏,作者会看到原因。"),
     )
 
 

@@ -60,6 +60,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
+DELETED_RESIDENT = "已注销居民"
+
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
 OPEN_STATUSES = [Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED]
 WITH_LIVE_CLAIM = [Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
@@ -176,6 +178,7 @@ class Wish(models.Model):
     )
     thanks = models.CharField(_("感谢留言"), max_length=200, blank=True, help_text=_("居民的感谢,公开显示。"))
     thanks_hidden_reason = models.CharField(_("感谢留言隐藏原因"), max_length=200, blank=True)
+    fulfilment_hidden_reason = models.CharField(_("实现说明和照片隐藏原因"), max_length=200, blank=True)
 
     created = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -233,9 +236,11 @@ class Wish(models.Model):
 
     @property
     def public_name(self):
-        """The resident as the public sees them: 王**."""
+        """The resident as the public sees them: 王** (or 已注销居民 once they deleted their account)."""
         if self.owner_id:
             return self.owner.public_name
+        if self.resident_name == DELETED_RESIDENT:
+            return DELETED_RESIDENT
         return mask_name(self.resident_name)
 
     @property
@@ -485,6 +490,24 @@ class Wish(models.Model):
             self.published_at = timezone.now()
             self._move(Status.PUBLISHED, by=by, note=reason, fields=["finished_at", "published_at"])
             self._notify_owner(gettext("您的心愿“%(title)s”已重新开放,等待认领。"))
+
+    def hide_thanks(self, *, by, reason):
+        """Staff hide the resident's public thank-you message; the resident is told why."""
+        self._hide("thanks_hidden_reason", self.owner, gettext("您的感谢留言已被隐藏"), by=by, reason=reason)
+
+    def hide_fulfilment(self, *, by, reason):
+        """Staff hide the claimant's public note and photo; the claimant is told why."""
+        claimant = self.live_claim.claimant if self.live_claim_id else None
+        self._hide("fulfilment_hidden_reason", claimant, gettext("您写的实现说明和照片已被隐藏"), by=by, reason=reason)
+
+    def _hide(self, field, author, title, *, by, reason):
+        if not reason.strip():
+            raise WishError(gettext("请写明隐藏的原因,作者会看到。"))
+        setattr(self, field, reason)
+        self.save(update_fields=[field, "updated"])
+        audit.record(actor=by, action=f"wish.hide.{field}", target=self, note=reason)
+        notify(author, title, body=gettext("原因:%(reason)s") % {"reason": reason}, url=self.get_absolute_url())
+        home.forget()
 
     def attach_to(self, *, by, resident):
         """Staff hand a wish entered for a resident (代录) to that resident's new account."""

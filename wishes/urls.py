@@ -23,4 +23,6 @@ urlpatterns = [
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/attach/", views.attach, name="attach"),
+    path("<int:pk>/hide-thanks/", views.hide, {"part": "thanks"}, name="hide_thanks"),
+    path("<int:pk>/hide-fulfilment/", views.hide, {"part": "fulfilment"}, name="hide_fulfilment"),
 ]

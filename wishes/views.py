@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -133,6 +134,7 @@ class WishDetailView(PageMixin, DetailView):
 
 
 @login_required
+@sensitive_post_parameters("contact_phone", "contact_address", "resident_name")
 @rate_limited("wish_submit")
 def submit_wish(request):
     """A resident posts a wish; it waits for review. Similar open wishes nearby are shown first."""
@@ -157,6 +159,7 @@ def submit_wish(request):
 
 
 @permission_required("wishes.enter_wish_for_resident", raise_exception=True)
+@sensitive_post_parameters("contact_phone", "contact_address", "resident_name")
 def submit_on_behalf(request):
     """Staff enter a wish for a resident who has no account or smartphone (代录)."""
     form = OnBehalfWishForm(request.POST or None, request.FILES or None)
@@ -183,6 +186,7 @@ def submit_on_behalf(request):
 
 
 @login_required
+@sensitive_post_parameters("contact_phone", "contact_address")
 def edit_wish(request, pk):
     """The resident edits their wish while it waits for review."""
     wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=pk)
@@ -358,7 +362,23 @@ def reopen(request, pk):
 
 @login_required
 @require_POST
+@permission_required("wishes.review_wish", raise_exception=True)
+def hide(request, pk, part):
+    """Staff hide what residents and claimants wrote in public (the thanks, or the fulfilment note and photo)."""
+    actions = {"thanks": Wish.hide_thanks, "fulfilment": Wish.hide_fulfilment}
+    return _act(
+        request,
+        pk,
+        lambda wish, data: actions[part](wish, by=request.user, reason=data["reason"]),
+        ReasonForm,
+        gettext("已隐藏,作者会看到原因。"),
+    )
+
+
+@login_required
+@require_POST
 @permission_required("wishes.enter_wish_for_resident", raise_exception=True)
+@sensitive_post_parameters("username")
 def attach(request, pk):
     return _act(
         request,

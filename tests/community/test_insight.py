@@ -207,10 +207,10 @@ def test_at_100000_wishes_the_dashboard_fetches_no_wish_rows(client):
             """
             INSERT INTO wishes_wish (title, description, category, needed_by, building_id, owner_id, resident_name,
                 consent_note, health_consent, contact_phone, contact_address, status, fulfil_note, thanks,
-                thanks_hidden_reason, created, updated, published_at, fulfilled_at, search_text)
+                thanks_hidden_reason, fulfilment_hidden_reason, created, updated, published_at, fulfilled_at, search_text)
             SELECT '心愿' || n, '说明', (ARRAY['goods','repair','health','other'])[1 + n %% 4], '2026-12-31', %s, %s, '',
                    '', false, '13812345678', '', CASE WHEN n %% 3 = 0 THEN 'published' ELSE 'submitted' END, '', '',
-                   '', now() - (n || ' minutes')::interval, now(),
+                   '', '', now() - (n || ' minutes')::interval, now(),
                    CASE WHEN n %% 3 = 0 THEN now() - (n || ' minutes')::interval END, NULL, ''
             FROM generate_series(1, 100000) AS n
             """,
