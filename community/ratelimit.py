@@ -10,6 +10,7 @@ limited by account only, so that a grid worker entering wishes for many
 residents (代录) from the office is not throttled as one client.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import wraps
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.clients import client_ip
+from community.privacy import canonical_login
 
 _PERIOD_RE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -62,6 +64,12 @@ def _hit(key, limit, now):
         return cursor.fetchone()[0]
 
 
+def _digest(account):
+    """A typed account name as a fixed-size key: whatever was typed (NUL bytes, 10,000 characters)."""
+    normalized = canonical_login(account).lower()
+    return hashlib.sha256(normalized.encode("utf-8", "replace")).hexdigest()[:32]
+
+
 def check(request, action, *, account=None, now=None):
     """Count this attempt at ``action``; return the seconds to wait if a limit is exceeded, else 0.
 
@@ -77,7 +85,7 @@ def check(request, action, *, account=None, now=None):
     keys = []
     if rules.get("client") and not (signed_in and user.is_staff):
         keys.append((f"{action}:ip:{client_ip(request)}", Limit.parse(rules["client"])))
-    account_key = f"user:{user.pk}" if signed_in else (f"name:{account.lower()[:100]}" if account else None)
+    account_key = f"user:{user.pk}" if signed_in else (f"name:{_digest(account)}" if account else None)
     if rules.get("account") and account_key:
         keys.append((f"{action}:{account_key}", Limit.parse(rules["account"])))
     wait = 0

@@ -39,6 +39,7 @@ ROLE_PERMISSIONS = {
         "volunteers.view_volunteer",
         "volunteers.review_volunteer",
         "volunteers.view_team",
+        "volunteers.change_team",
         "volunteers.view_activity",
     ],
     GRID_WORKER: [
@@ -52,6 +53,9 @@ ROLE_PERMISSIONS = {
         "wishes.enter_wish_for_resident",
         "volunteers.view_appointment",
         "volunteers.change_appointment",
+        "volunteers.view_activity",
+        "volunteers.change_activity",
+        "volunteers.view_volunteer",
         "community.view_user",
         "community.assist_password_reset",
         "community.view_grid",

@@ -98,7 +98,10 @@ class TestModeration:
         client.logout()
         assert "不太文明的一句话" not in client.get(reverse("wishes:wall")).text
         assert "不太文明的一句话" not in client.get(wish.get_absolute_url()).text
-        assert Notification.objects.get(recipient=wish.owner, title__contains="感谢留言已被隐藏").body == "原因:含有不文明用语"
+        assert (
+            Notification.objects.get(recipient=wish.owner, title__contains="感谢留言已被隐藏").body
+            == "原因:含有不文明用语"
+        )
         client.force_login(wish.owner)
         assert "含有不文明用语" in client.get(wish.get_absolute_url()).text
 

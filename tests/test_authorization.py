@@ -1,0 +1,586 @@
+"""Every URL of the portal, walked as every role, against a hand-written table of who may do what.
+
+A URL pattern that is missing from TABLE fails the suite, so a new view cannot
+forget its check. Each request runs in its own savepoint and is rolled back,
+so that one role's POST never changes what the next role sees. Every page a
+role may open is also searched for the private data it must not contain.
+"""
+
+from datetime import time, timedelta
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from community.images import store_upload
+from community.notifications import notify
+from news.models import Article
+from tests.factories import (
+    ActivityFactory,
+    ArticleFactory,
+    BuildingFactory,
+    ColumnFactory,
+    PartnerUnitFactory,
+    StaffFactory,
+    TeamFactory,
+    UserFactory,
+    VolunteerFactory,
+    WorkstationFactory,
+    add_member,
+)
+from tests.images import upload
+from volunteers.models import Appointment, OpeningHours, PartnerMembership, SignUp, TeamMembership
+from whistles.models import Category as ProblemCategory
+from whistles.models import ProblemReport, Rating, Whistle
+from wishes.models import Category, Wish
+
+ROLES = [
+    "anonymous",
+    "resident",
+    "other_resident",
+    "volunteer",
+    "other_volunteer",
+    "team_leader",
+    "workstation_leader",
+    "unit_member",
+    "staff",
+]
+
+RESIDENT_PHONE = "13800001111"
+RESIDENT_ADDRESS = "团结巷3栋9单元909"
+VOLUNTEER_PHONE = "13900002222"
+# Which roles may see each secret (on some page); everyone else must never get it in any response.
+SECRETS = {
+    RESIDENT_PHONE: {"resident", "volunteer", "workstation_leader", "staff"},
+    RESIDENT_ADDRESS: {"resident", "volunteer", "staff"},
+    VOLUNTEER_PHONE: {"volunteer", "team_leader", "staff"},
+}
+
+
+def expect(default, **overrides):
+    """The expected status for each role: ``default`` unless overridden (a role, or a group below)."""
+    groups = {
+        "signed_in": [r for r in ROLES if r != "anonymous"],
+        "others": [],
+    }
+    result = dict.fromkeys(ROLES, default)
+    for key, status in overrides.items():
+        for role in groups.get(key, [key]):
+            result[role] = status
+    return result
+
+
+PUBLIC = expect(200)
+LOGIN = expect(200, anonymous=302)  # any signed-in person; anonymous are sent to log in
+STAFF_PAGE = expect(403, anonymous=302, staff=200)
+POST_LOGIN = expect(302)  # signed in: the action runs (or says why not) and redirects; anonymous: to login
+
+
+# (method, url builder, POST data or None, expected statuses per role)
+def table(w):
+    pk = lambda obj: {"pk": obj.pk}  # noqa: E731
+    return {
+        # --- Site ---------------------------------------------------------------------------------
+        "home": ("get", reverse("home"), None, PUBLIC),
+        "about": ("get", reverse("about"), None, PUBLIC),
+        "privacy": ("get", reverse("privacy"), None, PUBLIC),
+        "healthz": ("get", reverse("healthz"), None, PUBLIC),
+        "elderly_mode": ("get", reverse("elderly_mode") + "?on=1&next=/", None, expect(302)),
+        "sitemap_index": ("get", reverse("sitemap_index"), None, PUBLIC),
+        "django.contrib.sitemaps.views.sitemap": ("get", "/sitemap-articles.xml", None, PUBLIC),
+        "private_photo": ("get", w["private_photo_url"], None, expect(404, resident=200, staff=200)),
+        "me": ("get", reverse("me"), None, expect(200, anonymous=302)),
+        "profile": ("get", reverse("profile"), None, LOGIN),
+        "inbox": ("get", reverse("inbox"), None, LOGIN),
+        "my_data": ("get", reverse("my_data"), None, LOGIN),
+        "delete_account": ("get", reverse("delete_account"), None, LOGIN),
+        "open_notification": (
+            "get",
+            reverse("open_notification", kwargs=pk(w["notification"])),
+            None,
+            expect(404, anonymous=302, resident=302),
+        ),
+        "read_all_notifications": ("post", reverse("read_all_notifications"), {}, POST_LOGIN),
+        "call_list": ("get", reverse("call_list"), None, STAFF_PAGE),
+        "mark_phoned": ("post", reverse("mark_phoned", kwargs=pk(w["notification"])), {}, expect(403, staff=404)),
+        "dashboard": ("get", reverse("dashboard"), None, STAFF_PAGE),
+        "export": ("get", reverse("export", kwargs={"kind": "wishes", "fmt": "csv"}), None, expect(403, staff=200)),
+        # --- Accounts -----------------------------------------------------------------------------
+        "register": ("get", reverse("register"), None, expect(302, anonymous=200)),
+        "login": ("get", reverse("login"), None, expect(302, anonymous=200)),
+        "logout": ("post", reverse("logout"), {}, expect(302)),
+        "password_change": ("get", reverse("password_change"), None, LOGIN),
+        "password_change_done": ("get", reverse("password_change_done"), None, LOGIN),
+        "password_reset": ("get", reverse("password_reset"), None, PUBLIC),
+        "password_reset_done": ("get", reverse("password_reset_done"), None, PUBLIC),
+        # Logging in changes the resident's last login, which (by design) voids the emailed link.
+        "password_reset_confirm": ("get", w["reset_url"], None, expect(302, resident=200)),
+        "password_reset_complete": ("get", reverse("password_reset_complete"), None, PUBLIC),
+        # --- News ---------------------------------------------------------------------------------
+        "news:index": ("get", reverse("news:index"), None, PUBLIC),
+        "news:search": ("get", reverse("news:search") + "?q=社区", None, PUBLIC),
+        "news:feed": ("get", reverse("news:feed"), None, PUBLIC),
+        "news:column": ("get", reverse("news:column", kwargs={"slug": w["column"].slug}), None, PUBLIC),
+        "news:column_feed": ("get", reverse("news:column_feed", kwargs={"slug": w["column"].slug}), None, PUBLIC),
+        "news:article": ("get", reverse("news:article", kwargs=pk(w["article"])), None, PUBLIC),
+        "news:qr": ("get", reverse("news:qr", kwargs=pk(w["article"])), None, PUBLIC),
+        "news:preview": ("get", reverse("news:preview", kwargs=pk(w["draft"])), None, expect(404, staff=200)),
+        "news:editor_photos": ("get", reverse("news:editor_photos"), None, expect(302, staff=200)),
+        # --- Volunteers ---------------------------------------------------------------------------
+        "volunteers:index": ("get", reverse("volunteers:index"), None, PUBLIC),
+        "volunteers:terms": ("get", reverse("volunteers:terms"), None, PUBLIC),
+        "volunteers:apply": ("get", reverse("volunteers:apply"), None, LOGIN),
+        "volunteers:applications": ("get", reverse("volunteers:applications"), None, STAFF_PAGE),
+        "volunteers:approve": (
+            "post",
+            reverse("volunteers:approve", kwargs=pk(w["application"])),
+            {},
+            expect(403, staff=302),
+        ),
+        "volunteers:reject": (
+            "post",
+            reverse("volunteers:reject", kwargs=pk(w["application"])),
+            {"reason": "资料不全"},
+            expect(403, staff=302),
+        ),
+        "volunteers:honour_roll": ("get", reverse("volunteers:honour_roll"), None, PUBLIC),
+        "volunteers:calendar": ("get", reverse("volunteers:calendar"), None, PUBLIC),
+        "volunteers:team": ("get", reverse("volunteers:team", kwargs=pk(w["team"])), None, PUBLIC),
+        "volunteers:team_calendar": ("get", reverse("volunteers:team_calendar", kwargs=pk(w["team"])), None, PUBLIC),
+        "volunteers:join": ("post", reverse("volunteers:join", kwargs=pk(w["team"])), {}, POST_LOGIN),
+        "volunteers:accept_member": (
+            "post",
+            reverse("volunteers:accept_member", kwargs=pk(w["join_request"])),
+            {},
+            expect(404, anonymous=302, team_leader=302, staff=302),
+        ),
+        "volunteers:decline_member": (
+            "post",
+            reverse("volunteers:decline_member", kwargs=pk(w["join_request"])),
+            {},
+            expect(404, anonymous=302, team_leader=302, staff=302),
+        ),
+        "volunteers:workstation": ("get", reverse("volunteers:workstation", kwargs=pk(w["workstation"])), None, PUBLIC),
+        "volunteers:request_appointment": (
+            "get",
+            reverse("volunteers:request_appointment", kwargs=pk(w["workstation"])),
+            None,
+            LOGIN,
+        ),
+        "volunteers:appointments": (
+            "get",
+            reverse("volunteers:appointments", kwargs=pk(w["workstation"])),
+            None,
+            expect(403, anonymous=302, workstation_leader=200, staff=200),
+        ),
+        "volunteers:confirm_appointment": (
+            "post",
+            reverse("volunteers:confirm_appointment", kwargs=pk(w["appointment"])),
+            {},
+            expect(404, anonymous=302, workstation_leader=302, staff=302),
+        ),
+        "volunteers:propose_appointment": (
+            "post",
+            reverse("volunteers:propose_appointment", kwargs=pk(w["appointment"])),
+            w["propose"],
+            expect(404, anonymous=302, workstation_leader=302, staff=302),
+        ),
+        "volunteers:decline_appointment": (
+            "post",
+            reverse("volunteers:decline_appointment", kwargs=pk(w["appointment"])),
+            {"reply": "那天不在"},
+            expect(404, anonymous=302, workstation_leader=302, staff=302),
+        ),
+        "volunteers:accept_appointment": (
+            "post",
+            reverse("volunteers:accept_appointment", kwargs=pk(w["appointment"])),
+            {},
+            expect(404, anonymous=302, resident=302),
+        ),
+        "volunteers:cancel_appointment": (
+            "post",
+            reverse("volunteers:cancel_appointment", kwargs=pk(w["appointment"])),
+            {},
+            expect(404, anonymous=302, resident=302),
+        ),
+        "volunteers:activity": ("get", reverse("volunteers:activity", kwargs=pk(w["activity"])), None, PUBLIC),
+        "volunteers:sign_up": ("post", reverse("volunteers:sign_up", kwargs=pk(w["activity"])), {}, POST_LOGIN),
+        "volunteers:cancel_sign_up": (
+            "post",
+            reverse("volunteers:cancel_sign_up", kwargs=pk(w["activity"])),
+            {},
+            POST_LOGIN,
+        ),
+        "volunteers:check_in": (
+            "get",
+            reverse("volunteers:check_in", kwargs=pk(w["activity"])),
+            None,
+            expect(403, anonymous=302, team_leader=200, staff=200),
+        ),
+        "volunteers:mark_present": (
+            "post",
+            reverse("volunteers:mark_present", kwargs={"pk": w["activity"].pk, "signup_pk": w["signup"].pk}),
+            {},
+            expect(404, anonymous=302, team_leader=302, staff=302),
+        ),
+        "volunteers:unmark_present": (
+            "post",
+            reverse("volunteers:unmark_present", kwargs={"pk": w["activity"].pk, "signup_pk": w["signup"].pk}),
+            {},
+            expect(404, anonymous=302, team_leader=302, staff=302),
+        ),
+        "volunteers:close_check_in": (
+            "post",
+            reverse("volunteers:close_check_in", kwargs=pk(w["activity"])),
+            {},
+            expect(404, anonymous=302, team_leader=302, staff=302),
+        ),
+        "volunteers:adjust_hours": (
+            "post",
+            reverse("volunteers:adjust_hours", kwargs={"pk": w["activity"].pk, "volunteer_pk": w["volunteer"].pk}),
+            {"hours": "2", "reason": "补记"},
+            expect(404, anonymous=302, team_leader=302, staff=302),
+        ),
+        "volunteers:my_record": (
+            "get",
+            reverse("volunteers:my_record"),
+            None,
+            expect(404, anonymous=302, volunteer=200, other_volunteer=200, team_leader=200),
+        ),
+        "volunteers:record": (
+            "get",
+            reverse("volunteers:record", kwargs=pk(w["volunteer"])),
+            None,
+            expect(404, anonymous=302, volunteer=200, staff=200),
+        ),
+        "volunteers:units": ("get", reverse("volunteers:units"), None, PUBLIC),
+        "volunteers:unit": ("get", reverse("volunteers:unit", kwargs=pk(w["unit"])), None, PUBLIC),
+        # --- Wishes -------------------------------------------------------------------------------
+        "wishes:wall": ("get", reverse("wishes:wall"), None, PUBLIC),
+        "wishes:submit": ("get", reverse("wishes:submit"), None, LOGIN),
+        "wishes:on_behalf": ("get", reverse("wishes:on_behalf"), None, expect(403, staff=200)),
+        "wishes:mine": ("get", reverse("wishes:mine"), None, LOGIN),
+        "wishes:claimed": ("get", reverse("wishes:claimed"), None, LOGIN),
+        "wishes:review": ("get", reverse("wishes:review"), None, STAFF_PAGE),
+        "wishes:detail": (
+            "get",
+            reverse("wishes:detail", kwargs=pk(w["wish_submitted"])),
+            None,
+            expect(404, resident=200, staff=200),
+        ),
+        "wishes:edit": (
+            "get",
+            reverse("wishes:edit", kwargs=pk(w["wish_submitted"])),
+            None,
+            expect(404, anonymous=302, resident=200, staff=200),
+        ),
+        "wishes:publish": (
+            "post",
+            reverse("wishes:publish", kwargs=pk(w["wish_submitted"])),
+            {},
+            expect(403, anonymous=302, staff=302),
+        ),
+        "wishes:reject": (
+            "post",
+            reverse("wishes:reject", kwargs=pk(w["wish_submitted"])),
+            {"reason": "不合适"},
+            expect(403, anonymous=302, staff=302),
+        ),
+        "wishes:withdraw": (
+            "post",
+            reverse("wishes:withdraw", kwargs=pk(w["wish_submitted"])),
+            {},
+            expect(404, anonymous=302, resident=302, staff=302),
+        ),
+        "wishes:claim": ("post", reverse("wishes:claim", kwargs=pk(w["wish_published"])), {}, POST_LOGIN),
+        "wishes:release": (
+            "post",
+            reverse("wishes:release", kwargs=pk(w["wish_claimed"])),
+            {"reason": "出差"},
+            POST_LOGIN,
+        ),
+        "wishes:fulfil": (
+            "post",
+            reverse("wishes:fulfil", kwargs=pk(w["wish_claimed"])),
+            {"note": "送到了"},
+            POST_LOGIN,
+        ),
+        "wishes:confirm": (
+            "post",
+            reverse("wishes:confirm", kwargs=pk(w["wish_claimed"])),
+            {"thanks": "谢谢"},
+            POST_LOGIN,
+        ),
+        "wishes:close": (
+            "post",
+            reverse("wishes:close", kwargs=pk(w["wish_published"])),
+            {"reason": "重复"},
+            expect(403, anonymous=302, staff=302),
+        ),
+        "wishes:reopen": (
+            "post",
+            reverse("wishes:reopen", kwargs=pk(w["wish_published"])),
+            {"reason": "x"},
+            expect(403, anonymous=302, staff=302),
+        ),
+        "wishes:attach": (
+            "post",
+            reverse("wishes:attach", kwargs=pk(w["wish_published"])),
+            {"username": "nobody"},
+            expect(403, anonymous=302, staff=302),
+        ),
+        "wishes:hide_thanks": (
+            "post",
+            reverse("wishes:hide_thanks", kwargs=pk(w["wish_published"])),
+            {"reason": "x"},
+            expect(403, anonymous=302, staff=302),
+        ),
+        "wishes:hide_fulfilment": (
+            "post",
+            reverse("wishes:hide_fulfilment", kwargs=pk(w["wish_published"])),
+            {"reason": "x"},
+            expect(403, anonymous=302, staff=302),
+        ),
+        # --- Red whistle --------------------------------------------------------------------------
+        "whistles:board": ("get", reverse("whistles:board"), None, PUBLIC),
+        "whistles:detail": ("get", reverse("whistles:detail", kwargs=pk(w["whistle"])), None, PUBLIC),
+        "whistles:report_problem": ("get", reverse("whistles:report_problem"), None, LOGIN),
+        "whistles:my_reports": ("get", reverse("whistles:my_reports"), None, LOGIN),
+        "whistles:report": (
+            "get",
+            reverse("whistles:report", kwargs=pk(w["report"])),
+            None,
+            expect(404, anonymous=302, resident=200, staff=200),
+        ),
+        "whistles:reply": (
+            "post",
+            reverse("whistles:reply", kwargs=pk(w["report"])),
+            {"reply": "已处理"},
+            expect(403, staff=302),
+        ),
+        "whistles:merge": ("post", reverse("whistles:merge", kwargs=pk(w["report"])), {}, expect(403, staff=302)),
+        "whistles:hand": ("post", reverse("whistles:hand", kwargs=pk(w["report"])), {}, expect(403, staff=302)),
+        "whistles:triage": ("get", reverse("whistles:triage"), None, STAFF_PAGE),
+        "whistles:responsiveness": ("get", reverse("whistles:responsiveness"), None, STAFF_PAGE),
+        "whistles:blow": ("get", reverse("whistles:blow"), None, expect(403, staff=200)),
+        "whistles:close": (
+            "post",
+            reverse("whistles:close", kwargs=pk(w["whistle"])),
+            {"summary": "好了"},
+            expect(403, staff=302),
+        ),
+        "whistles:rate": (
+            "post",
+            reverse("whistles:rate", kwargs=pk(w["closed_whistle"])),
+            {"score": "satisfied"},
+            POST_LOGIN,
+        ),
+        "whistles:report_in": ("post", w["report_in_url"], {"people": 2}, expect(404, anonymous=302, unit_member=302)),
+        "whistles:update": ("post", w["update_url"], {"text": "进展"}, expect(404, anonymous=302, unit_member=302)),
+        "whistles:done": ("post", w["done_url"], {}, expect(404, anonymous=302, unit_member=302)),
+        "whistles:hide_update": (
+            "post",
+            reverse("whistles:hide_update", kwargs=pk(w["update"])),
+            {"reason": "x"},
+            expect(403, staff=302),
+        ),
+        "whistles:hide_rating": (
+            "post",
+            reverse("whistles:hide_rating", kwargs=pk(w["rating"])),
+            {"reason": "x"},
+            expect(403, staff=302),
+        ),
+    }
+
+
+# Patterns that are not the portal's own pages.
+NOT_WALKED = {"?"}  # development media serving (only with SERVE_MEDIA)
+
+
+def url_names():
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else (pattern.namespace or namespace)
+                )
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}:{pattern.name}" if namespace else (pattern.name or "?"))
+
+    walk(get_resolver().url_patterns)
+    return names - NOT_WALKED
+
+
+class PortalWorld(TestCase):
+    """One of everything, owned by the right people, for walking the portal as each role."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = {}
+        building = BuildingFactory()
+        w["resident"] = UserFactory(username="resident", display_name="王秀英")
+        w["other_resident"] = UserFactory(username="other")
+        v = VolunteerFactory(
+            user=UserFactory(username="vol", display_name="孙丽萍"), real_name="孙丽萍", phone=VOLUNTEER_PHONE
+        )
+        w["volunteer"] = v
+        w["other_volunteer"] = VolunteerFactory(user=UserFactory(username="vol2")).user
+        leader = VolunteerFactory(user=UserFactory(username="leader"))
+        w["team_leader"] = leader.user
+        w["workstation_leader"] = UserFactory(username="station")
+        w["unit_member"] = UserFactory(username="member")
+        w["staff"] = StaffFactory(username="staffer", groups=["编辑", "审核员", "网格员"])
+        team = TeamFactory()
+        add_member(team, leader, leader=True)
+        add_member(team, v)
+        w["team"] = team
+        w["join_request"] = TeamMembership.objects.create(team=team, volunteer=VolunteerFactory())
+        w["application"] = VolunteerFactory(status="applied")
+        w["unit"] = unit = PartnerUnitFactory(name="市委党校")
+        PartnerMembership.objects.create(unit=unit, user=w["unit_member"])
+        column = ColumnFactory(slug="dongtai")
+        w["column"] = column
+        w["article"] = ArticleFactory(column=column, title="社区动态")
+        w["draft"] = ArticleFactory(column=column, status=Article.Status.DRAFT)
+        station = WorkstationFactory(leader=w["workstation_leader"])
+        OpeningHours.objects.create(workstation=station, weekday=2, start=time(9), end=time(11))
+        w["workstation"] = station
+        day = timezone.localdate() + timedelta(days=10)
+        w["appointment"] = Appointment.objects.create(
+            workstation=station,
+            resident=w["resident"],
+            day=day,
+            start=time(9, 30),
+            end=time(10),
+            topic="谈心",
+            phone=RESIDENT_PHONE,
+        )
+        w["propose"] = {"day": day.isoformat(), "start": "10:00", "end": "10:30"}
+        w["activity"] = activity = ActivityFactory(team=team)
+        w["signup"] = SignUp.objects.create(activity=activity, volunteer=v)
+
+        staff = w["staff"]
+        contact = {"contact_phone": RESIDENT_PHONE, "contact_address": RESIDENT_ADDRESS}
+        base = {
+            "description": "需要帮助。",
+            "category": Category.GOODS,
+            "building": building,
+            "needed_by": day,
+            **contact,
+        }
+        photo = store_upload(upload(), private=True)
+        w["private_photo_url"] = photo.url(photo.renditions[0][0])
+        w["wish_submitted"] = Wish.submit(by=w["resident"], title="待审核的心愿", photo=photo, **base)
+        w["wish_published"] = Wish.submit(by=w["resident"], title="待认领的心愿", **base)
+        w["wish_published"].publish(by=staff)
+        claimed = Wish.submit(
+            by=w["other_resident"],
+            title="已认领的心愿",
+            **{**base, "contact_phone": "13800003333", "contact_address": "朝阳路1栋"},
+        )
+        claimed.publish(by=staff)
+        claimed.claim(by=v.user)
+        w["wish_claimed"] = claimed
+
+        w["report"] = ProblemReport.submit(
+            by=w["resident"],
+            category=ProblemCategory.ROADS,
+            description="路面坑洼",
+            building=building,
+            contact_phone=RESIDENT_PHONE,
+        )
+        whistle = Whistle.blow(
+            by=staff,
+            units=[unit],
+            title="修路",
+            description="修补路面",
+            category=ProblemCategory.ROADS,
+            building=building,
+        )
+        call = whistle.calls.get()
+        call.report_in(by=w["unit_member"], people=2)
+        w["update"] = call.updates.first()
+        w["whistle"] = whistle
+        w["report_in_url"] = reverse("whistles:report_in", kwargs={"pk": whistle.pk, "call_pk": call.pk})
+        w["update_url"] = reverse("whistles:update", kwargs={"pk": whistle.pk, "call_pk": call.pk})
+        w["done_url"] = reverse("whistles:done", kwargs={"pk": whistle.pk, "call_pk": call.pk})
+        closed_report = ProblemReport.submit(
+            by=w["resident"], category=ProblemCategory.LIGHTING, description="路灯坏", building=building
+        )
+        closed = Whistle.blow(
+            by=staff,
+            units=[unit],
+            reports=[closed_report],
+            title="修灯",
+            description="换灯",
+            category=ProblemCategory.LIGHTING,
+            building=building,
+        )
+        closed_call = closed.calls.get()
+        closed_call.report_in(by=w["unit_member"], people=1)
+        closed_call.mark_done(by=w["unit_member"])
+        closed.close(by=staff, summary="已换")
+        w["closed_whistle"] = closed
+        w["rating"] = Rating.objects.create(whistle=closed, rater=w["other_resident"], score="basic", comment="还行")
+        w["notification"] = notify(w["resident"], "您的心愿已被认领")
+        uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))
+        w["reset_url"] = reverse(
+            "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(w["resident"])}
+        )
+        cls.world = w
+
+    def user_for(self, role):
+        w = self.world
+        return {
+            "resident": w["resident"],
+            "other_resident": w["other_resident"],
+            "volunteer": w["volunteer"].user,
+            "other_volunteer": w["other_volunteer"],
+            "team_leader": w["team_leader"],
+            "workstation_leader": w["workstation_leader"],
+            "unit_member": w["unit_member"],
+            "staff": w["staff"],
+        }.get(role)
+
+    def log_in_as(self, role, client=None):
+        client = client or self.client
+        client.logout()
+        user = self.user_for(role)
+        if user is not None:
+            client.force_login(user)
+        return user
+
+
+class AuthorizationWalk(PortalWorld):
+    def test_every_url_pattern_is_in_the_table(self):
+        missing = url_names() - set(table(self.world))
+        self.assertFalse(missing, f"URL patterns without an authorization entry: {sorted(missing)}")
+
+    def test_every_role_gets_exactly_the_expected_status_and_no_private_data(self):
+        failures = []
+        for name, (method, url, data, expected) in sorted(table(self.world).items()):
+            for role in ROLES:
+                with transaction.atomic():
+                    self.log_in_as(role)
+                    response = getattr(self.client, method)(url, data) if method == "post" else self.client.get(url)
+                    if response.status_code != expected[role]:
+                        failures.append(f"{name} as {role}: {response.status_code}, expected {expected[role]}")
+                    elif response.status_code == 200 and hasattr(response, "content"):
+                        body = b"".join(response) if response.streaming else response.content
+                        text = body.decode("utf-8", errors="ignore")
+                        for secret, allowed in SECRETS.items():
+                            if role not in allowed and secret in text:
+                                failures.append(f"{name} as {role}: shows {secret}")
+                    transaction.set_rollback(True)
+        self.assertFalse(failures, "\n" + "\n".join(failures))
