@@ -89,3 +89,28 @@ def test_concurrent_hits_are_counted_exactly_across_connections(settings):
     for thread in threads:
         thread.join()
     assert RateCounter.objects.get(key=f"claim:user:{user.pk}").count == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "url_name", "needs"),
+    [
+        ("wish_submit", "wishes:submit", None),
+        ("claim", "wishes:claim", "wish"),
+        ("report", "whistles:report_problem", None),
+        ("appointment", "volunteers:request_appointment", "workstation"),
+        ("signup", "volunteers:sign_up", "activity"),
+    ],
+)
+def test_each_limited_action_answers_429_past_its_limit(client, settings, action, url_name, needs):
+    from tests.factories import ActivityFactory, WorkstationFactory
+    from tests.wishes.helpers import make_wish
+
+    settings.RATE_LIMITS = {action: {"client": "100/h", "account": "2/h"}}
+    objects = {"wish": make_wish, "workstation": WorkstationFactory, "activity": ActivityFactory}
+    kwargs = {"pk": objects[needs]().pk} if needs else {}
+    client.force_login(UserFactory())
+    url = reverse(url_name, kwargs=kwargs)
+    statuses = [client.post(url, {}).status_code for _ in range(3)]
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    assert "操作太频繁了" in client.post(url, {}).text
