@@ -253,8 +253,10 @@ class CpuMeter:
 
     def stop(self, requests):
         after, before = self._snapshot(), self.before
-        workers = sum(ticks - before["workers"].get(pid, 0) for pid, ticks in after["workers"].items())
-        postgres = sum(ticks - before["postgres"].get(pid, 0) for pid, ticks in after["postgres"].items())
+        # Totals, not per process: a PostgreSQL process that ended meanwhile left its whole time on
+        # the postmaster, and what it had used before the start is in the first total.
+        workers = sum(after["workers"].values()) - sum(before["workers"].values())
+        postgres = sum(after["postgres"].values()) - sum(before["postgres"].values())
         wrk = after["wrk"] - before["wrk"]
         machine = after["machine"] - before["machine"]
         available = (after["at"] - before["at"]) * CLK_TCK * os.cpu_count()
