@@ -139,6 +139,7 @@ class Sizes:
     paragraphs: int
     figures: int
     wish_texts: int
+    photos: int  # real photo files (drawn and encoded); every seeded Image shares one of them
 
 
 CITY = Sizes(
@@ -160,6 +161,7 @@ CITY = Sizes(
     paragraphs=400,
     figures=200,
     wish_texts=400,
+    photos=6,
 )
 
 TINY = Sizes(
@@ -181,6 +183,7 @@ TINY = Sizes(
     paragraphs=20,
     figures=5,
     wish_texts=30,
+    photos=1,
 )
 
 
@@ -305,8 +308,13 @@ def seeded_sizes():
     if row is None:
         return None
     version, sizes = row
+    if version != SEED_VERSION:
+        return OUTDATED
     # Django's PostgreSQL backend hands jsonb over as text (JSONField decodes it itself).
-    return Sizes(**json.loads(sizes)) if version == SEED_VERSION else OUTDATED
+    try:
+        return Sizes(**json.loads(sizes))
+    except TypeError:  # recorded before Sizes changed
+        return OUTDATED
 
 
 def has_portal_data():
@@ -503,7 +511,8 @@ class Seeder:
     def pictures(self):
         """A few real photos through the portal's own upload path; every seeded Image shares their files."""
         self.photo_files = []
-        for index, scene in enumerate(["river", "feast", "volunteers", "bins", "alley", "study"]):
+        scenes = ["river", "feast", "volunteers", "bins", "alley", "study"]
+        for index, scene in enumerate(scenes[: self.sizes.photos]):
             upload = SimpleUploadedFile(f"{scene}.jpg", draw_scene(scene, seed=index), content_type="image/jpeg")
             photo = store_upload(upload, alt=scene)
             self.photo_files.append((photo.width, photo.height, photo.renditions))

@@ -32,6 +32,10 @@ class Command(BaseCommand):
         if existing == wanted:
             self.stdout.write(f"The benchmark database is already seeded ({sizes}); reusing it.")
             return
+        if existing == seed.OUTDATED:
+            raise CommandError(
+                "The benchmark database was seeded by an older bench/seed.py. Reseed: make bench RESEED=1"
+            )
         if existing is not None:
             raise CommandError("The benchmark database was seeded with other sizes. Reseed: make bench RESEED=1")
         if seed.has_portal_data():
