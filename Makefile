@@ -30,7 +30,7 @@ define need
 	fi
 endef
 
-.PHONY: help messages backup restore run test deps system-deps test-system-deps migrate demo jobs serve lint format check-migrations db-stop
+.PHONY: help messages backup restore run test deps system-deps test-system-deps migrate demo jobs serve lint format check-migrations db-stop bench
 
 help:
 	@echo "make run    - install what is missing, load the demo community and serve http://127.0.0.1:8000"
@@ -39,6 +39,7 @@ help:
 	@echo "make backup - write a backup (database and media) to .data/backups/"
 	@echo "make restore FILE=… - bring a backup back (replaces database and media)"
 	@echo "make db-stop - stop the embedded PostgreSQL server"
+	@echo "make bench  - seed a city-sized database once, load every page with wrk, print the table (RESEED=1 to seed again)"
 
 # --- Set-up -------------------------------------------------------------------
 system-deps:
@@ -78,6 +79,30 @@ run: demo
 
 test: deps test-system-deps $(VNU_JAR) check-migrations lint
 	VNU_JAR=$(VNU_JAR) $(PY) -m pytest -n 2 --dist loadgroup --junitxml=test-results/junit.xml $(PYTEST_ARGS)
+
+# --- Benchmark (issue #9): see bench/ and README, "Benchmark" ------------------------
+BENCH_DIR := $(or $(DATA_DIR),.data)/bench
+BENCH_ENV := $(BENCH_DIR)/env.sh
+BENCH_PORT ?= 8765
+BENCH_SECONDS ?= 10
+BENCH_SIZES ?= city
+# Every step runs with the benchmark's production settings and database (bench/environment.py writes them).
+WITH_BENCH_ENV := set -a && . $(BENCH_ENV) && set +a &&
+
+bench: deps
+	$(call need,command -v wrk,wrk,the wrk HTTP load generator)
+	$(PY) -m bench.environment $(BENCH_ENV) $(if $(RESEED),--reseed)
+	$(WITH_BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(WITH_BENCH_ENV) $(PY) manage.py createcachetable
+	$(WITH_BENCH_ENV) $(PY) manage.py bench_seed --sizes $(BENCH_SIZES)
+	$(WITH_BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(WITH_BENCH_ENV) $(PY) manage.py run_jobs
+	@set -a && . $(BENCH_ENV) && set +a; \
+	  $(VENV)/bin/gunicorn community.wsgi --bind 127.0.0.1:$(BENCH_PORT) --workers 2 --worker-class sync \
+	    --timeout 30 --capture-output --error-logfile $(BENCH_DIR)/gunicorn.log & gunicorn_pid=$$!; \
+	  trap 'kill $$gunicorn_pid 2>/dev/null; wait $$gunicorn_pid 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py bench_run --url http://127.0.0.1:$(BENCH_PORT) \
+	    --gunicorn-pid $$gunicorn_pid --seconds $(BENCH_SECONDS)
 
 # --- Everyday tools --------------------------------------------------------------
 check-migrations: deps
