@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETags on every page, answered with 304 when the browser already has it (cached pages too).
+    "django.middleware.http.ConditionalGetMiddleware",
     "community.middleware.PermissionsPolicyMiddleware",
     "community.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.middleware.StaffSessionTimeoutMiddleware",
+    # After authentication and messages, so that it knows who asks; inside the header middleware.
+    "community.pagecache.AnonymousPageCacheMiddleware",
     # Inside the others, so that its process_exception sees database errors from views.
     "community.middleware.DatabaseOutageMiddleware",
     # Last, so that it sees login attempts after authentication ran.
@@ -254,6 +258,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Whole public pages for anonymous visitors (community/pagecache.py); PAGE_CACHE=0 turns it off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
 
 # --- Caches --------------------------------------------------------------------------
 # PostgreSQL by default, so that every worker and machine agrees; Redis if configured.

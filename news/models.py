@@ -3,8 +3,8 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,9 +83,17 @@ class ArticleQuerySet(models.QuerySet):
         """Published and due: status published, publish time reached. Scheduled ones stay hidden."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
-    def in_column(self, column):
-        """Articles of a column and of the columns inside it."""
-        return self.filter(Q(column=column) | Q(column__parent=column))
+    def in_column(self, column, children=None):
+        """Articles of a column and of the columns inside it (``children``, if already at hand).
+
+        A list of column ids rather than a join on the parent, so that the
+        (column, status, publish_at) index serves it.
+        """
+        if children is None:
+            ids = Column.objects.filter(Q(pk=column.pk) | Q(parent=column)).values("pk")
+        else:
+            ids = [column.pk, *(child.pk for child in children)]
+        return self.filter(column__in=ids)
 
     def for_lists(self):
         """What a list of articles draws: column names and cover photos, no bodies."""
@@ -96,32 +104,47 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
-    def home_sections(self, *, latest=6, per_column=4):
+    def home_sections(self, *, latest=6, per_column=4, pinned=3):
         """What the home page shows: pinned, latest, and the newest of each home column.
 
-        Three queries whatever the number of columns: the per-column lists come
-        from one windowed query, grouped under each article's top-level column.
+        One query whatever the number of columns. Its subquery picks the ids of
+        every article any section may show (the newest pinned, the newest, and
+        per home column the newest, each a short scan of the index on
+        (status, publish_at, id)); the sections are then sorted out here.
         """
-        published = self.published().for_lists()
-        pinned = list(published.filter(pinned=True).newest_first()[:3])
-        newest = list(published.exclude(pk__in=[a.pk for a in pinned]).newest_first()[:latest])
-        ranked = (
-            published.filter(column__show_on_home=True)
-            .annotate(top_column=Coalesce("column__parent_id", "column_id"))
-            .annotate(
-                position=Window(
-                    RowNumber(), partition_by=[F("top_column")], order_by=[F("publish_at").desc(), F("id").desc()]
-                )
-            )
-            .filter(position__lte=per_column)
+        now = timezone.now()
+        candidates = RawSQL(
+            """
+            (SELECT id FROM news_article
+              WHERE status = 'published' AND publish_at <= %s AND pinned
+              ORDER BY publish_at DESC, id DESC LIMIT %s)
+            UNION
+            (SELECT id FROM news_article
+              WHERE status = 'published' AND publish_at <= %s
+              ORDER BY publish_at DESC, id DESC LIMIT %s)
+            UNION
+            (SELECT newest.id FROM news_column top CROSS JOIN LATERAL (
+                SELECT a.id FROM news_article a
+                 WHERE a.status = 'published' AND a.publish_at <= %s
+                   AND a.column_id IN (SELECT c.id FROM news_column c
+                                        WHERE (c.id = top.id OR c.parent_id = top.id) AND c.show_on_home)
+                 ORDER BY a.publish_at DESC, a.id DESC LIMIT %s) newest
+              WHERE top.parent_id IS NULL AND top.show_on_home)
+            """,
+            [now, pinned, now, pinned + latest, now, per_column],
         )
+        articles = list(self.published(now).for_lists().filter(pk__in=candidates).newest_first())
+        pinned_articles = [article for article in articles if article.pinned][:pinned]
+        newest = [article for article in articles if article not in pinned_articles][:latest]
         by_column = {}
-        for article in ranked:
+        for article in articles:
             top = article.column.parent or article.column
-            if top.show_on_home:
-                by_column.setdefault(top, []).append(article)
+            if top.show_on_home and article.column.show_on_home:
+                group = by_column.setdefault(top, [])
+                if len(group) < per_column:
+                    group.append(article)
         columns = sorted(by_column.items(), key=lambda item: (item[0].order, item[0].name))
-        return {"pinned": pinned, "latest": newest, "columns": columns}
+        return {"pinned": pinned_articles, "latest": newest, "columns": columns}
 
     def search(self, query):
         """Published articles matching every word of ``query``, most relevant first.
@@ -190,8 +213,15 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         indexes = [
             GinIndex(fields=["search_vector"], name="news_article_search"),
-            models.Index(fields=["status", "-publish_at"], name="news_article_published"),
+            # Newest first, also within a column (the column comes from the index, not the table).
+            models.Index(
+                fields=["status", "-publish_at", "-id"], include=["column", "pinned"], name="news_article_published"
+            ),
             models.Index(fields=["column", "status", "-publish_at"], name="news_article_column"),
+            # Lists number their rows in this order (community/pagination.py) from the index alone.
+            models.Index(
+                fields=["status", "-pinned", "-publish_at", "-id"], include=["column"], name="news_article_listing"
+            ),
         ]
 
     def __str__(self):
@@ -247,40 +277,51 @@ class Article(models.Model):
         self.pinned = pinned
         self.save(update_fields=["pinned", "updated"])
 
-    def neighbours(self):
-        """The previous (older) and next (newer) published article in the same column."""
-        siblings = Article.objects.published().filter(column_id=self.column_id).only("id", "title", "publish_at")
-        older = (
-            siblings.filter(Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, id__lt=self.id))
-            .order_by("-publish_at", "-id")
-            .first()
-        )
-        newer = (
-            siblings.filter(Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, id__gt=self.id))
-            .order_by("publish_at", "id")
-            .first()
-        )
-        return older, newer
+    def surroundings(self, related=4):
+        """What the article page shows around the article, in one query: (older, newer, related).
 
-    def related(self, limit=4):
-        """Other published articles that share words with this title, most related first."""
+        The previous (older) and next (newer) published article in the same
+        column, and other published articles sharing words with the title
+        (among the newest 200 that do), most related first.
+        """
+        siblings = Article.objects.published().filter(column_id=self.column_id)
+        # The redundant bound on publish_at lets the index on (status, publish_at, id) seek.
+        older = siblings.filter(
+            Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, id__lt=self.id),
+            publish_at__lte=self.publish_at,
+        ).order_by("-publish_at", "-id")
+        newer = siblings.filter(
+            Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, id__gt=self.id),
+            publish_at__gte=self.publish_at,
+        ).order_by("publish_at", "id")
+        chosen = [older.values("pk")[:1], newer.values("pk")[:1]]
         words = search.query_words(self.title)
-        if not words:
-            return Article.objects.none()
-        any_word = SearchQuery(" | ".join(words), config=search.SEARCH_CONFIG, search_type="raw")
-        candidates = (
-            Article.objects.published()
-            .exclude(pk=self.pk)
-            .filter(search_vector=any_word)
-            .order_by("-publish_at")
-            .values("pk")[:200]
-        )
-        return (
-            Article.objects.filter(pk__in=candidates)
+        any_word = SearchQuery(" | ".join(words or ["-"]), config=search.SEARCH_CONFIG, search_type="raw")
+        if words:
+            sharing = Article.objects.published().exclude(pk=self.pk).filter(search_vector=any_word)
+            chosen.append(sharing.order_by("-publish_at").values("pk")[:200])
+        rows = list(
+            Article.objects.filter(pk__in=chosen[0].union(*chosen[1:], all=True))
             .annotate(rank=SearchRank(F("search_vector"), any_word))
-            .order_by("-rank", "-publish_at")
-            .only("id", "title", "publish_at")[:limit]
+            .only("id", "title", "publish_at", "column_id")
         )
+        here = (self.publish_at, self.id)
+        older_rows = sorted(
+            (a for a in rows if a.column_id == self.column_id and (a.publish_at, a.id) < here), key=_key
+        )
+        newer_rows = sorted(
+            (a for a in rows if a.column_id == self.column_id and (a.publish_at, a.id) > here), key=_key
+        )
+        sharing_rows = sorted((a for a in rows if a.rank > 0), key=lambda a: (a.rank, a.publish_at), reverse=True)
+        return (
+            older_rows[-1] if older_rows else None,
+            newer_rows[0] if newer_rows else None,
+            sharing_rows[:related],
+        )
+
+
+def _key(article):
+    return (article.publish_at, article.id)
 
 
 class ArticleRead(models.Model):

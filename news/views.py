@@ -6,6 +6,7 @@ import segno
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from community import search
 from community.images import store_upload
+from community.pagination import PositionPaginator
 from community.views import PageMixin
 from news import reads
 from news.forms import EditorPhotoForm, SearchForm
@@ -30,6 +32,7 @@ class NewsIndexView(PageMixin, ListView):
 
     template_name = "news/article_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = PositionPaginator
     title = _("新闻动态")
 
     def get_queryset(self):
@@ -37,7 +40,11 @@ class NewsIndexView(PageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["columns"] = Column.objects.filter(parent=None).prefetch_related("children")
+        # The whole (small, two-level) tree in one query.
+        columns = list(Column.objects.all())
+        for column in columns:
+            column.subcolumns = [child for child in columns if child.parent_id == column.pk]
+        context["columns"] = [column for column in columns if column.parent_id is None]
         context["search_form"] = SearchForm()
         return context
 
@@ -47,10 +54,18 @@ class ColumnView(PageMixin, ListView):
 
     template_name = "news/column_detail.html"
     paginate_by = PAGE_SIZE
+    paginator_class = PositionPaginator
 
     def get_queryset(self):
-        self.column = get_object_or_404(Column.objects.select_related("parent"), slug=self.kwargs["slug"])
-        return Article.objects.published().in_column(self.column).for_lists().order_by("-pinned", "-publish_at", "-id")
+        # The column and the columns inside it, in one query.
+        slug = self.kwargs["slug"]
+        found = list(Column.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).select_related("parent"))
+        self.column = next((column for column in found if column.slug == slug), None)
+        if self.column is None:
+            raise Http404
+        self.subcolumns = [column for column in found if column.parent_id == self.column.pk]
+        articles = Article.objects.published().in_column(self.column, children=self.subcolumns)
+        return articles.for_lists().order_by("-pinned", "-publish_at", "-id")
 
     def get_title(self):
         return self.column.name
@@ -63,7 +78,7 @@ class ColumnView(PageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["column"] = self.column
-        context["subcolumns"] = list(self.column.children.all()) if not self.column.parent_id else []
+        context["subcolumns"] = self.subcolumns
         return context
 
 
@@ -98,8 +113,7 @@ class ArticleView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["older"], context["newer"] = article.neighbours()
-        context["related"] = list(article.related())
+        context["older"], context["newer"], context["related"] = article.surroundings()
         context["preview"] = self.preview
         context["share_url"] = self.request.build_absolute_uri(article.get_absolute_url())
         return context

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -599,9 +599,14 @@ class Appointment(models.Model):
 # --- Activities, sign-ups and hours -------------------------------------------------------------
 
 
+def is_upcoming(now=None):
+    """An activity still to come (or under way) that takes sign-ups."""
+    return Q(status=Activity.Status.OPEN, ends_at__gte=now or timezone.now())
+
+
 class ActivityQuerySet(models.QuerySet):
     def upcoming(self, now=None):
-        return self.filter(status=Activity.Status.OPEN, ends_at__gte=now or timezone.now()).order_by("starts_at")
+        return self.filter(is_upcoming(now)).order_by("starts_at")
 
     def past(self, now=None):
         return self.filter(Q(status=Activity.Status.COMPLETED) | Q(ends_at__lt=now or timezone.now())).exclude(
@@ -883,6 +888,22 @@ def honour_roll(year=None, limit=20):
         .order_by("-year_hours", "pk")[:limit]
     )
     return {"year": year, "volunteers": list(volunteers), "teams": list(teams)}
+
+
+def team_activities(team, now, limit=10):
+    """A team's next and latest activities, with sign-up counts, in one query: (upcoming, past)."""
+    activities = Activity.objects.filter(team=team)
+    chosen = Q(pk__in=activities.upcoming(now).values("pk")[:limit]) | Q(
+        pk__in=activities.past(now).order_by("-starts_at").values("pk")[:limit]
+    )
+    both = list(
+        Activity.objects.filter(chosen)
+        .with_signup_count()
+        .annotate(upcoming=ExpressionWrapper(is_upcoming(now), output_field=models.BooleanField()))
+        .order_by("starts_at")
+    )
+    past = [activity for activity in reversed(both) if not activity.upcoming]
+    return [activity for activity in both if activity.upcoming], past
 
 
 def upcoming_for_home(limit=4):

@@ -38,6 +38,7 @@ from volunteers.models import (
     VolunteerError,
     Workstation,
     honour_roll,
+    team_activities,
 )
 
 
@@ -89,9 +90,7 @@ class TeamView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         team, user = self.object, self.request.user
         now = timezone.now()
-        activities = team.activities.with_signup_count()
-        context["upcoming"] = list(activities.upcoming(now)[:10])
-        context["past"] = list(activities.past(now).order_by("-starts_at")[:10])
+        context["upcoming"], context["past"] = team_activities(team, now)
         leaders = [
             m.volunteer
             for m in team.memberships.filter(status=TeamMembership.Status.ACCEPTED, is_leader=True).select_related(

@@ -295,7 +295,10 @@ class Whistle(models.Model):
         verbose_name = _("红哨子")
         verbose_name_plural = _("红哨子")
         ordering = ["-created"]
-        indexes = [models.Index(fields=["status", "-created"], name="whistle_status")]
+        indexes = [
+            models.Index(fields=["status", "-created"], name="whistle_status"),
+            models.Index(fields=["-created", "-id"], name="whistle_board"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(report_in_by__lte=models.F("resolve_by")), name="whistle_report_in_before_resolve"

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from community import audit
 from community.images import store_upload
+from community.pagination import PositionPaginator
 from community.ratelimit import rate_limited
 from community.views import PageMixin
 from whistles.forms import (
@@ -67,10 +68,11 @@ class BoardView(PageMixin, ListView):
 
     template_name = "whistles/whistle_list.html"
     paginate_by = 12
+    paginator_class = PositionPaginator
     title = _("红哨子")
 
     def get_queryset(self):
-        return Whistle.objects.for_board().order_by("-created")
+        return Whistle.objects.for_board().order_by("-created", "-id")
 
 
 class WhistleView(PageMixin, DetailView):

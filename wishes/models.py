@@ -204,6 +204,9 @@ class Wish(models.Model):
             models.Index(fields=["status", "-created"], name="wish_status"),
             models.Index(fields=["category", "status", "-created"], name="wish_category"),
             models.Index(fields=["building", "category", "status"], name="wish_building"),
+            # The wall, newest first: its pages are numbered from this index alone (community/pagination.py).
+            models.Index(fields=["-published_at", "-id"], include=["status", "category"], name="wish_wall"),
+            models.Index(fields=["status", "-published_at", "-id"], name="wish_status_published"),
             GinIndex(fields=["search_vector"], name="wish_search"),
         ]
         constraints = [

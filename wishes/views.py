@@ -22,6 +22,7 @@ from django.views.generic import DetailView, ListView
 
 from community import audit
 from community.images import store_upload
+from community.pagination import PositionPaginator
 from community.ratelimit import rate_limited
 from community.views import PageMixin
 from wishes.forms import (
@@ -57,6 +58,7 @@ class WishWallView(PageMixin, ListView):
 
     template_name = "wishes/wish_list.html"
     paginate_by = WALL_PAGE_SIZE
+    paginator_class = PositionPaginator
     title = _("心愿墙")
 
     def get_queryset(self):

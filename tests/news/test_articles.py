@@ -272,8 +272,16 @@ class TestReads:
         with CaptureQueriesContext(connection) as queries:
             client.get(article_url(article))
         writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-        assert writes == []
+        # Only the page itself is kept in the cache; nothing is written about the read.
+        assert [sql for sql in writes if "django_cache" not in sql] == []
         assert reads.buffer.pending() == {(article.pk, timezone.localdate()): 1}
+
+    def test_reads_are_counted_when_the_page_comes_from_the_cache(self, client):
+        article = ArticleFactory()
+        reads.buffer.flush()
+        assert client.get(article_url(article))["X-Page-Cache"] == "miss"
+        assert client.get(article_url(article))["X-Page-Cache"] == "hit"
+        assert reads.buffer.pending() == {(article.pk, timezone.localdate()): 2}
 
     def test_buffered_reads_are_added_up_per_day(self, client):
         article = ArticleFactory()

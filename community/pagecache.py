@@ -1,0 +1,163 @@
+"""Whole-page cache for anonymous visitors, kept in the shared cache and dropped the moment data changes.
+
+A public page an anonymous visitor asks for is looked up together with the
+version numbers of the sections it shows (news, wishes, volunteers, whistles)
+in ONE cache read. A stored page carries the versions it was built from; if
+any has moved on, the page is rebuilt. Saving or deleting anything of an app
+bumps its section's version after the transaction commits (signals, below), so
+a published article or a claimed wish shows at once and no page has to be
+found to be dropped. Signed-in visitors, POSTs, pages that set cookies or use a
+CSRF token, and requests with query parameters the pages do not read are never
+served from or stored in the cache.
+
+The two display modes (standard and elderly) are cached apart, and article
+reads are still counted when the page comes from the cache.
+"""
+
+import hashlib
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+
+SECTIONS = ("news", "wishes", "volunteers", "whistles", "site")
+PAGE_SECONDS = 600
+
+# URL name → the sections its page shows.
+CACHEABLE = {
+    "home": SECTIONS,
+    "about": ("site",),
+    "privacy": ("site",),
+    "news:index": ("news",),
+    "news:column": ("news",),
+    "news:article": ("news",),
+    "news:search": ("news",),
+    "volunteers:index": ("volunteers",),
+    "volunteers:team": ("volunteers", "wishes"),
+    "volunteers:workstation": ("volunteers",),
+    "volunteers:activity": ("volunteers",),
+    "volunteers:honour_roll": ("volunteers",),
+    "volunteers:terms": ("site",),
+    "volunteers:units": ("volunteers", "wishes", "whistles"),
+    "volunteers:unit": ("volunteers", "wishes", "whistles"),
+    "wishes:wall": ("wishes",),
+    "wishes:detail": ("wishes",),
+    "whistles:board": ("whistles",),
+    "whistles:detail": ("whistles",),
+}
+# The query parameters those pages read; a request with any other is not cached,
+# so that made-up parameters cannot fill the cache.
+KNOWN_PARAMETERS = {"page", "category", "status", "q", "days"}
+# Saving these changes nothing a cached page shows (read counts may lag by PAGE_SECONDS).
+IGNORED_MODELS = {"news.articleread"}
+APP_SECTIONS = {"news": "news", "wishes": "wishes", "volunteers": "volunteers", "whistles": "whistles"}
+
+
+def _version_key(section):
+    return f"pv:{section}"
+
+
+class _Bump:
+    """What runs after a commit: one cache write moving on the versions of every changed section."""
+
+    def __init__(self, sections):
+        self.sections = set(sections)
+
+    def __call__(self):
+        now = time.time_ns()
+        try:
+            cache.set_many({_version_key(section): now for section in self.sections}, None)
+        except DatabaseError:
+            pass  # cached pages then live until they expire (PAGE_SECONDS)
+
+
+def changed(*sections):
+    """Mark sections as changed once the current transaction commits: their cached pages are stale."""
+    transaction.on_commit(_Bump(sections))
+
+
+def changed_at(section):
+    """When the section last changed (a datetime), or None if that is not known."""
+    version = cache.get(_version_key(section))
+    return datetime.fromtimestamp(version / 1e9, tz=UTC) if version else None
+
+
+def _model_changed(sender, **kwargs):
+    section = APP_SECTIONS.get(sender._meta.app_label)
+    if section and sender._meta.label_lower not in IGNORED_MODELS:
+        changed(section)
+
+
+post_save.connect(_model_changed, dispatch_uid="pagecache_save")
+post_delete.connect(_model_changed, dispatch_uid="pagecache_delete")
+
+
+def _page_key(request, sections):
+    from community.views import ELDERLY_COOKIE
+
+    if (
+        not settings.PAGE_CACHE_ENABLED
+        or request.method != "GET"
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "messages" in request.COOKIES
+        or not KNOWN_PARAMETERS.issuperset(request.GET)
+    ):
+        return None
+    mode = "e" if request.COOKIES.get(ELDERLY_COOKIE) == "1" else "s"
+    query = "&".join(f"{name}={request.GET[name]}" for name in sorted(request.GET))
+    return f"page:{mode}:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        marker = getattr(request, "_page_cache", None)
+        if marker is not None and self._storable(request, response):
+            page_key, versions = marker
+            try:
+                cache.set(page_key, (versions, response.content, response["Content-Type"]), PAGE_SECONDS)
+            except DatabaseError:
+                pass  # the page was served; it is simply not kept
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def process_view(self, request, view, args, kwargs):
+        match = request.resolver_match
+        sections = CACHEABLE.get(match.view_name)
+        page_key = sections and _page_key(request, sections)
+        if not page_key:
+            return None
+        try:
+            found = cache.get_many([page_key, *(_version_key(s) for s in sections)])
+        except DatabaseError:
+            return None  # the view meets the outage and answers it
+        versions = tuple(found.get(_version_key(s), 0) for s in sections)
+        stored = found.get(page_key)
+        if stored and stored[0] == versions:
+            if match.view_name == "news:article":
+                from news import reads
+
+                reads.count_read(kwargs["pk"])
+            response = HttpResponse(stored[1], content_type=stored[2])
+            response["X-Page-Cache"] = "hit"
+            return response
+        request._page_cache = (page_key, versions)
+        return None
+
+    @staticmethod
+    def _storable(request, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_USED")
+            and getattr(request, "_csp_nonce", None) is None
+            and not request.user.is_authenticated
+        )

@@ -1,0 +1,116 @@
+"""The anonymous page cache: pages come from it, and any change shows at once."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from community.periodic import run_due_jobs
+from news.models import Article
+from tests.factories import ArticleFactory, ColumnFactory, UserFactory
+from tests.wishes.helpers import make_volunteer, make_wish
+
+pytestmark = pytest.mark.django_db
+
+
+def cached(response):
+    return response.get("X-Page-Cache")
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache_with_the_same_page(client):
+    ArticleFactory(title="社区长廊修缮完工")
+    first = client.get("/")
+    second = client.get("/")
+    assert (cached(first), cached(second)) == ("miss", "hit")
+    assert second.content == first.content
+    assert "社区长廊修缮完工" in second.content.decode()
+    # The headers around the page are still those of the portal.
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["ETag"]
+
+
+def test_a_browser_holding_the_page_gets_not_modified(client):
+    ArticleFactory()
+    etag = client.get("/")["ETag"]
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_published_article_shows_at_once(client, django_capture_on_commit_callbacks):
+    column = ColumnFactory(slug="dangqun", name="党群动态")
+    ArticleFactory(column=column, title="旧闻")
+    column_url = reverse("news:column", kwargs={"slug": "dangqun"})
+    for url in ("/", column_url, reverse("news:index")):
+        client.get(url)
+        assert cached(client.get(url)) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(column=column, title="党校干部认领微心愿")
+    for url in ("/", column_url, reverse("news:index")):
+        response = client.get(url)
+        assert cached(response) == "miss"
+        assert "党校干部认领微心愿" in response.content.decode()
+
+
+def test_a_claimed_wish_shows_as_claimed_at_once(client, django_capture_on_commit_callbacks):
+    wish = make_wish(title="楼道灯坏了想请人换")
+    url = wish.get_absolute_url()
+    client.get(url)
+    assert cached(client.get(url)) == "hit"
+    assert "认领" in client.get(reverse("wishes:wall") + "?status=published").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        wish.claim(by=make_volunteer())
+    response = client.get(url)
+    assert cached(response) == "miss"
+    assert "已认领" in response.content.decode()
+    wall = client.get(reverse("wishes:wall") + "?status=published").content.decode()
+    assert "楼道灯坏了想请人换" not in wall
+
+
+def test_a_scheduled_article_reaches_cached_pages_when_its_time_comes(client, django_capture_on_commit_callbacks):
+    column = ColumnFactory(slug="notice", name="通知公告")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(column=column, title="周四停水通知", publish_at=timezone.now() + timedelta(hours=1))
+    url = reverse("news:column", kwargs={"slug": "notice"})
+    assert "周四停水通知" not in client.get(url).content.decode()
+    # Time passes (no save, so nothing else tells the cache).
+    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now())
+    assert "周四停水通知" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_due_jobs(only=["news.show_due_articles"])
+    assert "周四停水通知" in client.get(url).content.decode()
+
+
+def test_the_elderly_mode_is_cached_apart(client):
+    ArticleFactory()
+    client.get("/")
+    client.cookies["elderly"] = "1"
+    response = client.get("/")
+    assert cached(response) == "miss"
+    assert 'class="elderly"' in response.content.decode()
+    assert cached(client.get("/")) == "hit"
+
+
+def test_signed_in_visitors_never_get_or_fill_the_cache(client):
+    ArticleFactory()
+    client.get("/")
+    client.force_login(UserFactory())
+    for _ in range(2):
+        response = client.get("/")
+        assert cached(response) is None
+        assert reverse("me") in response.content.decode()
+
+
+def test_made_up_query_parameters_are_not_cached(client):
+    ArticleFactory()
+    assert cached(client.get("/?utm=1")) is None
+    assert cached(client.get("/?utm=1")) is None
+    wall = reverse("wishes:wall")
+    client.get(wall + "?category=goods")
+    assert cached(client.get(wall + "?category=goods")) == "hit"
+
+
+def test_private_pages_are_never_cached(client):
+    make_wish(status=None, title="还在审核的心愿")
+    for url in (reverse("login"), reverse("wishes:submit")):
+        client.get(url)
+        assert cached(client.get(url)) is None
