@@ -10,7 +10,10 @@ class CommunityConfig(AppConfig):
     verbose_name = _("社区与账号")
 
     def ready(self):
-        from community import roles
+        from community import pagecache, roles
+
+        # Saving anything of news, wishes, volunteers or whistles marks cached pages stale, in every process.
+        pagecache.connect_signals()
 
         # Permission groups are kept in step with the code after every migrate;
         # permissions only exist after migrate, so a data migration cannot do it.

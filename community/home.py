@@ -1,12 +1,11 @@
 """What the home page shows, gathered from every app and kept in the shared cache.
 
-The sections are built in a few queries and cached for HOME_SECONDS; a change
-that must show at once (an article saved, a wish moving on, a sign-up) drops
-the cached copy after its transaction commits, so the next visitor rebuilds it.
+The sections are built in a few queries and kept for HOME_SECONDS, or until
+anything they show changes (community/pagecache.py), so that a published
+article or a claimed wish shows at once.
 """
 
-from django.core.cache import cache
-from django.db import transaction
+from community import pagecache
 
 HOME_KEY = "home:sections"
 HOME_SECONDS = 300
@@ -29,13 +28,5 @@ def build():
 
 
 def sections():
-    data = cache.get(HOME_KEY)
-    if data is None:
-        data = build()
-        cache.set(HOME_KEY, data, HOME_SECONDS)
-    return data
-
-
-def forget():
-    """Drop the cached home page once the current transaction commits."""
-    transaction.on_commit(lambda: cache.delete(HOME_KEY))
+    """The home page's sections, rebuilt once anything they show has changed."""
+    return pagecache.cached(HOME_KEY, pagecache.SECTIONS, build, HOME_SECONDS)

@@ -86,14 +86,38 @@ def changed_at(section):
     return datetime.fromtimestamp(version / 1e9, tz=UTC) if version else None
 
 
+def cached(key, sections, build, seconds=PAGE_SECONDS):
+    """``build()``'s result, kept until one of ``sections`` changes, for parts of pages signed-in people see too.
+
+    One cache query when it is fresh (the value and the versions are read
+    together), two more when it has to be built and stored.
+    """
+    version_keys = [_version_key(section) for section in sections]
+    try:
+        found = cache.get_many([key, *version_keys])
+    except DatabaseError:
+        return build()
+    versions = tuple(found.get(version_key, 0) for version_key in version_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    value = build()
+    try:
+        cache.set(key, (versions, value), seconds)
+    except DatabaseError:
+        pass
+    return value
+
+
 def _model_changed(sender, **kwargs):
     section = APP_SECTIONS.get(sender._meta.app_label)
     if section and sender._meta.label_lower not in IGNORED_MODELS:
         changed(section)
 
 
-post_save.connect(_model_changed, dispatch_uid="pagecache_save")
-post_delete.connect(_model_changed, dispatch_uid="pagecache_delete")
+def connect_signals():
+    post_save.connect(_model_changed, dispatch_uid="pagecache_save")
+    post_delete.connect(_model_changed, dispatch_uid="pagecache_delete")
 
 
 def _page_key(request, sections):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from community import home, search
+from community import search
 from community.models import Image
 from news.content import plain_text, sanitize_body
 
@@ -235,7 +235,6 @@ class Article(models.Model):
                 *("body", "body_text", "excerpt", "search_title", "search_text"),
             }
         super().save(*args, **kwargs)
-        home.forget()
 
     def get_absolute_url(self):
         return reverse("news:article", kwargs={"pk": self.pk})

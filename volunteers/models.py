@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import audit, home
+from community import audit, pagecache
 from community.models import Image, User
 from community.notifications import notify
 from community.privacy import mask_phone
@@ -698,7 +698,6 @@ class Activity(models.Model):
             taken = activity.signups.filter(status=SignUp.Status.SIGNED_UP).count()
             if taken >= activity.capacity:
                 raise VolunteerError(gettext("名额已满,下次早点报名吧。"))
-            home.forget()
             return SignUp.objects.create(activity=activity, volunteer=volunteer)
 
     def close_check_in(self, *, by, now=None):
@@ -730,7 +729,6 @@ class Activity(models.Model):
             activity.checkin_closed_at, activity.checkin_closed_by = now, by
             activity.save(update_fields=["status", "checkin_closed_at", "checkin_closed_by"])
             audit.record(actor=by, action="activity.close_check_in", target=activity)
-            home.forget()
             self.status, self.checkin_closed_at, self.checkin_closed_by = activity.status, now, by
             for signup in attendees:
                 notify(
@@ -812,7 +810,6 @@ class SignUp(models.Model):
                 raise VolunteerError(gettext("报名已经截止,不能在网上取消了;如有变化请联系队长。"))
             self.status = self.Status.CANCELLED
             self.save(update_fields=["status"])
-            home.forget()
 
     def check_in(self, *, by, now=None):
         """A leader or staff marks the volunteer present on the day."""
@@ -823,12 +820,14 @@ class SignUp(models.Model):
         if self.status != self.Status.SIGNED_UP:
             raise VolunteerError(gettext("这位志愿者已经取消了报名。"))
         SignUp.objects.filter(pk=self.pk).update(attended=True, checked_in_at=now or timezone.now(), checked_in_by=by)
+        pagecache.changed("volunteers")  # an update() sends no signal
         self.attended = True
 
     def undo_check_in(self, *, by):
         if not self.activity.may_check_in(by) or self.activity.status != Activity.Status.OPEN:
             raise VolunteerError(gettext("现在不能修改签到。"))
         SignUp.objects.filter(pk=self.pk).update(attended=False, checked_in_at=None, checked_in_by=None)
+        pagecache.changed("volunteers")
         self.attended = False
 
 

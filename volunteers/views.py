@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from community import audit
+from community import audit, pagecache
 from community.ratelimit import rate_limited
 from community.views import PageMixin
 from volunteers import calendar
@@ -65,7 +65,11 @@ class VolunteerIndexView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["teams"] = Team.objects.active().with_figures().select_related("logo")
+        context["teams"] = pagecache.cached(
+            f"volunteers:teams:{timezone.localdate().year}",
+            ("volunteers",),
+            lambda: list(Team.objects.active().with_figures().select_related("logo")),
+        )
         context["workstations"] = Workstation.objects.select_related("leader", "photo")
         context["activities"] = Activity.objects.upcoming().with_signup_count().select_related("team")[:8]
         context["volunteer"] = _volunteer_of(self.request.user)
@@ -532,7 +536,8 @@ class HonourRollView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(honour_roll())
+        year = timezone.localdate().year
+        context.update(pagecache.cached(f"volunteers:honour_roll:{year}", ("volunteers",), lambda: honour_roll(year)))
         return context
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import audit, home
+from community import audit
 from community.models import Building, Image, User
 from community.notifications import notify
 from volunteers.models import Activity, PartnerUnit, Team
@@ -410,7 +410,6 @@ class Whistle(models.Model):
             self.summary = summary
             self.closed_at = timezone.now()
             self._move(self.Status.CLOSED, by=by, note=summary, fields=["summary", "closed_at"])
-            home.forget()
             for report in self.reports.filter(status=ProblemReport.Status.WHISTLED):
                 report._move(ProblemReport.Status.RESOLVED, by=by, note=summary)
             for reporter in self.reporters():

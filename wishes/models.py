@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import audit, home, search
+from community import audit, search
 from community.models import Building, Image, User
 from community.notifications import notify
 from community.privacy import mask_name, mask_phone
@@ -281,7 +281,6 @@ class Wish(models.Model):
         self.status = to
         self.save(update_fields=["status", "updated", *fields])
         WishTransition.objects.create(wish=self, from_status=before, to_status=to, actor=by, note=note)
-        home.forget()
         if by is not None and by.is_staff:
             audit.record(actor=by, action=f"wish.{to}", target=self, changes={"status": (before, to)}, note=note)
 
@@ -510,7 +509,6 @@ class Wish(models.Model):
         self.save(update_fields=[field, "updated"])
         audit.record(actor=by, action=f"wish.hide.{field}", target=self, note=reason)
         notify(author, title, body=gettext("原因:%(reason)s") % {"reason": reason}, url=self.get_absolute_url())
-        home.forget()
 
     def attach_to(self, *, by, resident):
         """Staff hand a wish entered for a resident (代录) to that resident's new account."""
