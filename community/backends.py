@@ -1,5 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from community.privacy import canonical_login
 
@@ -18,3 +20,37 @@ class LoginNameBackend(ModelBackend):
             )
             username = stored or username
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        """The signed-in person, with their unread notification count in the same query (every page shows it)."""
+        from community.models import Notification
+
+        unread = (
+            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            .values("recipient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user = (
+            get_user_model()
+            ._default_manager.annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """The person's own and their groups' permissions in one query (Django asks for them in two)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            from django.contrib.auth.models import Permission
+
+            permissions = Permission.objects.all()
+            if not user_obj.is_superuser:
+                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}"
+                for app_label, codename in permissions.values_list("content_type__app_label", "codename").distinct()
+            }
+        return user_obj._perm_cache

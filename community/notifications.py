@@ -35,7 +35,8 @@ def notify(recipient, title, *, url="", body=""):
 def unread_count(user):
     if not user.is_authenticated:
         return 0
-    return Notification.objects.for_user(user).unread().count()
+    counted = getattr(user, "unread_notifications", None)  # LoginNameBackend.get_user counts them with the user
+    return counted if counted is not None else Notification.objects.for_user(user).unread().count()
 
 
 def send_pending_emails(*, limit=100, site_url=""):

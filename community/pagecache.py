@@ -16,6 +16,7 @@ reads are still counted when the page comes from the cache.
 
 import hashlib
 import time
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+
+_building_kept_page = ContextVar("building_kept_page", default=False)
 
 SECTIONS = ("news", "wishes", "volunteers", "whistles", "site")
 PAGE_SECONDS = 600
@@ -90,8 +93,12 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     """``build()``'s result, kept until one of ``sections`` changes, for parts of pages signed-in people see too.
 
     One cache query when it is fresh (the value and the versions are read
-    together), two more when it has to be built and stored.
+    together), two more when it has to be built and stored. While a page that
+    is kept whole is being built, its parts are not kept as well: that would
+    only add those two queries.
     """
+    if _building_kept_page.get():
+        return build()
     version_keys = [_version_key(section) for section in sections]
     try:
         found = cache.get_many([key, *version_keys])
@@ -141,7 +148,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        token = _building_kept_page.set(False)
+        try:
+            response = self.get_response(request)
+        finally:
+            _building_kept_page.reset(token)
         marker = getattr(request, "_page_cache", None)
         if marker is not None and self._storable(request, response):
             page_key, versions = marker
@@ -173,6 +184,7 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         request._page_cache = (page_key, versions)
+        _building_kept_page.set(True)
         return None
 
     @staticmethod

@@ -60,10 +60,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # An anonymous visitor's whole page is kept by the page cache; keeping its parts as well would cost two
-        # more cache queries when it is rebuilt.
-        anonymous_page_cached = settings.PAGE_CACHE_ENABLED and not self.request.user.is_authenticated
-        context.update(home.build() if anonymous_page_cached else home.sections())
+        context.update(home.sections())
         return context
 
 

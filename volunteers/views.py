@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum, Window
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -597,11 +597,14 @@ class PartnerUnitView(PageMixin, DetailView):
         from wishes.models import Status, Wish
 
         context = super().get_context_data(**kwargs)
-        fulfilled = Wish.objects.filter(
-            status__in=[Status.FULFILLED, Status.CONFIRMED], live_claim__unit=self.object
-        ).select_related("building")
-        context["fulfilled_count"] = fulfilled.count()
-        context["fulfilled_wishes"] = list(fulfilled.order_by("-fulfilled_at")[:20])
+        fulfilled = list(
+            Wish.objects.filter(status__in=[Status.FULFILLED, Status.CONFIRMED], live_claim__unit=self.object)
+            .select_related("building")
+            .annotate(total=Window(Count("pk")))  # the count comes with the newest twenty
+            .order_by("-fulfilled_at", "-id")[:20]
+        )
+        context["fulfilled_count"] = fulfilled[0].total if fulfilled else 0
+        context["fulfilled_wishes"] = fulfilled
         context["calls"] = list(self.object.whistle_calls.select_related("whistle").order_by("-called_at")[:20])
         figures = unit_responsiveness(unit=self.object)
         context["figures"] = figures[0] if figures else None

@@ -716,7 +716,7 @@ def unit_responsiveness(unit=None, since=None):
         cursor.execute(sql, params)
         columns = [col[0] for col in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    units = PartnerUnit.objects.in_bulk([row["unit_id"] for row in rows])
+    units = {unit.pk: unit} if unit is not None else PartnerUnit.objects.in_bulk([row["unit_id"] for row in rows])
     for row in rows:
         row["unit"] = units[row["unit_id"]]
     return rows

@@ -114,7 +114,9 @@ class WishDetailView(PageMixin, DetailView):
                 viewer_role=gettext("认领人") if not user.is_staff else gettext("社区工作人员"),
                 context=gettext("微心愿:%(title)s") % {"title": wish.title},
             )
-        is_volunteer, units = claim_roles(user) if user.is_authenticated else (False, [])
+        # Only a published wish can be claimed; other pages need not ask who may claim.
+        may_be_claimed = wish.status == Status.PUBLISHED and user.is_authenticated and not wish.is_owner(user)
+        is_volunteer, units = claim_roles(user) if may_be_claimed else (False, [])
         context.update(
             {
                 "timeline": wish.transitions.select_related("actor").order_by("created", "id"),

@@ -1,0 +1,123 @@
+"""SQL queries per request on every public page, on seeded data, cold and warm (issue #9).
+
+Every query counts, the cache's own included (the shared cache is PostgreSQL
+by default). "Cold" is the first request after the cache was emptied: the
+page is built and stored. "Warm" is the same request again. The data set is
+the benchmark's seeding (bench/seed.py) at two sizes, so that a count that
+grows with the data shows up as a difference between them.
+"""
+
+from dataclasses import replace
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench import seed
+from community.models import User
+from news import reads
+from news.models import Article, Column
+from volunteers.models import Activity, PartnerUnit, Team, Workstation
+from whistles.models import Whistle
+from wishes.models import Status, Wish
+
+ANONYMOUS_BUDGET = 4
+SIGNED_IN_BUDGET = 7
+# Pages still over budget when built from nothing (the page cache's read and write included), at
+# exactly these counts: the home page gathers four sections from three apps, the whistle page six kinds
+# of related rows. Warm, every anonymous page is one query. Lower a count here when a page gets cheaper.
+OVER_BUDGET = {
+    ("anonymous", "home"): (6, 1),
+    ("anonymous", "volunteers"): (5, 1),
+    ("anonymous", "team"): (6, 1),
+    ("anonymous", "partner unit"): (6, 1),
+    ("anonymous", "whistle"): (9, 1),
+    ("resident", "home"): (8, 3),
+    ("resident", "volunteers"): (8, 6),
+    ("resident", "whistle"): (10, 10),
+}
+BIGGER = replace(seed.TINY, articles=600, wishes=300, volunteers=150, activities=80, hour_records=900, whistles=30)
+
+pytestmark = pytest.mark.xdist_group("seeded")
+
+
+def public_pages():
+    column = Column.objects.filter(parent=None).order_by("pk").first()
+    article = Article.objects.published().order_by("-publish_at").first()
+    return {
+        "home": "/",
+        "news": "/news/",
+        "column": column.get_absolute_url(),
+        "column, page 3": column.get_absolute_url() + "?page=3",
+        "article": article.get_absolute_url(),
+        "search": "/news/search/?q=%E5%BF%97%E6%84%BF%E8%80%85",
+        "wish wall": "/wishes/",
+        "wish wall, filtered": "/wishes/?category=health&status=published",
+        "wish wall, page 2": "/wishes/?page=2",
+        "wish": Wish.objects.filter(status=Status.CONFIRMED).order_by("pk").first().get_absolute_url(),
+        "volunteers": "/volunteers/",
+        "team": Team.objects.order_by("pk").first().get_absolute_url(),
+        "activity": Activity.objects.order_by("pk").first().get_absolute_url(),
+        "workstation": Workstation.objects.order_by("pk").first().get_absolute_url(),
+        "honour roll": "/volunteers/honour-roll/",
+        "partner units": "/volunteers/units/",
+        "partner unit": PartnerUnit.objects.order_by("pk").first().get_absolute_url(),
+        "red whistle board": "/whistles/",
+        "whistle": Whistle.objects.order_by("pk").first().get_absolute_url(),
+        "about": "/about/",
+    }
+
+
+def count_queries(client, url):
+    # Buffered article reads are written at most once a minute, by whichever request comes then: not here.
+    reads.buffer.flush()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def measure(client, signed_in):
+    """{page: (cold, warm)} for an anonymous visitor or a signed-in resident."""
+    client.logout()
+    if signed_in:
+        client.force_login(User.objects.get(username=seed.RESIDENT_USERNAME))
+        client.get("/")  # the session's first request may refresh it; not part of any page's cost
+    counts = {}
+    for name, url in public_pages().items():
+        cache.clear()
+        cold = count_queries(client, url)
+        counts[name] = (cold, count_queries(client, url))
+    reads.buffer.flush()
+    return counts
+
+
+@pytest.fixture
+def seeded_twice(transactional_db, media, client):
+    """Counts at two sizes of the same data set: {size: {who: {page: (cold, warm)}}}."""
+    results = {}
+    for name, sizes in (("tiny", seed.TINY), ("bigger", BIGGER)):
+        seed.seed(sizes, password="budget-password-1", out=lambda line: None)
+        results[name] = {"anonymous": measure(client, False), "resident": measure(client, True)}
+        with connection.cursor() as cursor:
+            tables = ", ".join(connection.introspection.django_table_names(only_existing=True))
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            cursor.execute(f"DROP TABLE IF EXISTS {seed.MARKER_TABLE}")
+    return results
+
+
+def test_every_public_page_keeps_its_query_budget_cold_and_warm_at_any_size(seeded_twice):
+    table = "\n".join(
+        f"{who:9} {page:22} cold {cold:2} warm {warm:2}"
+        for who, pages in seeded_twice["bigger"].items()
+        for page, (cold, warm) in pages.items()
+    )
+    print(table)
+    assert seeded_twice["tiny"] == seeded_twice["bigger"], "query counts grow with the data:\n" + table
+    over = {}
+    for who, budget in (("anonymous", ANONYMOUS_BUDGET), ("resident", SIGNED_IN_BUDGET)):
+        over |= {(who, page): counts for page, counts in seeded_twice["bigger"][who].items() if max(counts) > budget}
+    assert over == OVER_BUDGET, table
+    # Served from the page cache, an anonymous visit is a single query.
+    assert {counts[1] for counts in seeded_twice["bigger"]["anonymous"].values()} == {1}
