@@ -20,6 +20,11 @@ class PositionPaginator(Paginator):
     def page(self, number):
         number = self._first_valid(number)
         ordered = self.object_list
+        if ordered.query.is_empty():  # .none(): nothing to number
+            if number > 1:
+                raise EmptyPage(_("该页不存在"))
+            self.count = 0
+            return self._get_page([], number, self)
         ordering = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in ordered.query.order_by]
         if not ordering:
             raise ValueError("PositionPaginator needs an ordered queryset.")
@@ -31,12 +36,9 @@ class PositionPaginator(Paginator):
             .values("pk")[: self.per_page]  # the LIMIT tells the planner it is a handful of rows
         )
         total = rows.annotate(_all=Value(1)).values("_all").annotate(_count=Count("pk")).values("_count")
-        # The page's rows by primary key only: the list's filters were applied to the keys already.
-        page_rows = ordered.model._default_manager.all()
-        page_rows.query.select_related = ordered.query.select_related
-        page_rows.query.deferred_loading = ordered.query.deferred_loading
-        page_rows = page_rows.prefetch_related(*ordered._prefetch_related_lookups)
-        items = list(page_rows.filter(pk__in=keys).annotate(_total=Subquery(total)).order_by(*ordered.query.order_by))
+        # The list's own filters are checked again on these few rows; the LIMIT above keeps the plan a
+        # lookup by primary key.
+        items = list(ordered.filter(pk__in=keys).annotate(_total=Subquery(total)))
         if items:
             self.count = items[0]._total
         elif number == 1:

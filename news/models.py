@@ -35,7 +35,7 @@ EDITOR_EXTENSIONS = {
 
 # Ranking is bounded to the newest matches, so that a common word stays fast
 # at hundreds of thousands of articles.
-SEARCH_RANK_WINDOW = 2000
+SEARCH_RANK_WINDOW = 500
 
 
 class Column(models.Model):

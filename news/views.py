@@ -135,6 +135,7 @@ class SearchView(PageMixin, ListView):
 
     template_name = "news/search.html"
     paginate_by = PAGE_SIZE
+    paginator_class = PositionPaginator
     title = _("搜索新闻")
 
     def get_queryset(self):
