@@ -141,24 +141,50 @@ if not DATABASE_URL:
 
 import dj_database_url  # noqa: E402
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
+
+def postgres_database(url, *, variable):
+    """One PostgreSQL database from its URL; the primary and a replica connect alike."""
+    database = dj_database_url.parse(
+        url,
         # Persistent connections, checked before reuse; psycopg's pool is the
         # alternative, and Django refuses both at once.
         conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
         conn_health_checks=True,
     )
-}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    fail("DATABASE_URL must be a PostgreSQL URL (postgres://…); other databases are not supported.")
-DATABASES["default"].setdefault("OPTIONS", {})
-# A database outage must never hang a worker: give up connecting after 2 s.
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
-# A query that runs longer than this is cancelled rather than tying up a worker.
-DATABASES["default"]["OPTIONS"].setdefault(
-    "options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
-)
+    if not database["ENGINE"].endswith("postgresql"):
+        fail(f"{variable} must be a PostgreSQL URL (postgres://…); other databases are not supported.")
+    database.setdefault("OPTIONS", {})
+    # A database outage must never hang a worker: give up connecting after 2 s.
+    database["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
+    # A query that runs longer than this is cancelled rather than tying up a worker.
+    database["OPTIONS"].setdefault("options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}")
+    return database
+
+
+DATABASES = {"default": postgres_database(DATABASE_URL, variable="DATABASE_URL")}
+
+# A streaming replica of the primary, for the reads of GET requests (community/dbrouter.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# After a POST, that browser reads from the primary for this long ("read your writes").
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = postgres_database(DATABASE_REPLICA_URL, variable="DATABASE_REPLICA_URL")
+    DATABASE_ROUTERS = ["community.dbrouter.PrimaryReplicaRouter"]
+    # Only with a replica: without one, every read is on the primary anyway, and
+    # the middleware's cookie after each POST would be noise. Outermost, so that
+    # every other middleware's reads are inside its decision.
+    MIDDLEWARE.insert(0, "community.dbrouter.ReadReplicaMiddleware")
+elif TESTING:
+    # Tests: the test database again, read-only like a real standby, so that
+    # tests/community/test_replica.py can switch the router on and see which
+    # connection each query used (and that no write reaches the replica).
+    DATABASES["replica"] = postgres_database(DATABASE_URL, variable="DATABASE_URL")
+    DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
+if "replica" in DATABASES:
+    # Under test, the replica is the test database itself (no second copy is created).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database is unreachable, pages ask browsers to retry after this many seconds.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)

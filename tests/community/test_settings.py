@@ -1,5 +1,6 @@
 """Configuration from the environment: safe defaults, a clean deploy check, one-line failures."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -30,6 +31,25 @@ def manage(*args, env):
         text=True,
         timeout=120,
     )
+
+
+def settings_from(env, *names):
+    """The named settings as a fresh process reads them with ``env`` added (JSON-encoded; nothing is connected)."""
+    script = (
+        "import json, sys; from community import settings; "
+        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, default=str))"
+    )
+    clean = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=ROOT,
+        env={**clean, "DATABASE_URL": "postgres://community@db.internal:5432/community", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def database_url():
@@ -79,3 +99,33 @@ def test_settings_read_in_the_tests_are_the_safe_ones():
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+
+
+def test_a_replica_url_adds_a_replica_that_connects_like_the_primary_and_switches_routing_on():
+    read = settings_from(
+        {"DATABASE_REPLICA_URL": "postgres://community@replica.internal:5432/community", "DB_CONNECT_TIMEOUT": "3"},
+        "DATABASES",
+        "DATABASE_ROUTERS",
+        "MIDDLEWARE",
+    )
+    primary, replica = read["DATABASES"]["default"], read["DATABASES"]["replica"]
+    assert replica["HOST"] == "replica.internal" and primary["HOST"] == "db.internal"
+    assert replica["OPTIONS"] == primary["OPTIONS"] and replica["OPTIONS"]["connect_timeout"] == 3
+    assert replica["CONN_MAX_AGE"] == primary["CONN_MAX_AGE"] and replica["CONN_HEALTH_CHECKS"]
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert read["DATABASE_ROUTERS"] == ["community.dbrouter.PrimaryReplicaRouter"]
+    assert read["MIDDLEWARE"][0] == "community.dbrouter.ReadReplicaMiddleware"
+
+
+def test_without_a_replica_url_there_is_one_database_and_no_router():
+    read = settings_from({}, "DATABASES", "DATABASE_ROUTERS", "MIDDLEWARE")
+    assert list(read["DATABASES"]) == ["default"]
+    assert read["DATABASE_ROUTERS"] == []
+    assert "community.dbrouter.ReadReplicaMiddleware" not in read["MIDDLEWARE"]
+
+
+def test_a_replica_other_than_postgresql_is_refused():
+    result = manage("check", env={"DATABASE_URL": database_url(), "DATABASE_REPLICA_URL": "mysql://u@h/community"})
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL must be a PostgreSQL URL" in result.stderr
+    assert "Traceback" not in result.stderr
