@@ -10,6 +10,7 @@ import time
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -168,3 +169,18 @@ class TestThroughTheReplica:
             # The session and the user now come from the replica: still signed in.
             assert "王秀英" in response.text
             assert selects(replica) and not selects(primary)
+
+    def test_the_home_sections_everyone_shares_are_built_from_the_primary(self, replica_routing):
+        """Built from a lagging replica just after a change, they would be kept, stale, until the next change."""
+        from community import home
+
+        ArticleFactory(title="楼道灯修好了")
+        cache.delete(home.HOME_KEY)
+
+        def build_sections():
+            with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+                home.sections()
+            assert any("news_article" in sql for sql in selects(primary))
+            assert not any("news_article" in sql for sql in selects(replica))
+
+        assert answer(RequestFactory().get("/"), during=build_sections)[0] == REPLICA
