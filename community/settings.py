@@ -310,11 +310,58 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private-media")))
+# Photos in S3-compatible object storage (AWS S3, Aliyun OSS, Tencent COS, MinIO …)
+# instead of the two folders above, so that every web machine sees every upload.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+PRIVATE_MEDIA_S3_BUCKET = env_str("PRIVATE_MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    # Public photos are linked at this host, without signatures: links must not
+    # expire inside cached pages and article bodies (news/content.py knows our
+    # photos by their plain address). So the bucket is publicly readable.
+    MEDIA_S3_CUSTOM_DOMAIN = env_str("MEDIA_S3_CUSTOM_DOMAIN").strip("/")
+    if not MEDIA_S3_CUSTOM_DOMAIN:
+        fail(
+            "MEDIA_S3_CUSTOM_DOMAIN must name the public host of MEDIA_S3_BUCKET (or of a CDN in front of it), "
+            "e.g. shequ-media.oss-cn-wuhan-lr.aliyuncs.com"
+        )
+    MEDIA_URL = f"https://{MEDIA_S3_CUSTOM_DOMAIN}/"
+if PRIVATE_MEDIA_S3_BUCKET and PRIVATE_MEDIA_S3_BUCKET == MEDIA_S3_BUCKET:
+    fail("PRIVATE_MEDIA_S3_BUCKET must be another bucket than MEDIA_S3_BUCKET, one that nobody can read publicly.")
 if MEDIA_URL.startswith("http"):
     # Photos served from object storage or another host.
     from urllib.parse import urlsplit
 
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+
+
+def s3_storage(bucket, **options):
+    """django-storages' S3Storage for ``bucket``, at the endpoint and with the keys given by MEDIA_S3_*.
+
+    Keys left unset come from boto3's usual places (AWS_* variables, an instance role).
+    Our names are random and never reused: no overwriting, and no per-object ACL
+    (the bucket's policy decides who may read).
+    """
+    connection = {
+        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL"),
+        "region_name": env_str("MEDIA_S3_REGION"),
+        "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY"),
+        # "virtual" for providers that refuse path-style requests (Aliyun OSS); default: boto3's choice.
+        "addressing_style": env_str("MEDIA_S3_ADDRESSING_STYLE"),
+    }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            **{name: value for name, value in connection.items() if value},
+            "file_overwrite": False,
+            "default_acl": None,
+            **options,
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -325,11 +372,22 @@ STORAGES = {
         )
     },
 }
-PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private-media")))
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = s3_storage(
+        MEDIA_S3_BUCKET,
+        custom_domain=MEDIA_S3_CUSTOM_DOMAIN,
+        querystring_auth=False,
+        # A rendition never changes (a new photo gets a new name): browsers and CDNs may keep it.
+        object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
+    )
+if PRIVATE_MEDIA_S3_BUCKET:
+    # Read only by the portal itself (community.views.private_photo checks who asks, then
+    # streams the file); signed links, should anything ever ask for one.
+    STORAGES["private"] = s3_storage(PRIVATE_MEDIA_S3_BUCKET, querystring_auth=True)
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))
 # Serve media files through Django only in development; production lets the
 # front web server or object storage do it (see README).
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG and not MEDIA_S3_BUCKET)
 
 # Uploaded photos: size and pixel limits (see community/images.py).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024

@@ -129,3 +129,73 @@ def test_a_replica_other_than_postgresql_is_refused():
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URL must be a PostgreSQL URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+OBJECT_STORAGE = {
+    "MEDIA_S3_BUCKET": "shequ-media",
+    "MEDIA_S3_CUSTOM_DOMAIN": "media.shequ.example.cn",
+    "MEDIA_S3_ENDPOINT_URL": "https://oss-cn-wuhan-lr.aliyuncs.com",
+    "MEDIA_S3_REGION": "cn-wuhan-lr",
+    "MEDIA_S3_ADDRESSING_STYLE": "virtual",
+    "MEDIA_S3_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "MEDIA_S3_SECRET_ACCESS_KEY": "wJalrXUtnFEMI",
+    "PRIVATE_MEDIA_S3_BUCKET": "shequ-private",
+}
+
+
+def test_object_storage_settings_put_public_and_private_photos_in_their_own_buckets():
+    read = settings_from(OBJECT_STORAGE, "STORAGES", "MEDIA_URL", "CONTENT_SECURITY_POLICY", "SERVE_MEDIA")
+    public, private = read["STORAGES"]["default"], read["STORAGES"]["private"]
+    assert public["BACKEND"] == private["BACKEND"] == "storages.backends.s3.S3Storage"
+    connection = {
+        "endpoint_url": "https://oss-cn-wuhan-lr.aliyuncs.com",
+        "region_name": "cn-wuhan-lr",
+        "addressing_style": "virtual",
+        "access_key": "AKIDEXAMPLE",
+        "secret_key": "wJalrXUtnFEMI",
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    assert public["OPTIONS"] == {
+        "bucket_name": "shequ-media",
+        **connection,
+        "custom_domain": "media.shequ.example.cn",
+        "querystring_auth": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    assert private["OPTIONS"] == {"bucket_name": "shequ-private", **connection, "querystring_auth": True}
+    assert read["MEDIA_URL"] == "https://media.shequ.example.cn/"
+    assert "https://media.shequ.example.cn" in read["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+    assert read["SERVE_MEDIA"] is False
+
+
+def test_with_object_storage_photos_link_to_the_public_host_and_private_ones_stay_in_their_bucket():
+    """Asked of django-storages itself, offline: an address needs no request to the bucket."""
+    code = (
+        "from django.core.files.storage import default_storage; from community.images import private_storage; "
+        "print(default_storage.url('images/ab/0123-400.webp')); print(private_storage().bucket_name)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env={**OBJECT_STORAGE, "DATABASE_URL": database_url()})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://media.shequ.example.cn/images/ab/0123-400.webp", "shequ-private"]
+
+
+def test_settings_without_object_storage_keep_photos_in_folders():
+    read = settings_from({}, "STORAGES", "MEDIA_URL")
+    assert read["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert "private" not in read["STORAGES"]
+    assert read["MEDIA_URL"] == "/media/"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MEDIA_S3_CUSTOM_DOMAIN": ""}, "MEDIA_S3_CUSTOM_DOMAIN must name the public host"),
+        ({"PRIVATE_MEDIA_S3_BUCKET": "shequ-media"}, "PRIVATE_MEDIA_S3_BUCKET must be another bucket"),
+    ],
+)
+def test_object_storage_without_a_public_host_or_with_one_bucket_for_both_is_refused(env, message):
+    result = manage("check", env={**OBJECT_STORAGE, **env, "DATABASE_URL": database_url()})
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
