@@ -293,8 +293,14 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and written through to PostgreSQL: losing Redis's
+    # data (a restart, a new instance) signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "community.cache.PostgresCache", "LOCATION": "django_cache"}}
+    # Sessions stay in their own table (Django's default): a PostgreSQL cache in
+    # front of them would only add a write to every change.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -199,3 +199,24 @@ def test_object_storage_without_a_public_host_or_with_one_bucket_for_both_is_ref
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sessions_are_cached_in_redis_and_kept_in_postgresql_or_kept_in_postgresql_alone():
+    with_redis = settings_from({"REDIS_URL": "redis://cache.internal:6379/0"}, "SESSION_ENGINE", "CACHES")
+    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings_from({}, "SESSION_ENGINE")["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+
+
+def test_the_redis_client_is_installed_for_redis_url():
+    """Django's RedisCache imports it only when first used; a missing client would fail the first request."""
+    code = "from django.core.cache import cache; print(type(cache._cache).__name__)"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={"REDIS_URL": "redis://cache.internal:6379/0", "DATABASE_URL": database_url()},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "RedisCacheClient"
