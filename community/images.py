@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
@@ -95,7 +95,13 @@ def _renditions_of(picture):
 
 
 def private_storage():
-    """Photos that are not public (yet): outside MEDIA_ROOT, served only through a view that checks who asks."""
+    """Photos that are not public (yet), served only through a view that checks who asks.
+
+    In the "private" storage when one is configured (a bucket of their own,
+    PRIVATE_MEDIA_S3_BUCKET), else in the PRIVATE_MEDIA_ROOT folder, outside MEDIA_ROOT.
+    """
+    if "private" in settings.STORAGES:
+        return storages["private"]
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 

@@ -141,24 +141,50 @@ if not DATABASE_URL:
 
 import dj_database_url  # noqa: E402
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
+
+def postgres_database(url, *, variable):
+    """One PostgreSQL database from its URL; the primary and a replica connect alike."""
+    database = dj_database_url.parse(
+        url,
         # Persistent connections, checked before reuse; psycopg's pool is the
         # alternative, and Django refuses both at once.
         conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
         conn_health_checks=True,
     )
-}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    fail("DATABASE_URL must be a PostgreSQL URL (postgres://…); other databases are not supported.")
-DATABASES["default"].setdefault("OPTIONS", {})
-# A database outage must never hang a worker: give up connecting after 2 s.
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
-# A query that runs longer than this is cancelled rather than tying up a worker.
-DATABASES["default"]["OPTIONS"].setdefault(
-    "options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
-)
+    if not database["ENGINE"].endswith("postgresql"):
+        fail(f"{variable} must be a PostgreSQL URL (postgres://…); other databases are not supported.")
+    database.setdefault("OPTIONS", {})
+    # A database outage must never hang a worker: give up connecting after 2 s.
+    database["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
+    # A query that runs longer than this is cancelled rather than tying up a worker.
+    database["OPTIONS"].setdefault("options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}")
+    return database
+
+
+DATABASES = {"default": postgres_database(DATABASE_URL, variable="DATABASE_URL")}
+
+# A streaming replica of the primary, for the reads of GET requests (community/dbrouter.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# After a POST, that browser reads from the primary for this long ("read your writes").
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = postgres_database(DATABASE_REPLICA_URL, variable="DATABASE_REPLICA_URL")
+    DATABASE_ROUTERS = ["community.dbrouter.PrimaryReplicaRouter"]
+    # Only with a replica: without one, every read is on the primary anyway, and
+    # the middleware's cookie after each POST would be noise. Outermost, so that
+    # every other middleware's reads are inside its decision.
+    MIDDLEWARE.insert(0, "community.dbrouter.ReadReplicaMiddleware")
+elif TESTING:
+    # Tests: the test database again, read-only like a real standby, so that
+    # tests/community/test_replica.py can switch the router on and see which
+    # connection each query used (and that no write reaches the replica).
+    DATABASES["replica"] = postgres_database(DATABASE_URL, variable="DATABASE_URL")
+    DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
+if "replica" in DATABASES:
+    # Under test, the replica is the test database itself (no second copy is created).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database is unreachable, pages ask browsers to retry after this many seconds.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)
@@ -267,8 +293,14 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and written through to PostgreSQL: losing Redis's
+    # data (a restart, a new instance) signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "community.cache.PostgresCache", "LOCATION": "django_cache"}}
+    # Sessions stay in their own table (Django's default): a PostgreSQL cache in
+    # front of them would only add a write to every change.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -284,11 +316,58 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private-media")))
+# Photos in S3-compatible object storage (AWS S3, Aliyun OSS, Tencent COS, MinIO …)
+# instead of the two folders above, so that every web machine sees every upload.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+PRIVATE_MEDIA_S3_BUCKET = env_str("PRIVATE_MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    # Public photos are linked at this host, without signatures: links must not
+    # expire inside cached pages and article bodies (news/content.py knows our
+    # photos by their plain address). So the bucket is publicly readable.
+    MEDIA_S3_CUSTOM_DOMAIN = env_str("MEDIA_S3_CUSTOM_DOMAIN").strip("/")
+    if not MEDIA_S3_CUSTOM_DOMAIN:
+        fail(
+            "MEDIA_S3_CUSTOM_DOMAIN must name the public host of MEDIA_S3_BUCKET (or of a CDN in front of it), "
+            "e.g. shequ-media.oss-cn-wuhan-lr.aliyuncs.com"
+        )
+    MEDIA_URL = f"https://{MEDIA_S3_CUSTOM_DOMAIN}/"
+if PRIVATE_MEDIA_S3_BUCKET and PRIVATE_MEDIA_S3_BUCKET == MEDIA_S3_BUCKET:
+    fail("PRIVATE_MEDIA_S3_BUCKET must be another bucket than MEDIA_S3_BUCKET, one that nobody can read publicly.")
 if MEDIA_URL.startswith("http"):
     # Photos served from object storage or another host.
     from urllib.parse import urlsplit
 
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+
+
+def s3_storage(bucket, **options):
+    """django-storages' S3Storage for ``bucket``, at the endpoint and with the keys given by MEDIA_S3_*.
+
+    Keys left unset come from boto3's usual places (AWS_* variables, an instance role).
+    Our names are random and never reused: no overwriting, and no per-object ACL
+    (the bucket's policy decides who may read).
+    """
+    connection = {
+        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL"),
+        "region_name": env_str("MEDIA_S3_REGION"),
+        "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY"),
+        # "virtual" for providers that refuse path-style requests (Aliyun OSS); default: boto3's choice.
+        "addressing_style": env_str("MEDIA_S3_ADDRESSING_STYLE"),
+    }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            **{name: value for name, value in connection.items() if value},
+            "file_overwrite": False,
+            "default_acl": None,
+            **options,
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -299,11 +378,22 @@ STORAGES = {
         )
     },
 }
-PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private-media")))
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = s3_storage(
+        MEDIA_S3_BUCKET,
+        custom_domain=MEDIA_S3_CUSTOM_DOMAIN,
+        querystring_auth=False,
+        # A rendition never changes (a new photo gets a new name): browsers and CDNs may keep it.
+        object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
+    )
+if PRIVATE_MEDIA_S3_BUCKET:
+    # Read only by the portal itself (community.views.private_photo checks who asks, then
+    # streams the file); signed links, should anything ever ask for one.
+    STORAGES["private"] = s3_storage(PRIVATE_MEDIA_S3_BUCKET, querystring_auth=True)
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))
 # Serve media files through Django only in development; production lets the
 # front web server or object storage do it (see README).
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG and not MEDIA_S3_BUCKET)
 
 # Uploaded photos: size and pixel limits (see community/images.py).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024

@@ -170,3 +170,29 @@ def test_a_private_photo_is_served_only_to_whom_its_feature_allows(client, setti
         assert "private" in response["Cache-Control"]
     finally:
         images._photo_access_checks.remove(check)
+
+
+def test_photos_use_only_the_storage_api_so_that_object_storage_can_hold_them(client, settings):
+    """No file system path is needed: with storages that have none (like S3), photos are stored, linked and served."""
+    from community import images
+    from tests.factories import UserFactory
+
+    in_memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": in_memory, "private": in_memory}
+    settings.MEDIA_URL = "https://media.shequ.example.cn/"
+    public = store_upload(upload(data=image_bytes(800, 600)), alt="社区长廊")
+    assert public.url(400) == f"https://media.shequ.example.cn/{public.renditions[0][2]}"
+    assert default_storage.exists(public.renditions[0][2])
+
+    owner = UserFactory()
+    private = store_upload(upload(data=image_bytes(800, 600)), private=True)
+    assert images.private_storage().exists(private.renditions[0][2])
+    assert not default_storage.exists(private.renditions[0][2])
+    check = images.register_photo_access(lambda user, photo: photo.pk == private.pk and user.pk == owner.pk)
+    try:
+        client.force_login(owner)
+        response = client.get(private.url(400))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"RIFF")
+    finally:
+        images._photo_access_checks.remove(check)

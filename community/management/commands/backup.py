@@ -45,3 +45,8 @@ class Command(BaseCommand):
                         archive.add(folder, arcname=name)
             shutil.move(partial, target)
         self.stdout.write(str(target))
+        if settings.MEDIA_S3_BUCKET or settings.PRIVATE_MEDIA_S3_BUCKET:
+            self.stderr.write(
+                "Photos in object storage (MEDIA_S3_BUCKET, PRIVATE_MEDIA_S3_BUCKET) are not in this archive: "
+                "keep them with the buckets' versioning or replication (see README)."
+            )

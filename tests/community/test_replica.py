@@ -1,0 +1,186 @@
+"""Reads from the replica; writes, transactions and a person's own changes on the primary (community/dbrouter.py).
+
+Under test, the "replica" alias is a second, read-only connection to the test
+database (community/settings.py): which connection ran a query shows where the
+router sent it, and a write sent to the replica would fail as on a real standby.
+"""
+
+import time
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from community.dbrouter import (
+    REPLICA,
+    STICKY_COOKIE,
+    PrimaryReplicaRouter,
+    ReadReplicaMiddleware,
+    reads_from_primary,
+)
+from tests.factories import PASSWORD, ArticleFactory, UserFactory
+
+User = get_user_model()
+router = PrimaryReplicaRouter()
+
+
+def answer(request, during=lambda: None):
+    """Pass ``request`` through the middleware; return (where a read went while answering it, the response)."""
+    seen = {}
+
+    def view(request):
+        during()
+        seen["read"] = router.db_for_read(User)
+        return HttpResponse()
+
+    response = ReadReplicaMiddleware(view)(request)
+    return seen["read"], response
+
+
+def with_cookie(request, response):
+    request.COOKIES[STICKY_COOKIE] = response.cookies[STICKY_COOKIE].value
+    return request
+
+
+class TestRouter:
+    def test_an_anonymous_get_reads_from_the_replica(self):
+        assert answer(RequestFactory().get("/"))[0] == REPLICA
+
+    @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+    def test_a_request_that_may_write_reads_from_the_primary(self, method):
+        assert answer(getattr(RequestFactory(), method)("/"))[0] == DEFAULT_DB_ALIAS
+
+    def test_a_get_within_ten_seconds_of_a_post_reads_from_the_primary(self, settings):
+        settings.DATABASE_REPLICA_STICKY_SECONDS = 10
+        with time_machine.travel(1_800_000_000, tick=False) as traveller:
+            _read, response = answer(RequestFactory().post("/"))
+            cookie = response.cookies[STICKY_COOKIE]
+            assert cookie["max-age"] == 10 and cookie["httponly"] and cookie["samesite"] == "Lax"
+            traveller.shift(9)
+            assert answer(with_cookie(RequestFactory().get("/"), response))[0] == DEFAULT_DB_ALIAS
+            traveller.shift(2)
+            assert answer(with_cookie(RequestFactory().get("/"), response))[0] == REPLICA
+
+    def test_the_cookie_is_secure_when_the_site_is_https(self, settings):
+        settings.HTTPS = True
+        assert answer(RequestFactory().post("/"))[1].cookies[STICKY_COOKIE]["secure"]
+
+    @pytest.mark.parametrize("value", ["9999999999", "soon", ""])
+    def test_a_cookie_that_claims_too_much_or_nonsense_is_ignored(self, value):
+        request = RequestFactory().get("/")
+        request.COOKIES[STICKY_COOKIE] = value
+        assert answer(request)[0] == REPLICA
+
+    def test_a_get_sets_no_cookie(self):
+        assert STICKY_COOKIE not in answer(RequestFactory().get("/"))[1].cookies
+
+    def test_reads_outside_a_request_go_to_the_primary(self):
+        """Management commands and run_jobs: nothing allowed the replica."""
+        assert router.db_for_read(User) == DEFAULT_DB_ALIAS
+        answer(RequestFactory().get("/"))
+        assert router.db_for_read(User) == DEFAULT_DB_ALIAS  # the request's permission ended with it
+
+    def test_a_block_that_builds_something_shared_reads_from_the_primary(self):
+        def build():
+            with reads_from_primary():
+                assert router.db_for_read(User) == DEFAULT_DB_ALIAS
+
+        assert answer(RequestFactory().get("/"), during=build)[0] == REPLICA
+
+    def test_writes_and_migrations_are_for_the_primary_only(self):
+        assert router.db_for_write(User) == DEFAULT_DB_ALIAS
+        assert router.allow_migrate(DEFAULT_DB_ALIAS, "community")
+        assert not router.allow_migrate(REPLICA, "community")
+        assert router.allow_relation(User(), User())
+
+
+@pytest.fixture
+def replica_routing(settings):
+    """Switch the router and its middleware on, as DATABASE_REPLICA_URL does."""
+    settings.DATABASE_ROUTERS = ["community.dbrouter.PrimaryReplicaRouter"]
+    settings.MIDDLEWARE = ["community.dbrouter.ReadReplicaMiddleware", *settings.MIDDLEWARE]
+
+
+@pytest.fixture
+def replica():
+    """The replica's connection, closed after the test so that the test database can be dropped at the end."""
+    yield connections[REPLICA]
+    connections[REPLICA].close()
+
+
+def queries(alias):
+    return CaptureQueriesContext(connections[alias])
+
+
+def selects(captured):
+    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+@pytest.mark.usefixtures("replica")
+class TestThroughTheReplica:
+    def test_the_test_replica_refuses_writes_like_a_standby(self, replica):
+        with pytest.raises(DatabaseError, match="read-only transaction"):
+            with replica.cursor() as cursor:
+                cursor.execute("UPDATE community_user SET display_name = display_name")
+
+    def test_reads_inside_a_transaction_go_to_the_primary(self, replica_routing):
+        user = UserFactory()
+
+        def locked_read():
+            with transaction.atomic(), queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+                User.objects.select_for_update().get(pk=user.pk)
+                assert router.db_for_read(User) == DEFAULT_DB_ALIAS
+            assert len(selects(primary)) == 1 and not replica.captured_queries
+
+        assert answer(RequestFactory().get("/"), during=locked_read)[0] == REPLICA
+
+    def test_an_anonymous_page_is_read_from_the_replica(self, client, replica_routing):
+        ArticleFactory(title="楼道灯修好了")
+        with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+            response = client.get(reverse("news:index"))
+        assert response.status_code == 200
+        assert "楼道灯修好了" in response.text
+        assert selects(replica) and not selects(primary)
+
+    def test_after_a_post_the_same_person_reads_from_the_primary_until_the_cookie_runs_out(
+        self, client, replica_routing
+    ):
+        UserFactory(username="wangxiuying", display_name="王秀英")
+        with time_machine.travel(time.time(), tick=False) as traveller:
+            response = client.post(reverse("login"), {"username": "wangxiuying", "password": PASSWORD})
+            assert response.status_code == 302
+            assert STICKY_COOKIE in response.cookies
+
+            with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+                response = client.get(reverse("me"))
+            assert "王秀英" in response.text
+            assert selects(primary) and not replica.captured_queries
+
+            traveller.shift(11)
+            with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+                response = client.get(reverse("me"))
+            # The session and the user now come from the replica: still signed in.
+            assert "王秀英" in response.text
+            assert selects(replica) and not selects(primary)
+
+    def test_the_home_sections_everyone_shares_are_built_from_the_primary(self, replica_routing):
+        """Built from a lagging replica just after a change, they would be kept, stale, until the next change."""
+        from community import home
+
+        ArticleFactory(title="楼道灯修好了")
+        cache.delete(home.HOME_KEY)
+
+        def build_sections():
+            with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+                home.sections()
+            assert any("news_article" in sql for sql in selects(primary))
+            assert not any("news_article" in sql for sql in selects(replica))
+
+        assert answer(RequestFactory().get("/"), during=build_sections)[0] == REPLICA
