@@ -68,6 +68,11 @@ def reads_from_primary():
         _replica_allowed.reset(token)
 
 
+def primary_for_the_rest_of_the_request():
+    """From now on until the request ends, read from the primary (a page about to be cached is built)."""
+    _replica_allowed.set(False)
+
+
 def _wrote_recently(request):
     """Whether the request carries a live "read your writes" cookie (not one that claims to last longer)."""
     try:

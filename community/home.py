@@ -2,12 +2,10 @@
 
 The sections are built in a few queries and kept for HOME_SECONDS, or until
 anything they show changes (community/pagecache.py), so that a published
-article or a claimed wish shows at once. They are built from the primary
-database, never from a replica that may lag behind the change.
+article or a claimed wish shows at once.
 """
 
 from community import pagecache
-from community.dbrouter import reads_from_primary
 
 HOME_KEY = "home:sections"
 HOME_SECONDS = 300
@@ -19,17 +17,14 @@ def build():
     from volunteers.models import upcoming_for_home
     from wishes.models import Status, Wish
 
-    # Built from a lagging replica just after a change, the sections would be
-    # kept, stale, under the new section versions until the next change.
-    with reads_from_primary():
-        impact = count_impact_figures()
-        return {
-            "news": Article.objects.home_sections(),
-            "activities": upcoming_for_home(),
-            "open_wishes": list(Wish.objects.filter(status=Status.PUBLISHED).for_wall().order_by("-published_at")[:3]),
-            "thanked_units": impact.pop("thanked_units") or [],
-            "impact": impact,
-        }
+    impact = count_impact_figures()
+    return {
+        "news": Article.objects.home_sections(),
+        "activities": upcoming_for_home(),
+        "open_wishes": list(Wish.objects.filter(status=Status.PUBLISHED).for_wall().order_by("-published_at")[:3]),
+        "thanked_units": impact.pop("thanked_units") or [],
+        "impact": impact,
+    }
 
 
 def sections():

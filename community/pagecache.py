@@ -6,7 +6,8 @@ in ONE cache read. A stored page carries the versions it was built from; if
 any has moved on, the page is rebuilt. Saving or deleting anything of an app
 bumps its section's version after the transaction commits (signals, below), so
 a published article or a claimed wish shows at once and no page has to be
-found to be dropped. Signed-in visitors, POSTs, pages that set cookies or use a
+found to be dropped. What is kept is built from the primary database, never from a
+replica that may lag behind the change. Signed-in visitors, POSTs, pages that set cookies or use a
 CSRF token, and requests with query parameters the pages do not read are never
 served from or stored in the cache.
 
@@ -24,6 +25,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+
+from community import dbrouter
 
 _building_kept_page = ContextVar("building_kept_page", default=False)
 
@@ -98,7 +101,7 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     only add those two queries.
     """
     if _building_kept_page.get():
-        return build()
+        return build()  # the page being built reads from the primary already
     version_keys = [_version_key(section) for section in sections]
     try:
         found = cache.get_many([key, *version_keys])
@@ -108,7 +111,8 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     stored = found.get(key)
     if stored is not None and stored[0] == versions:
         return stored[1]
-    value = build()
+    with dbrouter.reads_from_primary():
+        value = build()
     try:
         cache.set(key, (versions, value), seconds)
     except DatabaseError:
@@ -185,6 +189,9 @@ class AnonymousPageCacheMiddleware:
             return response
         request._page_cache = (page_key, versions)
         _building_kept_page.set(True)
+        # Built from a replica that lags behind the change that made it stale, the page would be kept,
+        # stale, under the new versions.
+        dbrouter.primary_for_the_rest_of_the_request()
         return None
 
     @staticmethod

@@ -141,13 +141,31 @@ class TestThroughTheReplica:
 
         assert answer(RequestFactory().get("/"), during=locked_read)[0] == REPLICA
 
-    def test_an_anonymous_page_is_read_from_the_replica(self, client, replica_routing):
+    def test_an_anonymous_page_is_built_from_the_primary_and_then_served_from_the_replica(
+        self, client, replica_routing
+    ):
+        """A page kept in the cache is built from the primary: built from a lagging replica, it would stay stale."""
         ArticleFactory(title="楼道灯修好了")
         with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
             response = client.get(reverse("news:index"))
-        assert response.status_code == 200
+        assert (response.status_code, response["X-Page-Cache"]) == (200, "miss")
         assert "楼道灯修好了" in response.text
+        assert any("news_article" in sql for sql in selects(primary))
+        assert not any("news_article" in sql for sql in selects(replica))
+
+        with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+            response = client.get(reverse("news:index"))
+        assert response["X-Page-Cache"] == "hit"
         assert selects(replica) and not selects(primary)
+
+    def test_a_signed_in_persons_pages_are_read_from_the_replica(self, client, replica_routing):
+        ArticleFactory(title="楼道灯修好了")
+        client.force_login(UserFactory())
+        with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+            response = client.get(reverse("news:index"))
+        assert "楼道灯修好了" in response.text
+        assert any("news_article" in sql for sql in selects(replica))
+        assert not selects(primary)
 
     def test_after_a_post_the_same_person_reads_from_the_primary_until_the_cookie_runs_out(
         self, client, replica_routing
