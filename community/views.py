@@ -60,7 +60,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(home.sections())
+        context["sections"] = home.sections()
         return context
 
 

@@ -8,9 +8,11 @@ a ``WishError`` into a message (never a 500).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.paginator import InvalidPage
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,9 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from community import audit
+from community import audit, pagecache
 from community.images import store_upload
 from community.pagination import PositionPaginator
 from community.ratelimit import rate_limited
@@ -53,34 +55,56 @@ def wall_counts(now=None):
     )
 
 
-class WishWallView(PageMixin, ListView):
-    """心愿墙: public wishes, filtered by category and status, with this month's figures."""
+class WishWallView(PageMixin, TemplateView):
+    """心愿墙: public wishes, filtered by category and status, with this month's figures.
+
+    The wall is the same for everyone, so it is rendered once and kept until a
+    wish changes (pagecache.cached): a signed-in resident's visit costs no
+    more than its header.
+    """
 
     template_name = "wishes/wish_list.html"
-    paginate_by = WALL_PAGE_SIZE
-    paginator_class = PositionPaginator
     title = _("心愿墙")
 
-    def get_queryset(self):
-        self.filters = WallFilterForm(self.request.GET or None)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = WallFilterForm(self.request.GET or None)
+        page = self.request.GET.get("page", "1")
+        criteria = filters.cleaned_data if filters.is_valid() else None
+        if not filters.is_bound:
+            criteria = {"category": "", "status": ""}
+        if criteria is not None and {"category", "status", "page"}.issuperset(self.request.GET):
+            key = "wishes:wall:{category}:{status}:".format(**criteria) + page[:12]
+            context["wall"] = pagecache.cached(key, ("wishes",), lambda: self.render_wall(filters, page))
+        else:
+            context["wall"] = self.render_wall(filters, page)
+        return context
+
+    def render_wall(self, filters, page):
         wishes = Wish.objects.public().for_wall()
-        if self.filters.is_valid():
-            wishes = wishes.in_category(self.filters.cleaned_data["category"])
-            status = self.filters.cleaned_data["status"]
+        if filters.is_valid():
+            wishes = wishes.in_category(filters.cleaned_data["category"])
+            status = filters.cleaned_data["status"]
             if status == "done":
                 wishes = wishes.filter(status__in=[Status.FULFILLED, Status.CONFIRMED])
             elif status:
                 wishes = wishes.filter(status=status)
-        return wishes.order_by("-published_at", "-id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filters"] = self.filters
-        context["counts"] = wall_counts()
+        try:
+            page_obj = PositionPaginator(wishes.order_by("-published_at", "-id"), WALL_PAGE_SIZE).page(page)
+        except InvalidPage as error:
+            raise Http404 from error
         params = self.request.GET.copy()
         params.pop("page", None)
-        context["query_string"] = params.urlencode()
-        return context
+        return render_to_string(
+            "wishes/_wall.html",
+            {
+                "filters": filters,
+                "counts": wall_counts(),
+                "page_obj": page_obj,
+                "object_list": page_obj.object_list,
+                "query_string": params.urlencode(),
+            },
+        )
 
 
 class WishDetailView(PageMixin, DetailView):
