@@ -46,7 +46,7 @@ class LoginNameBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             from django.contrib.auth.models import Permission
 
-            permissions = Permission.objects.all()
+            permissions = Permission.objects.order_by()
             if not user_obj.is_superuser:
                 permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
             user_obj._perm_cache = {
