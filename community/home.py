@@ -14,16 +14,38 @@ HOME_SECONDS = 300
 
 
 def build():
-    from community.insight import count_impact_figures
+    """The sections' data in two queries: the news, and everything else together."""
+    from community.insight import impact_figures_query
+    from community.models import Building, User
+    from community.together import fetch_together, instances
     from news.models import Article
-    from volunteers.models import upcoming_for_home
+    from volunteers.models import Activity, Team, upcoming_for_home
     from wishes.models import Status, Wish
 
-    impact = count_impact_figures()
+    found = fetch_together(
+        impact=impact_figures_query(),
+        activities=upcoming_for_home().values(
+            "id", "title", "starts_at", "place", "status", "capacity", "signup_count", "team__name"
+        ),
+        open_wishes=Wish.objects.filter(status=Status.PUBLISHED)
+        .order_by("-published_at")
+        .values(
+            "id",
+            "title",
+            "status",
+            "category",
+            "needed_by",
+            "resident_name",
+            "building__name",
+            "owner__id",
+            "owner__display_name",
+        )[:3],
+    )
+    impact = found["impact"][0]
     return {
         "news": Article.objects.home_sections(),
-        "activities": upcoming_for_home(),
-        "open_wishes": list(Wish.objects.filter(status=Status.PUBLISHED).for_wall().order_by("-published_at")[:3]),
+        "activities": instances(Activity, found["activities"], team=Team),
+        "open_wishes": instances(Wish, found["open_wishes"], building=Building, owner=User),
         "thanked_units": impact.pop("thanked_units") or [],
         "impact": impact,
     }

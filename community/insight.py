@@ -272,24 +272,22 @@ def dashboard(period, now=None):
     }
 
 
-def count_impact_figures():
-    """The home page's public figures for this year, and the partner units to thank, in one query."""
-    year_start = timezone.make_aware(datetime(timezone.localdate().year, 1, 1))
-    return _rows(
+def impact_figures_query():
+    """The home page's public figures for this year, and the partner units to thank: (sql, params), one row."""
+    start = timezone.make_aware(datetime(timezone.localdate().year, 1, 1))
+    sql = """
+        SELECT
+          (SELECT COUNT(*) FROM wishes_wish WHERE fulfilled_at >= %s) AS wishes_fulfilled,
+          (SELECT COALESCE(SUM(hours), 0) FROM volunteers_servicehourrecord WHERE served_on >= %s) AS hours,
+          (SELECT COUNT(DISTINCT a.team_id) FROM volunteers_activity a
+            WHERE a.starts_at >= %s AND a.status <> 'cancelled') AS active_teams,
+          (SELECT COUNT(*) FROM whistles_whistle WHERE closed_at >= %s) AS whistles_closed,
+          (SELECT json_agg(u ORDER BY u.fulfilled DESC, u.name) FROM (
+              SELECT pu.id, pu.name, COUNT(DISTINCT c.id) AS fulfilled
+              FROM volunteers_partnerunit pu
+              JOIN wishes_wishclaim c ON c.unit_id = pu.id AND c.ended_at IS NULL
+              JOIN wishes_wish w ON w.id = c.wish_id
+              WHERE w.status IN ('fulfilled', 'confirmed') AND w.fulfilled_at >= %s
+              GROUP BY pu.id ORDER BY fulfilled DESC, pu.name LIMIT 5) u) AS thanked_units
         """
-            SELECT
-              (SELECT COUNT(*) FROM wishes_wish WHERE fulfilled_at >= %(start)s) AS wishes_fulfilled,
-              (SELECT COALESCE(SUM(hours), 0) FROM volunteers_servicehourrecord WHERE served_on >= %(day)s) AS hours,
-              (SELECT COUNT(DISTINCT a.team_id) FROM volunteers_activity a
-                WHERE a.starts_at >= %(start)s AND a.status <> 'cancelled') AS active_teams,
-              (SELECT COUNT(*) FROM whistles_whistle WHERE closed_at >= %(start)s) AS whistles_closed,
-              (SELECT json_agg(u ORDER BY u.fulfilled DESC, u.name) FROM (
-                  SELECT pu.id, pu.name, COUNT(DISTINCT c.id) AS fulfilled
-                  FROM volunteers_partnerunit pu
-                  JOIN wishes_wishclaim c ON c.unit_id = pu.id AND c.ended_at IS NULL
-                  JOIN wishes_wish w ON w.id = c.wish_id
-                  WHERE w.status IN ('fulfilled', 'confirmed') AND w.fulfilled_at >= %(start)s
-                  GROUP BY pu.id ORDER BY fulfilled DESC, pu.name LIMIT 5) u) AS thanked_units
-            """,
-        {"start": year_start, "day": year_start.date()},
-    )[0]
+    return sql, [start, start.date(), start, start, start]

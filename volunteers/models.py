@@ -890,20 +890,18 @@ def honour_roll(year=None, limit=20):
 
 
 def team_activities(team, now, limit=10):
-    """A team's next and latest activities, with sign-up counts, in one query: (upcoming, past)."""
+    """A team's next and latest activities with sign-up counts, soonest first; ``upcoming`` tells them apart."""
     activities = Activity.objects.filter(team=team)
     chosen = Q(pk__in=activities.upcoming(now).values("pk")[:limit]) | Q(
         pk__in=activities.past(now).order_by("-starts_at").values("pk")[:limit]
     )
-    both = list(
+    return (
         Activity.objects.filter(chosen)
         .with_signup_count()
         .annotate(upcoming=ExpressionWrapper(is_upcoming(now), output_field=models.BooleanField()))
         .order_by("starts_at")
     )
-    past = [activity for activity in reversed(both) if not activity.upcoming]
-    return [activity for activity in both if activity.upcoming], past
 
 
 def upcoming_for_home(limit=4):
-    return list(Activity.objects.upcoming().with_signup_count().select_related("team", "cover")[:limit])
+    return Activity.objects.upcoming().with_signup_count()[:limit]

@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery, Sum, Window
+from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,7 +24,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from community import audit, pagecache
+from community.models import Building, User
 from community.ratelimit import rate_limited
+from community.together import count_of, fetch_together, instances
 from community.views import PageMixin
 from volunteers import calendar
 from volunteers.forms import AdjustHoursForm, ApplicationForm, AppointmentForm, ProposeForm, ReasonForm, ReplyForm
@@ -40,6 +43,8 @@ from volunteers.models import (
     honour_roll,
     team_activities,
 )
+from wishes.models import Status as WishStatus
+from wishes.models import Wish
 
 
 def _volunteer_of(user):
@@ -65,15 +70,32 @@ class VolunteerIndexView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["teams"] = pagecache.cached(
-            f"volunteers:teams:{timezone.localdate().year}",
-            ("volunteers",),
-            lambda: list(Team.objects.active().with_figures().select_related("logo")),
+        context["sections"] = pagecache.cached(
+            f"volunteers:index:{timezone.localdate().year}", ("volunteers",), self.render_sections
         )
-        context["workstations"] = Workstation.objects.select_related("leader", "photo")
-        context["activities"] = Activity.objects.upcoming().with_signup_count().select_related("team")[:8]
         context["volunteer"] = _volunteer_of(self.request.user)
         return context
+
+    @staticmethod
+    def render_sections():
+        """Activities, teams and workstations, the same for everyone: one query, rendered once and kept."""
+        found = fetch_together(
+            activities=Activity.objects.upcoming()
+            .with_signup_count()
+            .values("id", "title", "starts_at", "place", "status", "capacity", "signup_count", "team__name")[:8],
+            teams=Team.objects.active()
+            .with_figures()
+            .values("id", "name", "description", "member_count", "year_hours"),
+            workstations=Workstation.objects.values("id", "name", "services", "leader__display_name"),
+        )
+        return render_to_string(
+            "volunteers/_index_sections.html",
+            {
+                "activities": instances(Activity, found["activities"], team=Team),
+                "teams": instances(Team, found["teams"]),
+                "workstations": instances(Workstation, found["workstations"], leader=User),
+            },
+        )
 
 
 class TeamView(PageMixin, DetailView):
@@ -93,14 +115,25 @@ class TeamView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         team, user = self.object, self.request.user
-        now = timezone.now()
-        context["upcoming"], context["past"] = team_activities(team, now)
-        leaders = [
-            m.volunteer
-            for m in team.memberships.filter(status=TeamMembership.Status.ACCEPTED, is_leader=True).select_related(
-                "volunteer__user"
+        # The team's activities, leaders and fulfilled wishes in one query.
+        found = fetch_together(
+            activities=team_activities(team, timezone.now()).values(
+                "id", "title", "starts_at", "place", "status", "capacity", "signup_count", "upcoming"
+            ),
+            leaders=Volunteer.objects.filter(
+                memberships__team=team,
+                memberships__status=TeamMembership.Status.ACCEPTED,
+                memberships__is_leader=True,
             )
-        ]
+            .order_by("pk")
+            .values("id", "show_on_honour_roll", "user__id", "user__display_name"),
+            fulfilled_wishes=_fulfilled_wishes(team).values("id", "title", "building__name")[:10],
+        )
+        activities = instances(Activity, found["activities"])
+        context["upcoming"] = [activity for activity in activities if activity.upcoming]
+        context["past"] = [activity for activity in reversed(activities) if not activity.upcoming]
+        leaders = instances(Volunteer, found["leaders"], user=User)
+        context["fulfilled_wishes"] = instances(Wish, found["fulfilled_wishes"], building=Building)
         context["leaders"] = leaders
         context["may_manage"] = team.may_manage(user, leaders)
         if team.member_phones_visible_to(user, leaders):
@@ -125,24 +158,17 @@ class TeamView(PageMixin, DetailView):
             )
         context["volunteer"] = volunteer
         context["membership_status"] = volunteer.membership_status if volunteer else None
-        context["fulfilled_wishes"] = _fulfilled_wishes(team)
         return context
 
 
-def _fulfilled_wishes(team, limit=10):
-    """Wishes this team's members fulfilled (credited to them, not to a partner unit)."""
-    from wishes.models import Status, Wish
-
+def _fulfilled_wishes(team):
+    """Wishes this team's members fulfilled (credited to them, not to a partner unit), newest first."""
     members = TeamMembership.objects.filter(team=team, status=TeamMembership.Status.ACCEPTED).values("volunteer__user")
-    return list(
-        Wish.objects.filter(
-            status__in=[Status.FULFILLED, Status.CONFIRMED],
-            live_claim__claimant__in=members,
-            live_claim__unit__isnull=True,
-        )
-        .select_related("building")
-        .order_by("-fulfilled_at")[:limit]
-    )
+    return Wish.objects.filter(
+        status__in=[WishStatus.FULFILLED, WishStatus.CONFIRMED],
+        live_claim__claimant__in=members,
+        live_claim__unit__isnull=True,
+    ).order_by("-fulfilled_at")
 
 
 @login_required
@@ -593,21 +619,24 @@ class PartnerUnitView(PageMixin, DetailView):
         return [(gettext("共建单位"), reverse("volunteers:units")), (self.object.name, None)]
 
     def get_context_data(self, **kwargs):
-        from whistles.models import unit_responsiveness
-        from wishes.models import Status, Wish
+        from whistles.models import Whistle, WhistleCall, responsiveness_query
 
         context = super().get_context_data(**kwargs)
-        fulfilled = list(
-            Wish.objects.filter(status__in=[Status.FULFILLED, Status.CONFIRMED], live_claim__unit=self.object)
-            .select_related("building")
-            .annotate(total=Window(Count("pk")))  # the count comes with the newest twenty
-            .order_by("-fulfilled_at", "-id")[:20]
+        unit = self.object
+        # The unit's fulfilled wishes, its whistle calls and its figures in one query.
+        fulfilled = Wish.objects.filter(status__in=[WishStatus.FULFILLED, WishStatus.CONFIRMED], live_claim__unit=unit)
+        found = fetch_together(
+            fulfilled_count=count_of(fulfilled),
+            fulfilled_wishes=fulfilled.order_by("-fulfilled_at", "-id").values("id", "title", "building__name")[:20],
+            calls=unit.whistle_calls.order_by("-called_at").values("id", "status", "whistle__id", "whistle__title")[
+                :20
+            ],
+            figures=responsiveness_query(unit=unit),
         )
-        context["fulfilled_count"] = fulfilled[0].total if fulfilled else 0
-        context["fulfilled_wishes"] = fulfilled
-        context["calls"] = list(self.object.whistle_calls.select_related("whistle").order_by("-called_at")[:20])
-        figures = unit_responsiveness(unit=self.object)
-        context["figures"] = figures[0] if figures else None
+        context["fulfilled_count"] = found["fulfilled_count"][0]["n"]
+        context["fulfilled_wishes"] = instances(Wish, found["fulfilled_wishes"], building=Building)
+        context["calls"] = instances(WhistleCall, found["calls"], whistle=Whistle)
+        context["figures"] = found["figures"][0] if found["figures"] else None
         return context
 
 

@@ -686,6 +686,19 @@ def unit_responsiveness(unit=None, since=None):
     """
     from django.db import connection
 
+    sql, params = responsiveness_query(unit, since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [col[0] for col in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    units = {unit.pk: unit} if unit is not None else PartnerUnit.objects.in_bulk([row["unit_id"] for row in rows])
+    for row in rows:
+        row["unit"] = units[row["unit_id"]]
+    return rows
+
+
+def responsiveness_query(unit=None, since=None):
+    """The SQL of unit_responsiveness: (sql, params)."""
     where = ["c.unit_id IS NOT NULL"]
     params = []
     if unit is not None:
@@ -712,14 +725,7 @@ def unit_responsiveness(unit=None, since=None):
         GROUP BY c.unit_id
         ORDER BY median_report_in_hours NULLS LAST
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [col[0] for col in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    units = {unit.pk: unit} if unit is not None else PartnerUnit.objects.in_bulk([row["unit_id"] for row in rows])
-    for row in rows:
-        row["unit"] = units[row["unit_id"]]
-    return rows
+    return sql, params
 
 
 def notify_overdue(now=None):
