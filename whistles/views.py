@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,9 +17,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from community import audit
 from community.images import store_upload
+from community.models import Image, User
 from community.pagination import PositionPaginator
 from community.ratelimit import rate_limited
+from community.together import fetch_together, instances
 from community.views import PageMixin
+from volunteers.models import PartnerUnit, Team
 from whistles.forms import (
     CloseForm,
     DoneForm,
@@ -75,25 +77,16 @@ class BoardView(PageMixin, ListView):
         return Whistle.objects.for_board().order_by("-created", "-id")
 
 
+IMAGE_FIELDS = ("id", "key", "alt", "width", "height", "renditions", "private")
+
+
 class WhistleView(PageMixin, DetailView):
     """A whistle in the open: calls and report-in times, progress, before/after photos, ratings. No private data."""
 
     template_name = "whistles/whistle_detail.html"
 
     def get_queryset(self):
-        visible_updates = (
-            WhistleUpdate.objects.filter(hidden_reason="").select_related("author").prefetch_related("photos")
-        )
-        return Whistle.objects.select_related("building").prefetch_related(
-            Prefetch(
-                "calls",
-                queryset=WhistleCall.objects.select_related("unit", "team").prefetch_related(
-                    Prefetch("updates", queryset=visible_updates, to_attr="visible_updates")
-                ),
-            ),
-            Prefetch("photos", queryset=WhistlePhoto.objects.select_related("image")),
-            Prefetch("transitions", queryset=WhistleTransition.objects.select_related("actor")),
-        )
+        return Whistle.objects.select_related("building")
 
     def get_title(self):
         return self.object.title
@@ -105,17 +98,26 @@ class WhistleView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         whistle, user = self.object, self.request.user
         now = timezone.now()
-        calls = list(whistle.calls.all())
+        found = self.related_rows(whistle)
+        calls = instances(WhistleCall, found["calls"], unit=PartnerUnit, team=Team)
+        updates = instances(WhistleUpdate, found["updates"], author=User)
+        update_photos = instances(WhistleUpdate.photos.through, found["update_photos"], image=Image)
+        for update in updates:
+            update.photo_list = [photo.image for photo in update_photos if photo.whistleupdate_id == update.pk]
         # Units act, and residents rate, only while the whistle is open or just closed.
         mine = WhistleCall.acting_for(user, calls) if whistle.status != Whistle.Status.CLOSED else set()
         for call in calls:
+            call.whistle = whistle
             call.overdue = call.is_overdue(now)
             call.mine = call.pk in mine
+            call.visible_updates = [update for update in updates if update.call_id == call.pk]
         context["calls"] = calls
-        context["before"] = [p.image for p in whistle.photos.all() if p.kind == WhistlePhoto.Kind.BEFORE]
-        context["after"] = [p.image for p in whistle.photos.all() if p.kind == WhistlePhoto.Kind.AFTER]
+        photos = instances(WhistlePhoto, found["photos"], image=Image)
+        context["before"] = [photo.image for photo in photos if photo.kind == WhistlePhoto.Kind.BEFORE]
+        context["after"] = [photo.image for photo in photos if photo.kind == WhistlePhoto.Kind.AFTER]
+        context["transitions"] = instances(WhistleTransition, found["transitions"])
         rated = whistle.status in (Whistle.Status.CLOSED, Whistle.Status.REOPENED)
-        context["ratings"] = list(whistle.ratings.all()) if rated else []
+        context["ratings"] = instances(Rating, found["ratings"]) if rated else []
         context["is_staff_triage"] = user.is_authenticated and user.is_staff and user.has_perm("whistles.triage_report")
         context["may_rate"] = (
             whistle.status == Whistle.Status.CLOSED
@@ -131,6 +133,33 @@ class WhistleView(PageMixin, DetailView):
             rating_form=RatingForm(),
         )
         return context
+
+    @staticmethod
+    def related_rows(whistle):
+        """Everything the page shows around the whistle, in one query (community/together.py)."""
+        image = [f"image__{name}" for name in IMAGE_FIELDS]
+        visible_updates = WhistleUpdate.objects.filter(call__whistle=whistle, hidden_reason="")
+        return fetch_together(
+            calls=whistle.calls.values(
+                "id",
+                "status",
+                "people",
+                "called_at",
+                "reported_in_at",
+                "done_at",
+                "unit__id",
+                "unit__name",
+                "team__id",
+                "team__name",
+            ),
+            updates=visible_updates.values("id", "call", "text", "created", "author__id", "author__display_name"),
+            update_photos=WhistleUpdate.photos.through.objects.filter(whistleupdate__in=visible_updates)
+            .order_by("id")
+            .values("whistleupdate", *image),
+            photos=whistle.photos.values("kind", *image),
+            transitions=whistle.transitions.values("to_status", "note", "created"),
+            ratings=whistle.ratings.values("id", "score", "comment", "hidden_reason", "rater"),
+        )
 
 
 @login_required
