@@ -12,7 +12,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from community import audit
+from community import audit, pagecache
 from community.models import DELETED_DISPLAY_NAME, ContactView, Notification
 
 
@@ -155,3 +155,5 @@ def user_delete(*, user):
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    # The updates above send no signals; the person's name must leave every cached page now.
+    pagecache.changed(*pagecache.SECTIONS)
