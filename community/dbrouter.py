@@ -28,6 +28,10 @@ REPLICA = "replica"
 STICKY_COOKIE = "primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# Who is signed in, with which rights, and whether they are locked out: from the primary always, so that
+# a sign-out, a password change, a deactivation or a lockout holds at once on every machine, whatever the lag.
+ALWAYS_PRIMARY = {"sessions", "auth", "axes", "community.user"}
+
 # Set by ReadReplicaMiddleware for the request being answered, and reset after it.
 # A context variable rather than a thread-local, so that it is right in threads and async code alike.
 _replica_allowed = ContextVar("replica_allowed", default=False)
@@ -37,7 +41,12 @@ class PrimaryReplicaRouter:
     """Reads to the replica when the current request allows it, everything else to the primary."""
 
     def db_for_read(self, model, **hints):
-        if _replica_allowed.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        if (
+            _replica_allowed.get()
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+            and getattr(model._meta, "label_lower", "") not in ALWAYS_PRIMARY
+            and model._meta.app_label not in ALWAYS_PRIMARY
+        ):
             return REPLICA
         return DEFAULT_DB_ALIAS
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from community import pagecache
 
-HOME_KEY = "home:sections"
+HOME_KEY = "home:sections:html"
 HOME_SECONDS = 300
 
 

@@ -16,6 +16,8 @@ reads are still counted when the page comes from the cache.
 """
 
 import hashlib
+import logging
+import re
 import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -25,8 +27,15 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from redis.exceptions import RedisError
 
 from community import dbrouter
+
+logger = logging.getLogger(__name__)
+# A cache that fails (PostgreSQL or Redis unreachable) is a cache that missed: the page is built as usual.
+CACHE_ERRORS = (DatabaseError, RedisError, OSError)
 
 _building_kept_page = ContextVar("building_kept_page", default=False)
 
@@ -55,12 +64,26 @@ CACHEABLE = {
     "whistles:board": ("whistles",),
     "whistles:detail": ("whistles",),
 }
-# The query parameters those pages read; a request with any other is not cached,
-# so that made-up parameters cannot fill the cache.
-KNOWN_PARAMETERS = {"page", "category", "status", "q", "days"}
+# The query parameters each page reads, and what a value may look like. A request
+# with any other parameter or value is answered but not kept, so that made-up
+# URLs cannot fill the cache.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+PARAMETERS = {
+    "news:index": {"page": PAGE_NUMBER},
+    "news:column": {"page": PAGE_NUMBER},
+    "news:search": {"page": PAGE_NUMBER, "q": re.compile(r"[^\x00-\x1f]{1,30}")},
+    "wishes:wall": {
+        "page": PAGE_NUMBER,
+        "category": re.compile(r"[a-z]{0,12}"),
+        "status": re.compile(r"[a-z]{0,12}"),
+    },
+    "whistles:board": {"page": PAGE_NUMBER},
+}
 # Saving these changes nothing a cached page shows (read counts may lag by PAGE_SECONDS).
 IGNORED_MODELS = {"news.articleread"}
 APP_SECTIONS = {"news": "news", "wishes": "wishes", "volunteers": "volunteers", "whistles": "whistles"}
+# Shown on every kind of page (names, buildings): a change moves every section on.
+EVERYWHERE_MODELS = {"community.user", "community.building", "community.grid", "community.image"}
 
 
 def _version_key(section):
@@ -77,7 +100,7 @@ class _Bump:
         now = time.time_ns()
         try:
             cache.set_many({_version_key(section): now for section in self.sections}, None)
-        except DatabaseError:
+        except CACHE_ERRORS:
             pass  # cached pages then live until they expire (PAGE_SECONDS)
 
 
@@ -105,7 +128,7 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     version_keys = [_version_key(section) for section in sections]
     try:
         found = cache.get_many([key, *version_keys])
-    except DatabaseError:
+    except CACHE_ERRORS:
         return build()
     versions = tuple(found.get(version_key, 0) for version_key in version_keys)
     stored = found.get(key)
@@ -115,36 +138,56 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
         value = build()
     try:
         cache.set(key, (versions, value), seconds)
-    except DatabaseError:
+    except CACHE_ERRORS:
         pass
     return value
 
 
 def _model_changed(sender, **kwargs):
-    section = APP_SECTIONS.get(sender._meta.app_label)
-    if section and sender._meta.label_lower not in IGNORED_MODELS:
-        changed(section)
+    label = sender._meta.label_lower
+    if label in EVERYWHERE_MODELS:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            return  # signing in changes nothing anyone else sees
+        changed(*SECTIONS)
+    elif label not in IGNORED_MODELS:
+        changed(APP_SECTIONS[sender._meta.app_label])
 
 
 def connect_signals():
-    post_save.connect(_model_changed, dispatch_uid="pagecache_save")
-    post_delete.connect(_model_changed, dispatch_uid="pagecache_delete")
+    """Listen to the models whose changes cached pages show (only those: others keep Django's fast deletes)."""
+    from django.apps import apps
+
+    watched = [model for label in APP_SECTIONS for model in apps.get_app_config(label).get_models()]
+    watched += [apps.get_model(label) for label in EVERYWHERE_MODELS]
+    for model in watched:
+        post_save.connect(_model_changed, sender=model, dispatch_uid=f"pagecache_save_{model._meta.label_lower}")
+        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"pagecache_delete_{model._meta.label_lower}")
 
 
-def _page_key(request, sections):
+def _page_key(request, match):
+    """The cache key of this request's page, or None if the page must not be kept."""
     from community.views import ELDERLY_COOKIE
 
+    allowed = PARAMETERS.get(match.view_name, {})
     if (
         not settings.PAGE_CACHE_ENABLED
         or request.method != "GET"
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "messages" in request.COOKIES
-        or not KNOWN_PARAMETERS.issuperset(request.GET)
+        or any(
+            name not in allowed or len(values) > 1 or not allowed[name].fullmatch(values[0])
+            for name, values in request.GET.lists()
+        )
+        # Only the canonical address of a page (/news/12/, not /news/0012/).
+        or request.path != reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     ):
         return None
     mode = "e" if request.COOKIES.get(ELDERLY_COOKIE) == "1" else "s"
-    query = "&".join(f"{name}={request.GET[name]}" for name in sorted(request.GET))
-    return f"page:{mode}:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
+    query = urlencode(sorted(request.GET.items()))
+    # Host and scheme too: canonical and sharing links on the page are built from them.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return f"page:{mode}:" + hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
 class AnonymousPageCacheMiddleware:
@@ -162,20 +205,21 @@ class AnonymousPageCacheMiddleware:
             page_key, versions = marker
             try:
                 cache.set(page_key, (versions, response.content, response["Content-Type"]), PAGE_SECONDS)
-            except DatabaseError:
-                pass  # the page was served; it is simply not kept
-            response["X-Page-Cache"] = "miss"
+            except CACHE_ERRORS:
+                logger.warning("Could not keep a page in the cache", exc_info=True)
+            if settings.PAGE_CACHE_HEADER:
+                response["X-Page-Cache"] = "miss"
         return response
 
     def process_view(self, request, view, args, kwargs):
         match = request.resolver_match
         sections = CACHEABLE.get(match.view_name)
-        page_key = sections and _page_key(request, sections)
+        page_key = sections and _page_key(request, match)
         if not page_key:
             return None
         try:
             found = cache.get_many([page_key, *(_version_key(s) for s in sections)])
-        except DatabaseError:
+        except CACHE_ERRORS:
             return None  # the view meets the outage and answers it
         versions = tuple(found.get(_version_key(s), 0) for s in sections)
         stored = found.get(page_key)
@@ -185,7 +229,8 @@ class AnonymousPageCacheMiddleware:
 
                 reads.count_read(kwargs["pk"])
             response = HttpResponse(stored[1], content_type=stored[2])
-            response["X-Page-Cache"] = "hit"
+            if settings.PAGE_CACHE_HEADER:
+                response["X-Page-Cache"] = "hit"
             return response
         request._page_cache = (page_key, versions)
         _building_kept_page.set(True)
@@ -200,7 +245,9 @@ class AnonymousPageCacheMiddleware:
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and not request.META.get("CSRF_COOKIE_USED")
+            # A page that shows a CSRF token (Django 5.2 marks the request so) belongs to one visitor.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not getattr(getattr(request, "session", None), "modified", False)
             and getattr(request, "_csp_nonce", None) is None
             and not request.user.is_authenticated
         )

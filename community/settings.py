@@ -287,6 +287,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Whole public pages for anonymous visitors (community/pagecache.py); PAGE_CACHE=0 turns it off.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+# X-Page-Cache: hit/miss on kept pages, for development and tests only: in production it would tell anyone
+# whether a page (a search, say) was asked for by someone else in the last minutes.
+PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", default=DEBUG or TESTING)
 
 # --- Caches --------------------------------------------------------------------------
 # PostgreSQL by default, so that every worker and machine agrees; Redis if configured.

@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from community import audit, exports, home, insight, pagecache, services
+from community import audit, exports, home, insight, services
 from community.forms import DeleteAccountForm, ProfileForm, RegistrationForm
 from community.models import Image, Notification
 from volunteers import models as volunteer_models
@@ -281,9 +281,7 @@ class ProfileUpdateView(LoginRequiredMixin, PageMixin, UpdateView):
 
     def form_valid(self, form):
         messages.success(self.request, gettext("个人资料已保存。"))
-        if "display_name" in form.changed_data:
-            pagecache.changed(*pagecache.SECTIONS)  # the name (masked) appears on wishes, teams, whistles
-        return super().form_valid(form)
+        return super().form_valid(form)  # saving the user moves every section on (community/pagecache.py)
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2", "username"), name="dispatch")

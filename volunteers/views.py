@@ -563,7 +563,13 @@ class HonourRollView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = timezone.localdate().year
-        context.update(pagecache.cached(f"volunteers:honour_roll:{year}", ("volunteers",), lambda: honour_roll(year)))
+        # Kept as HTML: the ranking's objects carry more about each volunteer than the page shows.
+        context["year"] = year
+        context["roll"] = pagecache.cached(
+            f"volunteers:honour_roll:{year}",
+            ("volunteers",),
+            lambda: render_to_string("volunteers/_honour_roll.html", honour_roll(year)),
+        )
         return context
 
 

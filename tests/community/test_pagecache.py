@@ -146,3 +146,48 @@ def test_a_changed_display_name_reaches_cached_pages(client, django_capture_on_c
     assert response.status_code == 302
     page = client.get(wall).content.decode()
     assert "李**" in page and "王**" not in page
+
+
+def test_only_canonical_addresses_and_valid_values_are_kept(client):
+    article = ArticleFactory()
+    wall = reverse("wishes:wall")
+    for url in (
+        f"/news/{article.pk:05d}/",  # the same article under another address
+        wall + "?page=abc",
+        wall + "?page=1&page=2",
+        wall + "?category=goods%26page%3D2",  # a value that would read like two parameters
+        reverse("news:search") + "?q=" + "长" * 31,
+    ):
+        client.get(url)
+        assert cached(client.get(url)) is None, url
+
+
+def test_a_page_showing_a_csrf_token_is_never_kept():
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    from community.pagecache import AnonymousPageCacheMiddleware
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert AnonymousPageCacheMiddleware._storable(request, HttpResponse("<p>页面</p>"))
+    get_token(request)  # what {% csrf_token %} does
+    assert not AnonymousPageCacheMiddleware._storable(request, HttpResponse("<p>页面</p>"))
+
+
+def test_signing_in_does_not_make_every_page_stale(django_capture_on_commit_callbacks):
+    from community import pagecache
+
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.changed(*pagecache.SECTIONS)
+    before = pagecache.changed_at("wishes")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        user.save(update_fields=["last_login"])
+    assert callbacks == [] and pagecache.changed_at("wishes") == before
+    with django_capture_on_commit_callbacks(execute=True):
+        user.display_name = "李秀英"
+        user.save()
+    assert pagecache.changed_at("wishes") > before
