@@ -5,8 +5,6 @@ anything they show changes (community/pagecache.py), so that a published
 article or a claimed wish shows at once.
 """
 
-from django.template.loader import render_to_string
-
 from community import pagecache
 
 HOME_KEY = "home:sections:html"
@@ -53,6 +51,4 @@ def build():
 
 def sections():
     """The home page's sections as HTML, the same for everyone, rebuilt once anything they show has changed."""
-    return pagecache.cached(
-        HOME_KEY, pagecache.SECTIONS, lambda: render_to_string("community/_home_sections.html", build()), HOME_SECONDS
-    )
+    return pagecache.cached_html(HOME_KEY, pagecache.SECTIONS, "community/_home_sections.html", build, HOME_SECONDS)

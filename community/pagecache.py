@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from redis.exceptions import RedisError
@@ -115,32 +116,48 @@ def changed_at(section):
     return datetime.fromtimestamp(version / 1e9, tz=UTC) if version else None
 
 
-def cached(key, sections, build, seconds=PAGE_SECONDS):
-    """``build()``'s result, kept until one of ``sections`` changes, for parts of pages signed-in people see too.
+def _lookup(key, sections):
+    """(what is kept under ``key`` if it was built from the sections' current versions, else None; the versions).
 
-    One cache query when it is fresh (the value and the versions are read
-    together), two more when it has to be built and stored. While a page that
-    is kept whole is being built, its parts are not kept as well: that would
-    only add those two queries.
+    One cache query for the value and the versions together.
     """
-    if _building_kept_page.get():
-        return build()  # the page being built reads from the primary already
     version_keys = [_version_key(section) for section in sections]
-    try:
-        found = cache.get_many([key, *version_keys])
-    except CACHE_ERRORS:
-        return build()
+    found = cache.get_many([key, *version_keys])
     versions = tuple(found.get(version_key, 0) for version_key in version_keys)
     stored = found.get(key)
-    if stored is not None and stored[0] == versions:
-        return stored[1]
-    with dbrouter.reads_from_primary():
-        value = build()
+    return (stored[1] if stored is not None and stored[0] == versions else None), versions
+
+
+def _keep(key, versions, value, seconds):
     try:
         cache.set(key, (versions, value), seconds)
     except CACHE_ERRORS:
-        pass
+        logger.warning("Could not keep %s in the cache", key, exc_info=True)
+
+
+def cached(key, sections, build, seconds=PAGE_SECONDS):
+    """``build()``'s result, kept until one of ``sections`` changes, for parts of pages signed-in people see too.
+
+    One cache query when it is fresh, two more when it has to be built and
+    stored. While a page that is kept whole is being built, its parts are not
+    kept as well: that would only add those two queries.
+    """
+    if _building_kept_page.get():
+        return build()  # the page being built reads from the primary already
+    try:
+        value, versions = _lookup(key, sections)
+    except CACHE_ERRORS:
+        return build()
+    if value is None:
+        with dbrouter.reads_from_primary():
+            value = build()
+        _keep(key, versions, value, seconds)
     return value
+
+
+def cached_html(key, sections, template, build_context, seconds=PAGE_SECONDS):
+    """``template`` rendered with ``build_context()``, kept as HTML like ``cached``: the same for everyone."""
+    return cached(key, sections, lambda: render_to_string(template, build_context()), seconds)
 
 
 def _model_changed(sender, **kwargs):
@@ -187,7 +204,7 @@ def _page_key(request, match):
     query = urlencode(sorted(request.GET.items()))
     # Host and scheme too: canonical and sharing links on the page are built from them.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"page:{mode}:" + hashlib.sha256(address.encode()).hexdigest()[:40]
+    return f"kept-page:{mode}:" + hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
 class AnonymousPageCacheMiddleware:
@@ -203,10 +220,7 @@ class AnonymousPageCacheMiddleware:
         marker = getattr(request, "_page_cache", None)
         if marker is not None and self._storable(request, response):
             page_key, versions = marker
-            try:
-                cache.set(page_key, (versions, response.content, response["Content-Type"]), PAGE_SECONDS)
-            except CACHE_ERRORS:
-                logger.warning("Could not keep a page in the cache", exc_info=True)
+            _keep(page_key, versions, (response.content, response["Content-Type"]), PAGE_SECONDS)
             if settings.PAGE_CACHE_HEADER:
                 response["X-Page-Cache"] = "miss"
         return response
@@ -218,17 +232,15 @@ class AnonymousPageCacheMiddleware:
         if not page_key:
             return None
         try:
-            found = cache.get_many([page_key, *(_version_key(s) for s in sections)])
+            stored, versions = _lookup(page_key, sections)
         except CACHE_ERRORS:
             return None  # the view meets the outage and answers it
-        versions = tuple(found.get(_version_key(s), 0) for s in sections)
-        stored = found.get(page_key)
-        if stored and stored[0] == versions:
+        if stored is not None:
             if match.view_name == "news:article":
                 from news import reads
 
                 reads.count_read(kwargs["pk"])
-            response = HttpResponse(stored[1], content_type=stored[2])
+            response = HttpResponse(stored[0], content_type=stored[1])
             if settings.PAGE_CACHE_HEADER:
                 response["X-Page-Cache"] = "hit"
             return response

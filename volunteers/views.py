@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -70,15 +69,18 @@ class VolunteerIndexView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = pagecache.cached(
-            f"volunteers:index:{timezone.localdate().year}", ("volunteers",), self.render_sections
+        context["sections"] = pagecache.cached_html(
+            f"volunteers:index:{timezone.localdate().year}",
+            ("volunteers",),
+            "volunteers/_index_sections.html",
+            self.sections_context,
         )
         context["volunteer"] = _volunteer_of(self.request.user)
         return context
 
     @staticmethod
-    def render_sections():
-        """Activities, teams and workstations, the same for everyone: one query, rendered once and kept."""
+    def sections_context():
+        """Activities, teams and workstations, the same for everyone, in one query."""
         found = fetch_together(
             activities=Activity.objects.upcoming()
             .with_signup_count()
@@ -88,14 +90,11 @@ class VolunteerIndexView(PageMixin, TemplateView):
             .values("id", "name", "description", "member_count", "year_hours"),
             workstations=Workstation.objects.values("id", "name", "services", "leader__display_name"),
         )
-        return render_to_string(
-            "volunteers/_index_sections.html",
-            {
-                "activities": instances(Activity, found["activities"], team=Team),
-                "teams": instances(Team, found["teams"]),
-                "workstations": instances(Workstation, found["workstations"], leader=User),
-            },
-        )
+        return {
+            "activities": instances(Activity, found["activities"], team=Team),
+            "teams": instances(Team, found["teams"]),
+            "workstations": instances(Workstation, found["workstations"], leader=User),
+        }
 
 
 class TeamView(PageMixin, DetailView):
@@ -565,10 +564,8 @@ class HonourRollView(PageMixin, TemplateView):
         year = timezone.localdate().year
         # Kept as HTML: the ranking's objects carry more about each volunteer than the page shows.
         context["year"] = year
-        context["roll"] = pagecache.cached(
-            f"volunteers:honour_roll:{year}",
-            ("volunteers",),
-            lambda: render_to_string("volunteers/_honour_roll.html", honour_roll(year)),
+        context["roll"] = pagecache.cached_html(
+            f"volunteers:honour_roll:{year}", ("volunteers",), "volunteers/_honour_roll.html", lambda: honour_roll(year)
         )
         return context
 
