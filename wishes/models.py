@@ -98,6 +98,12 @@ class WishQuerySet(models.QuerySet):
     def in_category(self, category):
         return self.filter(category=category) if category else self
 
+    def in_wall_status(self, status):
+        """The wall's status filter: "" all, "done" fulfilled or confirmed, else that status."""
+        if status == "done":
+            return self.filter(status__in=[Status.FULFILLED, Status.CONFIRMED])
+        return self.filter(status=status) if status else self
+
     def for_wall(self):
         return self.select_related("building", "owner", "live_claim__claimant", "live_claim__unit").defer("search_text")
 
@@ -357,6 +363,15 @@ class Wish(models.Model):
             )
             self.finished_at = timezone.now()
             self._move(Status.WITHDRAWN, by=by, note=reason, fields=["finished_at"])
+
+    def claim_options(self, user):
+        """How ``user`` could claim this wish now: (for themselves, the partner units they could claim for).
+
+        Nothing while the wish is not published, for its owner, or for someone signed out.
+        """
+        if self.status != Status.PUBLISHED or not user.is_authenticated or self.is_owner(user):
+            return False, []
+        return claim_roles(user)
 
     def claim(self, *, by, unit=None):
         """An approved volunteer claims a published wish, or a partner unit's member claims it for the unit.

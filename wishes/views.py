@@ -68,43 +68,34 @@ class WishWallView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = WallFilterForm(self.request.GET or None)
+        filters = WallFilterForm(self.request.GET)
         page = self.request.GET.get("page", "1")
-        criteria = filters.cleaned_data if filters.is_valid() else None
-        if not filters.is_bound:
-            criteria = {"category": "", "status": ""}
-        if criteria is not None and {"category", "status", "page"}.issuperset(self.request.GET):
-            key = "wishes:wall:{category}:{status}:".format(**criteria) + page[:12]
-            context["wall"] = pagecache.cached(key, ("wishes",), lambda: self.render_wall(filters, page))
+        if filters.is_valid() and page.isdigit() and {"category", "status", "page"}.issuperset(self.request.GET):
+            key = "wishes:wall:{category}:{status}:".format(**filters.cleaned_data) + str(int(page))
+            context["wall"] = pagecache.cached_html(
+                key, ("wishes",), "wishes/_wall.html", lambda: self.wall_context(filters, page)
+            )
         else:
-            context["wall"] = self.render_wall(filters, page)
+            context["wall"] = render_to_string("wishes/_wall.html", self.wall_context(filters, page))
         return context
 
-    def render_wall(self, filters, page):
+    def wall_context(self, filters, page):
         wishes = Wish.objects.public().for_wall()
         if filters.is_valid():
-            wishes = wishes.in_category(filters.cleaned_data["category"])
-            status = filters.cleaned_data["status"]
-            if status == "done":
-                wishes = wishes.filter(status__in=[Status.FULFILLED, Status.CONFIRMED])
-            elif status:
-                wishes = wishes.filter(status=status)
+            wishes = wishes.in_category(filters.cleaned_data["category"]).in_wall_status(filters.cleaned_data["status"])
         try:
             page_obj = PositionPaginator(wishes.order_by("-published_at", "-id"), WALL_PAGE_SIZE).page(page)
         except InvalidPage as error:
             raise Http404 from error
         params = self.request.GET.copy()
         params.pop("page", None)
-        return render_to_string(
-            "wishes/_wall.html",
-            {
-                "filters": filters,
-                "counts": wall_counts(),
-                "page_obj": page_obj,
-                "object_list": page_obj.object_list,
-                "query_string": params.urlencode(),
-            },
-        )
+        return {
+            "filters": filters,
+            "counts": wall_counts(),
+            "page_obj": page_obj,
+            "object_list": page_obj.object_list,
+            "query_string": params.urlencode(),
+        }
 
 
 class WishDetailView(PageMixin, DetailView):
@@ -138,16 +129,14 @@ class WishDetailView(PageMixin, DetailView):
                 viewer_role=gettext("认领人") if not user.is_staff else gettext("社区工作人员"),
                 context=gettext("微心愿:%(title)s") % {"title": wish.title},
             )
-        # Only a published wish can be claimed; other pages need not ask who may claim.
-        may_be_claimed = wish.status == Status.PUBLISHED and user.is_authenticated and not wish.is_owner(user)
-        is_volunteer, units = claim_roles(user) if may_be_claimed else (False, [])
+        is_volunteer, units = wish.claim_options(user)
         context.update(
             {
                 "timeline": wish.transitions.select_related("actor").order_by("created", "id"),
                 "show_contact": show_contact,
                 "is_owner": wish.is_owner(user),
                 "is_claimant": bool(wish.live_claim_id and wish.live_claim.claimant_id == user.pk),
-                "can_claim": wish.status == Status.PUBLISHED and (is_volunteer or units) and not wish.is_owner(user),
+                "can_claim": is_volunteer or bool(units),
                 "claim_form": ClaimForm(units=units, allow_self=is_volunteer),
                 "can_review": user.has_perm("wishes.review_wish"),
                 "can_act_for_resident": user.has_perm("wishes.enter_wish_for_resident"),
