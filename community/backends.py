@@ -26,7 +26,8 @@ class LoginNameBackend(ModelBackend):
         from community.models import Notification
 
         unread = (
-            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            Notification.objects.unread()
+            .filter(recipient=OuterRef("pk"))
             .values("recipient")
             .annotate(n=Count("pk"))
             .values("n")

@@ -9,9 +9,11 @@ that a page is one query however deep it is.
 """
 
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Subquery, Value, Window
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
+
+from community.together import count_of
 
 
 class PositionPaginator(Paginator):
@@ -35,7 +37,7 @@ class PositionPaginator(Paginator):
             .filter(_position__gt=start, _position__lte=start + self.per_page)
             .values("pk")[: self.per_page]  # the LIMIT tells the planner it is a handful of rows
         )
-        total = rows.annotate(_all=Value(1)).values("_all").annotate(_count=Count("pk")).values("_count")
+        total = count_of(rows)
         # The list's own filters are checked again on these few rows; the LIMIT above keeps the plan a
         # lookup by primary key.
         items = list(ordered.filter(pk__in=keys).annotate(_total=Subquery(total)))

@@ -12,7 +12,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from community import audit, pagecache
+from community import audit
 from community.models import DELETED_DISPLAY_NAME, ContactView, Notification
 
 
@@ -152,8 +152,6 @@ def user_delete(*, user):
     user.first_name = user.last_name = ""
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
-    user.save()
+    user.save()  # also moves every cached page on (community/pagecache.py): the name leaves them all
     user.groups.clear()
     user.user_permissions.clear()
-    # The updates above send no signals; the person's name must leave every cached page now.
-    pagecache.changed(*pagecache.SECTIONS)

@@ -281,7 +281,7 @@ class ProfileUpdateView(LoginRequiredMixin, PageMixin, UpdateView):
 
     def form_valid(self, form):
         messages.success(self.request, gettext("个人资料已保存。"))
-        return super().form_valid(form)  # saving the user moves every section on (community/pagecache.py)
+        return super().form_valid(form)
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2", "username"), name="dispatch")

@@ -3,7 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -295,13 +295,15 @@ class Article(models.Model):
         ).order_by("publish_at", "id")
         chosen = [older.values("pk")[:1], newer.values("pk")[:1]]
         words = search.query_words(self.title)
-        any_word = SearchQuery(" | ".join(words or ["-"]), config=search.SEARCH_CONFIG, search_type="raw")
+        rank = Value(0.0)
         if words:
+            any_word = SearchQuery(" | ".join(words), config=search.SEARCH_CONFIG, search_type="raw")
             sharing = Article.objects.published().exclude(pk=self.pk).filter(search_vector=any_word)
             chosen.append(sharing.order_by("-publish_at").values("pk")[:200])
+            rank = SearchRank(F("search_vector"), any_word)
         rows = list(
             Article.objects.filter(pk__in=chosen[0].union(*chosen[1:], all=True))
-            .annotate(rank=SearchRank(F("search_vector"), any_word))
+            .annotate(rank=rank)
             .only("id", "title", "publish_at", "column_id")
         )
         here = (self.publish_at, self.id)

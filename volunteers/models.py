@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import audit, pagecache
+from community import audit
 from community.models import Image, User
 from community.notifications import notify
 from community.privacy import mask_phone
@@ -819,16 +819,14 @@ class SignUp(models.Model):
             raise VolunteerError(gettext("这个活动的签到已经结束了。"))
         if self.status != self.Status.SIGNED_UP:
             raise VolunteerError(gettext("这位志愿者已经取消了报名。"))
-        SignUp.objects.filter(pk=self.pk).update(attended=True, checked_in_at=now or timezone.now(), checked_in_by=by)
-        pagecache.changed("volunteers")  # an update() sends no signal
-        self.attended = True
+        self.attended, self.checked_in_at, self.checked_in_by = True, now or timezone.now(), by
+        self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
 
     def undo_check_in(self, *, by):
         if not self.activity.may_check_in(by) or self.activity.status != Activity.Status.OPEN:
             raise VolunteerError(gettext("现在不能修改签到。"))
-        SignUp.objects.filter(pk=self.pk).update(attended=False, checked_in_at=None, checked_in_by=None)
-        pagecache.changed("volunteers")
-        self.attended = False
+        self.attended, self.checked_in_at, self.checked_in_by = False, None, None
+        self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
 
 
 class ServiceHourRecord(models.Model):
