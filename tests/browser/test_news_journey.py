@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit, small_controls
+from tests.browser.pictures import image_loaded
 from tests.factories import PASSWORD, ColumnFactory, StaffFactory
 from tests.images import image_bytes
 
@@ -71,7 +72,7 @@ def test_an_editor_publishes_an_article_with_a_photo_and_a_resident_finds_it(
     expect(figure_image).to_have_attribute("alt", "邻居们围坐在长桌旁")
     expect(figure_image).to_have_attribute("loading", "lazy")
     assert figure_image.get_attribute("srcset").count("w,") >= 1
-    assert figure_image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image_loaded(figure_image)
     preview.close()
 
     staff.select_option("#id_status", "published")
@@ -89,7 +90,7 @@ def test_an_editor_publishes_an_article_with_a_photo_and_a_resident_finds_it(
     paragraphs = resident.locator(".article-body p")
     assert paragraphs.count() == 2, resident.locator(".article-body").inner_html()
     expect(resident.locator(".share-qr")).to_be_visible()
-    assert resident.locator(".share-qr").evaluate("img => img.naturalWidth > 0")
+    assert image_loaded(resident.locator(".share-qr"))
     audit(resident, html_checker)
 
     resident.get_by_role("link", name="新闻动态").first.click()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit, small_controls
+from tests.browser.pictures import image_loaded
 from tests.factories import PASSWORD, BuildingFactory, GridFactory, PartnerUnitFactory, StaffFactory, UserFactory
 from tests.images import image_bytes
 from volunteers.models import PartnerMembership
@@ -48,7 +49,7 @@ def test_report_whistle_report_in_close_and_rate(new_context, html_checker, medi
     resident.get_by_label("照片").set_input_files(str(before))
     resident.get_by_role("button", name="提交").click()
     expect(resident.get_by_text("问题已经上报")).to_be_visible()
-    assert resident.locator(".before-after img").first.evaluate("img => img.naturalWidth > 0")
+    assert image_loaded(resident.locator(".before-after img").first)
 
     # Staff blow the whistle to two units.
     staff = log_in(new_context(viewport={"width": 1280, "height": 900}), "grid1")
