@@ -51,7 +51,7 @@ def wishes(period, *, full):
     rows = (
         Wish.objects.filter(created__gte=period.start, created__lt=period.end)
         .select_related("building", "owner", "live_claim__claimant", "live_claim__unit")
-        .order_by("created")
+        .order_by("created", "pk")
     )
     for wish in rows.iterator(chunk_size=2000):
         name = wish.owner.display_name if wish.owner_id else wish.resident_name
@@ -86,7 +86,7 @@ def hours(period, *, full):
     rows = (
         ServiceHourRecord.objects.filter(served_on__gte=period.first_day, served_on__lte=period.last_day)
         .select_related("volunteer", "activity__team")
-        .order_by("served_on", "volunteer__real_name")
+        .order_by("served_on", "volunteer__real_name", "pk")
     )
     for record in rows.iterator(chunk_size=5000):
         volunteer = record.volunteer
@@ -116,7 +116,7 @@ def attendance(period, *, full):
             signed=Count("signups", filter=Q(signups__status="signed_up")),
             attended=Count("signups", filter=Q(signups__attended=True)),
         )
-        .order_by("starts_at")
+        .order_by("starts_at", "pk")
     )
     for activity in rows:
         data.append(

@@ -28,3 +28,21 @@ def _empty_shared_cache_after_committed_tests(request, django_db_blocker):
 
         with django_db_blocker.unblock():
             cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_article_read_buffer(monkeypatch):
+    """Each test counts article reads in its own buffer. Reads a test leaves unwritten are dropped with it,
+    instead of being written at exit into a test database that no longer exists."""
+    from news import reads
+
+    monkeypatch.setattr(reads, "buffer", reads.ReadBuffer())
+
+
+@pytest.fixture(autouse=True)
+def _no_random_cache_culling(monkeypatch):
+    """A cache write deletes expired entries once in CULL_ONE_WRITE_IN writes, at random. Tests that count
+    queries must not see that extra statement by chance; the test of culling sets its own odds."""
+    from community import cache
+
+    monkeypatch.setattr(cache, "CULL_ONE_WRITE_IN", float("inf"))

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from community import cache as postgres_cache
 from community.cache import delete_expired
 
 pytestmark = pytest.mark.django_db
@@ -32,4 +33,17 @@ def test_expired_rows_are_deleted_by_the_job():
     cache.set("gone", 1, -1)
     cache.set("kept", 1, 60)
     assert delete_expired() >= 1
+    assert cache.get("kept") == 1
+
+
+def test_now_and_then_a_write_also_deletes_expired_rows(monkeypatch):
+    cache.set("gone", 1, -1)
+    monkeypatch.setattr(postgres_cache, "CULL_ONE_WRITE_IN", 1)
+    with CaptureQueriesContext(connection) as queries:
+        cache.set("kept", 1, 60)
+    assert len(queries) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_cache")
+        keys = [key for (key,) in cursor.fetchall()]
+    assert not any(key.endswith(":gone") for key in keys)
     assert cache.get("kept") == 1
