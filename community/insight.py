@@ -89,12 +89,13 @@ def wish_todo(now=None, limit=20):
 
     now = now or timezone.now()
     stale = now - timedelta(days=STALE_DAYS)
-    return list(
-        Wish.objects.filter(status=Status.SUBMITTED)
-        .union(Wish.objects.filter(status=Status.PUBLISHED, published_at__lt=stale))
-        .values("pk", "title", "status", "created", "published_at")
-        .order_by("created")[:limit]
+    fields = ("pk", "title", "status", "created", "published_at")
+    # Each side takes only its own oldest few (along the status index), so the union stays small.
+    waiting = Wish.objects.filter(status=Status.SUBMITTED).order_by("created").values(*fields)[:limit]
+    unclaimed = (
+        Wish.objects.filter(status=Status.PUBLISHED, published_at__lt=stale).order_by("created").values(*fields)[:limit]
     )
+    return list(waiting.union(unclaimed, all=True).order_by("created")[:limit])
 
 
 def volunteer_figures(period):
@@ -105,8 +106,9 @@ def volunteer_figures(period):
           (SELECT COUNT(*) FROM volunteers_volunteer
             WHERE status = 'approved' AND decided_at >= %(start)s AND decided_at < %(end)s) AS new_volunteers,
           (SELECT COUNT(*) FROM (
-              SELECT v.user_id FROM volunteers_servicehourrecord h JOIN volunteers_volunteer v ON v.id = h.volunteer_id
-               WHERE h.served_on >= %(first)s AND h.served_on <= %(last)s AND h.kind = 'attendance'
+              SELECT v.user_id FROM volunteers_volunteer v WHERE v.id IN (
+                SELECT h.volunteer_id FROM volunteers_servicehourrecord h
+                 WHERE h.served_on >= %(first)s AND h.served_on <= %(last)s AND h.kind = 'attendance')
               UNION
               SELECT c.claimant_id FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
                WHERE c.ended_at IS NULL AND c.unit_id IS NULL
@@ -119,22 +121,30 @@ def volunteer_figures(period):
     )[0]
     hours = _rows(
         """
-        SELECT t.name AS team, to_char(h.served_on, 'YYYY-MM') AS month, SUM(h.hours) AS hours
-        FROM volunteers_servicehourrecord h
+        SELECT t.name AS team, to_char(h.month, 'YYYY-MM') AS month, SUM(h.hours) AS hours
+        FROM (
+          -- Summed per activity first: a few thousand rows to join instead of every record.
+          SELECT activity_id, date_trunc('month', served_on) AS month, SUM(hours) AS hours
+          FROM volunteers_servicehourrecord
+          WHERE served_on >= %s AND served_on <= %s AND activity_id IS NOT NULL
+          GROUP BY activity_id, month
+        ) h
         JOIN volunteers_activity a ON a.id = h.activity_id JOIN volunteers_team t ON t.id = a.team_id
-        WHERE h.served_on >= %s AND h.served_on <= %s
-        GROUP BY t.name, month
+        GROUP BY t.name, h.month
         """,
         [period.first_day, period.last_day],
     )
     top = _rows(
         """
-        SELECT a.id, a.title, t.name AS team, a.starts_at, COUNT(s.id) AS attended
+        SELECT a.id, a.title, t.name AS team, a.starts_at, n.attended
         FROM volunteers_activity a
         JOIN volunteers_team t ON t.id = a.team_id
-        JOIN volunteers_signup s ON s.activity_id = a.id AND s.attended
-        WHERE a.starts_at >= %s AND a.starts_at < %s
-        GROUP BY a.id, t.name ORDER BY attended DESC, a.starts_at DESC LIMIT 10
+        -- Counted per activity from the signup_attended index alone.
+        CROSS JOIN LATERAL (
+          SELECT COUNT(*) AS attended FROM volunteers_signup s WHERE s.activity_id = a.id AND s.attended
+        ) n
+        WHERE a.starts_at >= %s AND a.starts_at < %s AND n.attended > 0
+        ORDER BY n.attended DESC, a.starts_at DESC LIMIT 10
         """,
         [period.start, period.end],
     )
@@ -191,9 +201,12 @@ def news_figures(period):
         SELECT 0 AS id, '' AS title, (SELECT COUNT(*) FROM news_article
            WHERE status = 'published' AND publish_at >= %(start)s AND publish_at < %(end)s) AS reads
         UNION ALL
-        (SELECT a.id, a.title, SUM(r.count) AS reads FROM news_articleread r JOIN news_article a ON a.id = r.article_id
-          WHERE r.day >= %(first)s AND r.day <= %(last)s AND a.status = 'published'
-          GROUP BY a.id ORDER BY reads DESC, a.id LIMIT 10)
+        (SELECT a.id, a.title, r.reads
+          FROM (SELECT article_id, SUM(count) AS reads FROM news_articleread
+                 WHERE day >= %(first)s AND day <= %(last)s GROUP BY article_id) r
+          JOIN news_article a ON a.id = r.article_id
+          WHERE a.status = 'published'
+          ORDER BY r.reads DESC, a.id LIMIT 10)
         """,
         {"start": period.start, "end": period.end, "first": period.first_day, "last": period.last_day},
     )

@@ -213,6 +213,19 @@ class Wish(models.Model):
             # The wall, newest first: its pages are numbered from this index alone (community/pagination.py).
             models.Index(fields=["-published_at", "-id"], include=["status", "category"], name="wish_wall"),
             models.Index(fields=["status", "-published_at", "-id"], name="wish_status_published"),
+            # The staff dashboard counts fulfilled and confirmed wishes by month and category from these alone.
+            models.Index(
+                fields=["fulfilled_at"],
+                include=["category"],
+                condition=Q(fulfilled_at__isnull=False),
+                name="wish_fulfilled",
+            ),
+            models.Index(
+                fields=["confirmed_at"],
+                include=["category"],
+                condition=Q(confirmed_at__isnull=False),
+                name="wish_confirmed",
+            ),
             GinIndex(fields=["search_vector"], name="wish_search"),
         ]
         constraints = [
@@ -571,7 +584,11 @@ class WishClaim(models.Model):
             # The last line of defence: no code path, the admin included, makes a second live claim.
             models.UniqueConstraint(fields=["wish"], condition=Q(ended_at__isnull=True), name="wish_one_live_claim"),
         ]
-        indexes = [models.Index(fields=["claimant", "ended_at"], name="wishclaim_claimant")]
+        indexes = [
+            models.Index(fields=["claimant", "ended_at"], name="wishclaim_claimant"),
+            # Claims made in a period (the staff dashboard).
+            models.Index(fields=["created"], include=["wish"], name="wishclaim_created"),
+        ]
 
     def __str__(self):
         return f"{self.wish} · {self.claimant}"

@@ -115,6 +115,54 @@ def test_the_to_do_list_has_wishes_awaiting_review_and_stale_ones(fixture_data):
     assert "没人认领" in titles and "十一月第一个" in titles and "刚发布" not in titles
 
 
+def test_top_activities_are_ranked_by_attendance_and_skip_those_nobody_attended(fixture_data):
+    from volunteers.models import SignUp
+
+    def activity(title, day, attended, absent=0, month=11):
+        activity = ActivityFactory(
+            title=title, starts_at=shanghai(2026, month, day, 9, 0), ends_at=shanghai(2026, month, day, 11, 0)
+        )
+        for index in range(attended + absent):
+            SignUp.objects.create(activity=activity, volunteer=VolunteerFactory(), attended=index < attended)
+        return activity
+
+    activity("楼道清扫", 12, attended=2, absent=3)
+    activity("义诊", 13, attended=4)
+    activity("无人到场", 14, attended=0, absent=5)
+    activity("十月的活动", 31, attended=9, month=10)
+    top = insight.dashboard(NOVEMBER)["volunteers"]["top_activities"]
+    assert [(row["title"], row["attended"]) for row in top] == [("义诊", 4), ("楼道清扫", 2)]
+
+
+def test_the_most_read_articles_add_up_the_days_in_the_range(fixture_data):
+    from news.models import ArticleRead
+    from tests.factories import ArticleFactory
+
+    popular, steady, draft = ArticleFactory(title="热门"), ArticleFactory(title="常读"), ArticleFactory(title="草稿")
+    draft.status = "draft"
+    draft.save()
+    for article, day, count in (
+        (popular, date(2026, 11, 3), 50),
+        (popular, date(2026, 10, 31), 500),  # October: not counted
+        (steady, date(2026, 11, 1), 30),
+        (steady, date(2026, 11, 30), 30),
+        (draft, date(2026, 11, 2), 900),  # not published: not listed
+    ):
+        ArticleRead.objects.create(article=article, day=day, count=count)
+    top = insight.dashboard(NOVEMBER)["news"]["top_read"]
+    assert [(row["title"], row["reads"]) for row in top] == [("常读", 60), ("热门", 50)]
+
+
+def test_the_to_do_list_is_oldest_first_and_limited(fixture_data):
+    for day in range(1, 6):
+        wish = wish_row(f"旧心愿{day}", created=shanghai(2026, 1, day, 9, 0))
+        Wish.objects.filter(pk=wish.pk).update(status=Status.PUBLISHED, published_at=shanghai(2026, 1, day, 10, 0))
+    waiting = wish_row("待审核的老心愿", created=shanghai(2026, 1, 3, 12, 0))
+    assert waiting.status == Status.SUBMITTED
+    titles = [row["title"] for row in insight.wish_todo(limit=4)]
+    assert titles == ["旧心愿1", "旧心愿2", "旧心愿3", "待审核的老心愿"]
+
+
 class TestAccess:
     @pytest.mark.parametrize("who", ["anonymous", "resident", "volunteer", "unit member"])
     def test_non_staff_get_403_for_the_dashboard_and_exports(self, client, who):
