@@ -21,6 +21,15 @@ USERNAME_RE = re.compile(rf"^[A-Za-z0-9_{CJK}]{{2,20}}$")
 DISPLAY_NAME_RE = re.compile(rf"^[A-Za-z{CJK}·• ]{{1,20}}$")
 
 
+class PhoneInput(forms.TextInput):
+    """A phone number box: phones open their number pad and offer the saved number."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "tel", "autocomplete": "tel", **(attrs or {})})
+
+
 def clean_login_name(value: str) -> str:
     """Validate a new login name: a mainland mobile number or a plain user name."""
     login = canonical_login(value)

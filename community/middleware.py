@@ -40,7 +40,6 @@ class PermissionsPolicyMiddleware:
             "payment",
             "usb",
             "serial",
-            "bluetooth",
             "magnetometer",
             "gyroscope",
             "accelerometer",

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "community.apps.LoginProtectionConfig",  # django-axes
     "import_export",
     "django_prose_editor",
     "csp",

@@ -9,7 +9,7 @@ class SearchForm(forms.Form):
         label=_("搜索新闻"),
         max_length=100,
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": _("输入要找的字词,如:垃圾分类")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("例如:垃圾分类")}),
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import clean_display_name
+from community.forms import PhoneInput, clean_display_name
 from community.privacy import is_mainland_mobile, normalize_phone
 from volunteers.models import Team
 
@@ -27,7 +27,10 @@ class ApplicationForm(forms.Form):
         label=_("真实姓名"), max_length=20, help_text=_("用于记录服务时长,只有工作人员能看到全名。")
     )
     phone = forms.CharField(
-        label=_("手机号"), max_length=20, help_text=_("只有社区工作人员和您所在服务队的队长能看到。")
+        label=_("手机号"),
+        max_length=20,
+        help_text=_("只有社区工作人员和您所在服务队的队长能看到。"),
+        widget=PhoneInput(),
     )
     skills = forms.CharField(
         label=_("特长(选填)"), max_length=200, required=False, help_text=_("例如:理发、修家电、会开车、懂法律。")
@@ -61,7 +64,11 @@ class AppointmentForm(forms.Form):
     end = forms.TimeField(label=_("到"), widget=forms.TimeInput(attrs={"type": "time"}))
     topic = forms.CharField(label=_("想谈的事"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
     phone = forms.CharField(
-        label=_("联系电话(选填)"), max_length=20, required=False, help_text=_("只有工作室负责人和工作人员能看到。")
+        label=_("联系电话(选填)"),
+        max_length=20,
+        required=False,
+        help_text=_("只有工作室负责人和工作人员能看到。"),
+        widget=PhoneInput(),
     )
 
     def __init__(self, *args, workstation=None, **kwargs):

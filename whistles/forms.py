@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import PhotoField
+from community.forms import PhoneInput, PhotoField
 from community.images import check_upload
 from community.models import Building
 from community.privacy import is_mainland_mobile, normalize_phone
@@ -47,8 +47,12 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = ProblemReport
         fields = ["category", "description", "building", "spot", "contact_phone"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "contact_phone": PhoneInput()}
         labels = {"description": _("问题描述")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("请选择类别")), *Category.choices]
 
     def clean_contact_phone(self):
         phone = normalize_phone(self.cleaned_data["contact_phone"])

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from community.demo import ensure_account
-from community.models import Building, User
+from community.models import Building, Notification, User
 from volunteers.models import PartnerUnit, Volunteer
 from wishes.models import Category, Wish, WishTransition
 
@@ -187,6 +187,8 @@ def load(out):
             "contact_address": f"{building_name}{1 + index % 3}单元{(2 + index % 5)}0{1 + index % 2}",
             "health_consent": category == Category.HEALTH,
         }
+        # The last notification before each step, so that each step's messages can be dated with it.
+        marks = [_last_notification_id()]
         if who.startswith("onbehalf:"):
             wish = Wish.submit(
                 by=gridworker,
@@ -198,6 +200,7 @@ def load(out):
         else:
             owner = residents.get(who) or _plain(f"wisher{index}", who)
             wish = Wish.submit(by=owner, **fields)
+        marks.append(_last_notification_id())
         helper = volunteers[index % len(volunteers)]
         for step in story:
             verb, _sep, rest = step.partition(":")
@@ -226,7 +229,8 @@ def load(out):
                 wish.confirm(by=wish.owner, thanks=rest)
             elif verb == "release":
                 wish.release(by=helper, reason=rest)
-        _spread_history(wish, days_ago)
+            marks.append(_last_notification_id())
+        _spread_history(wish, days_ago, marks)
         made += 1
     out.write(f"  {Wish.objects.count()} wishes ({made} new)")
 
@@ -239,8 +243,16 @@ def _plain(username, display_name):
     return user
 
 
-def _spread_history(wish, days_ago):
-    """Spread a demo wish's timeline over the days since it was posted (oldest step first)."""
+def _last_notification_id():
+    return Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _spread_history(wish, days_ago, marks):
+    """Spread a demo wish's timeline over the days since it was posted (oldest step first).
+
+    The messages each step sent are dated with the step; all but the last step's count as read,
+    so that nobody's inbox asks them to act on a wish that has moved on.
+    """
     start = timezone.now() - timedelta(days=days_ago, hours=3)
     steps = list(wish.transitions.order_by("id"))
     gap = timedelta(days=days_ago) / max(len(steps), 1) if days_ago else timedelta(minutes=20)
@@ -255,3 +267,10 @@ def _spread_history(wish, days_ago):
         finished_at=when.get("confirmed") or when.get("closed") or when.get("rejected") or when.get("withdrawn"),
     )
     wish.claims.update(created=when.get("claimed", start))
+    for number, (after, upto) in enumerate(zip(marks, marks[1:], strict=False)):
+        at = start + gap * min(number, len(steps) - 1)
+        sent = Notification.objects.filter(id__gt=after, id__lte=upto)
+        if number < len(marks) - 2:
+            sent.update(created=at, read_at=at + timedelta(hours=2))
+        else:
+            sent.update(created=at)

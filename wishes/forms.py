@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import PhotoField, clean_display_name
+from community.forms import PhoneInput, PhotoField, clean_display_name
 from community.models import Building
 from community.privacy import is_mainland_mobile, normalize_phone
 from wishes.models import Category, Wish
@@ -38,6 +38,7 @@ class WishForm(forms.ModelForm):
         widgets = {
             "needed_by": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "contact_phone": PhoneInput(),
         }
         labels = {
             "title": _("您的心愿(一句话)"),
@@ -51,6 +52,7 @@ class WishForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("请选择类别")), *Category.choices]
         self.fields["contact_phone"].required = True
         self.fields["contact_address"].required = True
         self.similar = []

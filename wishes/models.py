@@ -618,7 +618,8 @@ class WishTransition(models.Model):
         indexes = [models.Index(fields=["wish", "created"], name="wishtransition_wish")]
 
     def __str__(self):
-        return f"{self.wish_id}: {self.from_status} → {self.to_status}"
+        # Shown above each row of the admin's timeline: the step in words, e.g. "待审核 → 待认领".
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 def release_stale_claims(now=None):

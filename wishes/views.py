@@ -5,6 +5,7 @@ the wish through ``Wish.objects.visible_to``, calls one model method, and turns
 a ``WishError`` into a message (never a 500).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -138,6 +139,7 @@ class WishDetailView(PageMixin, DetailView):
                 "is_claimant": bool(wish.live_claim_id and wish.live_claim.claimant_id == user.pk),
                 "can_claim": is_volunteer or bool(units),
                 "claim_form": ClaimForm(units=units, allow_self=is_volunteer),
+                "claim_days": settings.WISH_CLAIM_EXPIRY_DAYS,
                 "can_review": user.has_perm("wishes.review_wish"),
                 "can_act_for_resident": user.has_perm("wishes.enter_wish_for_resident"),
                 "reason_form": ReasonForm(),

@@ -25,3 +25,19 @@ def test_the_demo_staff_account_can_log_in_with_the_printed_password(settings, t
     response = client.post("/accounts/login/", {"username": "staff", "password": password})
     assert response.status_code == 302
     assert get_user_model().objects.get(username="staff").is_staff
+
+
+@pytest.mark.django_db
+def test_demo_messages_are_dated_with_their_story_and_only_the_latest_step_is_unread(settings, tmp_path):
+    from community.models import Notification
+    from wishes.models import Status, Wish
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    resident = get_user_model().objects.get(username="resident")
+    for message in Notification.objects.for_user(resident).unread().filter(url__startswith="/wishes/"):
+        wish = Wish.objects.get(pk=int(message.url.strip("/").split("/")[1]))
+        # An unread message is the last word on its wish: a finished wish asks nothing more of her.
+        assert "确认" not in message.title or wish.status == Status.FULFILLED, (message.title, wish.status)
+    spread = {message.created.date() for message in Notification.objects.filter(url__startswith="/wishes/")}
+    assert len(spread) > 3
