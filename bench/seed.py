@@ -667,7 +667,7 @@ class Seeder:
                 Team(
                     name=f"{street}{kind_name}" + (f"{i // 100 + 1}" if i >= 100 else ""),
                     kind=kind,
-                    description=f"{street}一带的{kind_name},欢迎有热心、有时间的居民加入。",
+                    description=f"{street}一带的{kind_name}，欢迎有热心、有时间的居民加入。",
                     logo_id=logos[i][0],
                     office_phone=f"0714-62{i:05d}",
                     order=i,
@@ -681,7 +681,7 @@ class Seeder:
                 name=text.DISTRICTS[i // len(text.UNIT_NAMES) % len(text.DISTRICTS)]
                 + text.UNIT_NAMES[i % len(text.UNIT_NAMES)],
                 kind=rng.choice(PartnerUnit.Kind.values),
-                description="社区的共建单位,定期参加志愿服务和吹哨报到。",
+                description="社区的共建单位，定期参加志愿服务和吹哨报到。",
                 office_phone=f"0714-63{i:05d}",
             )
             for i in range(sizes.partner_units)
@@ -830,7 +830,7 @@ class Seeder:
                 id=activity_id,
                 team_id=team,
                 title=f"{kind}({starts:%m月%d日})",
-                description=f"{self.team_names[team]}组织{kind},欢迎队员报名参加。",
+                description=f"{self.team_names[team]}组织{kind}，欢迎队员报名参加。",
                 starts_at=starts,
                 ends_at=ends,
                 place=f"{rng.choice(text.STREETS)}社区活动室",
@@ -970,7 +970,7 @@ class Seeder:
         category, problem, description = rng.choice(text.PROBLEMS)
         building = rng.choice(self.buildings)
         title = f"{self.building_names[building]}{problem}"[:60]
-        summary = "已处理完毕,现场恢复整洁。" if closed else ""
+        summary = "已处理完毕，现场恢复整洁。" if closed else ""
         blower = rng.choice(self.reviewers)
         tables["whistles"].add(
             id=whistle_id,
@@ -1053,7 +1053,7 @@ class Seeder:
             )
             if answered:
                 tables["updates"].add(
-                    call_id=call_id, author_id=member, text=f"已报到,{people} 人前往处理。", created=reported_in
+                    call_id=call_id, author_id=member, text=f"已报到，{people} 人前往处理。", created=reported_in
                 )
         if first_report_in:
             at, member = first_report_in
@@ -1106,7 +1106,7 @@ class Seeder:
             else:
                 reported = self.when(end=now - timedelta(days=1))
                 if roll < 0.7:
-                    status, reply = "closed", "已转交物业处理,感谢您的反映。"
+                    status, reply = "closed", "已转交物业处理，感谢您的反映。"
                 else:
                     status = "merged"
                     merged_into, whistle = rng.choice(first_reports)
@@ -1146,10 +1146,10 @@ class Seeder:
         )
         recipients = self.residents + self.volunteer_users
         titles = [
-            "您的心愿已通过审核,发布到了心愿墙。",
+            "您的心愿已通过审核，发布到了心愿墙。",
             "您已加入服务队。",
             "社区答复了您反映的问题",
-            "活动提醒:明天上午九点在社区活动室集合",
+            "活动提醒：明天上午九点在社区活动室集合",
         ]
 
         def rows():
@@ -1234,7 +1234,7 @@ class WishStory:
         fulfil_note = thanks = ""
 
         if status == WishStatus.REJECTED:
-            finished_at = self.move(WishStatus.SUBMITTED, status, reviewer, "信息不完整,请补充后重新提交", within=48)
+            finished_at = self.move(WishStatus.SUBMITTED, status, reviewer, "信息不完整，请补充后重新提交", within=48)
         elif status == WishStatus.WITHDRAWN and rng.random() < 0.5:
             finished_at = self.move(WishStatus.SUBMITTED, status, submitter, "已自行解决", within=48)
         elif status != WishStatus.SUBMITTED:
@@ -1242,8 +1242,10 @@ class WishStory:
             if status in (WishStatus.PUBLISHED, WishStatus.CONFIRMED) and rng.random() < 0.1:
                 claimant, unit = s.any_claimant()  # an earlier claim, given back
                 claimed = self.move(WishStatus.PUBLISHED, WishStatus.CLAIMED, claimant, within=72)
-                released = self.move(WishStatus.CLAIMED, WishStatus.PUBLISHED, claimant, "临时有事,无法前往", within=72)
-                self.claim(claimant, unit, claimed, ended=(released, WishClaim.End.RELEASED, "临时有事,无法前往"))
+                released = self.move(
+                    WishStatus.CLAIMED, WishStatus.PUBLISHED, claimant, "临时有事，无法前往", within=72
+                )
+                self.claim(claimant, unit, claimed, ended=(released, WishClaim.End.RELEASED, "临时有事，无法前往"))
             if status in (WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED):
                 claimant, unit = self.live_claimant or s.any_claimant()
                 if status == WishStatus.CLAIMED:
@@ -1271,7 +1273,7 @@ class WishStory:
                     self.claim(claimant, unit, claimed, ended=(finished_at, WishClaim.End.CLOSED, "居民已搬走"))
                 else:
                     finished_at = self.move(
-                        WishStatus.PUBLISHED, status, reviewer, "长期无人认领,已线下解决", within=240
+                        WishStatus.PUBLISHED, status, reviewer, "长期无人认领，已线下解决", within=240
                     )
 
         erased = finished_at is not None and finished_at < now - timedelta(days=settings.WISH_CONTACT_RETENTION_DAYS)

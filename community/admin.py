@@ -66,7 +66,7 @@ class PhotoUploadAdminMixin:
                 required=False,
                 max_length=120,
                 initial=current.alt if current else "",
-                help_text=_("一句话说明图片内容,给看不见图片的人听。"),
+                help_text=_("一句话说明图片内容，给看不见图片的人听。"),
             )
         kwargs["form"] = type("PhotoUploadForm", (kwargs.get("form", self.form),), attrs)
         return super().get_form(request, obj, change=change, **kwargs)
@@ -106,7 +106,7 @@ class UserAdmin(DjangoUserAdmin):
     def has_assist_password_reset_permission(self, request):
         return request.user.has_perm("community.assist_password_reset")
 
-    @admin.action(description=_("生成重置密码链接(用于没有邮箱的居民)"), permissions=["assist_password_reset"])
+    @admin.action(description=_("生成重置密码链接（用于没有邮箱的居民）"), permissions=["assist_password_reset"])
     def make_password_reset_links(self, request, queryset):
         """Staff-assisted reset: a one-time link the staff member reads out or sends by SMS.
 

@@ -82,7 +82,7 @@ def wishes(period, *, full):
 def hours(period, *, full):
     from volunteers.models import ServiceHourRecord
 
-    data = tablib.Dataset(headers=["志愿者", "手机号", "服务队", "活动", "服务日期", "时长(小时)", "类型", "原因"])
+    data = tablib.Dataset(headers=["志愿者", "手机号", "服务队", "活动", "服务日期", "时长（小时）", "类型", "原因"])
     rows = (
         ServiceHourRecord.objects.filter(served_on__gte=period.first_day, served_on__lte=period.last_day)
         .select_related("volunteer", "activity__team")

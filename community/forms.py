@@ -36,11 +36,11 @@ def clean_login_name(value: str) -> str:
     looks_like_number = bool(re.fullmatch(r"[+\d\s\-()]+", value.strip()))
     if looks_like_number:
         if not is_mainland_mobile(login):
-            raise ValidationError(_("手机号格式不正确,请输入11位中国大陆手机号,例如 13812345678。"), code="phone")
+            raise ValidationError(_("手机号格式不正确，请输入11位中国大陆手机号，例如 13812345678。"), code="phone")
         return login
     if not USERNAME_RE.match(login):
         raise ValidationError(
-            _("用户名需为 2–20 个字符,只能包含汉字、字母、数字和下划线,不能含空格或表情符号。"), code="username"
+            _("用户名需为 2–20 个字符，只能包含汉字、字母、数字和下划线，不能含空格或表情符号。"), code="username"
         )
     return login
 
@@ -48,7 +48,7 @@ def clean_login_name(value: str) -> str:
 def clean_display_name(value: str) -> str:
     name = value.strip()
     if not DISPLAY_NAME_RE.match(name):
-        raise ValidationError(_("称呼只能包含汉字、字母、空格和“·”,不能含数字、符号或表情符号。"), code="invalid")
+        raise ValidationError(_("称呼只能包含汉字、字母、空格和“·”，不能含数字、符号或表情符号。"), code="invalid")
     return name
 
 
@@ -64,11 +64,11 @@ class RegistrationForm(auth_forms.UserCreationForm):
     display_name = forms.CharField(
         label=_("称呼"),
         max_length=20,
-        help_text=_("邻居们怎么称呼您,例如“王秀英”。公开页面只显示“王**”。"),
+        help_text=_("邻居们怎么称呼您，例如“王秀英”。公开页面只显示“王**”。"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("电子邮箱(选填)"),
+        label=_("电子邮箱（选填）"),
         required=False,
         max_length=254,
         help_text=_("用于找回密码和接收通知。没有邮箱也可以注册。"),
@@ -88,8 +88,8 @@ class RegistrationForm(auth_forms.UserCreationForm):
         login = clean_login_name(self.cleaned_data["username"])
         if User._default_manager.filter(username__iexact=login).exists():
             if is_mainland_mobile(login):
-                raise ValidationError(_("这个手机号已经注册过了,可以直接登录;忘记密码可以找回。"), code="taken")
-            raise ValidationError(_("这个用户名已被别人使用,请换一个。"), code="taken")
+                raise ValidationError(_("这个手机号已经注册过了，可以直接登录；忘记密码可以找回。"), code="taken")
+            raise ValidationError(_("这个用户名已被别人使用，请换一个。"), code="taken")
         return login
 
     def clean_display_name(self):
@@ -105,8 +105,8 @@ class LoginForm(auth_forms.AuthenticationForm):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": _("手机号/用户名或密码不正确,请重新输入。"),
-        "inactive": _("这个账号已停用,请联系社区工作人员。"),
+        "invalid_login": _("手机号/用户名或密码不正确，请重新输入。"),
+        "inactive": _("这个账号已停用，请联系社区工作人员。"),
     }
 
 
@@ -116,7 +116,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("display_name", "email")
-        labels = {"email": _("电子邮箱(选填)")}
+        labels = {"email": _("电子邮箱（选填）")}
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"])
@@ -131,7 +131,7 @@ class PhotoField(forms.FileField):
     widget = forms.ClearableFileInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("JPG、PNG 或 WebP 格式,不超过 5 MB。"))
+        kwargs.setdefault("help_text", _("JPG、PNG 或 WebP 格式，不超过 5 MB。"))
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):

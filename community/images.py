@@ -41,10 +41,10 @@ def check_upload(upload):
     """
     size = getattr(upload, "size", None) or 0
     if size == 0:
-        raise ValidationError(_("文件是空的,请重新选择照片。"), code="empty")
+        raise ValidationError(_("文件是空的，请重新选择照片。"), code="empty")
     if size > _max_bytes():
         raise ValidationError(
-            _("照片太大了:最大 %(limit)s MB,这张有 %(size).1f MB。请换一张或压缩后再传。")
+            _("照片太大了：最大 %(limit)s MB,这张有 %(size).1f MB。请换一张或压缩后再传。")
             % {"limit": _max_bytes() // (1024 * 1024), "size": size / (1024 * 1024)},
             code="too_big",
         )
@@ -69,10 +69,10 @@ def check_upload(upload):
     except ValidationError:
         raise
     except PILImage.DecompressionBombError:
-        raise ValidationError(_("照片像素太多,无法处理。请换一张普通照片。"), code="pixels") from None
+        raise ValidationError(_("照片像素太多，无法处理。请换一张普通照片。"), code="pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
-            _("这个文件不是完整的照片,无法打开。请上传 JPG、PNG 或 WebP 格式的照片。"), code="invalid"
+            _("这个文件不是完整的照片，无法打开。请上传 JPG、PNG 或 WebP 格式的照片。"), code="invalid"
         ) from None
     upload.seek(0)
     return upload

@@ -24,7 +24,7 @@ class User(AbstractUser):
     display_name = models.CharField(
         _("称呼"),
         max_length=20,
-        help_text=_("邻居们怎么称呼这位居民,例如“王秀英”。公开页面上只显示第一个字,如“王**”。"),
+        help_text=_("邻居们怎么称呼这位居民，例如“王秀英”。公开页面上只显示第一个字，如“王**”。"),
     )
 
     class Meta:
@@ -90,7 +90,7 @@ class Building(models.Model):
         _("楼栋"),
         max_length=40,
         unique=True,
-        help_text=_("公开显示的大致位置,例如“团结巷3栋”。不要写门牌号。"),
+        help_text=_("公开显示的大致位置，例如“团结巷3栋”。不要写门牌号。"),
     )
     households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -114,7 +114,7 @@ class Image(models.Model):
 
     key = models.UUIDField(_("编号"), unique=True, editable=False)
     alt = models.CharField(
-        _("图片说明"), max_length=120, blank=True, help_text=_("用一句话说明图片内容,读屏软件会读给看不见图片的人听。")
+        _("图片说明"), max_length=120, blank=True, help_text=_("用一句话说明图片内容，读屏软件会读给看不见图片的人听。")
     )
     width = models.PositiveIntegerField(_("宽度"))
     height = models.PositiveIntegerField(_("高度"))
@@ -248,7 +248,7 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=60)
     target_id = models.CharField(_("对象编号"), max_length=40)
     target_label = models.CharField(_("对象"), max_length=200, blank=True)
-    changes = models.JSONField(_("变更"), default=dict, blank=True, help_text=_("字段:[之前, 之后];个人信息已打码。"))
+    changes = models.JSONField(_("变更"), default=dict, blank=True, help_text=_("字段：[之前，之后];个人信息已打码。"))
     note = models.TextField(_("说明"), blank=True)
     created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
@@ -287,7 +287,7 @@ class RateCounter(models.Model):
     """
 
     key = models.CharField(_("键"), max_length=200)
-    period = models.PositiveIntegerField(_("时长(秒)"))
+    period = models.PositiveIntegerField(_("时长（秒）"))
     window_start = models.DateTimeField(_("时间窗开始"))
     count = models.PositiveIntegerField(_("次数"), default=0)
 

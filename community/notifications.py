@@ -73,10 +73,10 @@ def send_pending_emails(*, limit=100, site_url=""):
 
 
 def _email_text(notification, site_url):
-    lines = [f"{notification.recipient.display_name},您好:", "", notification.title]
+    lines = [f"{notification.recipient.display_name}，您好：", "", notification.title]
     if notification.body:
         lines += ["", notification.body]
     if notification.url:
-        lines += ["", f"查看详情:{site_url}{notification.url}"]
-    lines += ["", f"—— {settings.COMMUNITY_NAME}居民服务门户(本邮件由系统发出,请勿直接回复)"]
+        lines += ["", f"查看详情：{site_url}{notification.url}"]
+    lines += ["", f"—— {settings.COMMUNITY_NAME}居民服务门户（本邮件由系统发出，请勿直接回复）"]
     return "\n".join(lines)

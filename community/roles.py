@@ -14,7 +14,7 @@ GRID_WORKER = "网格员"
 ROLE_DESCRIPTIONS = {
     EDITOR: _("撰写、发布新闻文章"),
     REVIEWER: _("审核居民提交的内容"),
-    GRID_WORKER: _("维护网格楼栋,代居民办理事项"),
+    GRID_WORKER: _("维护网格楼栋，代居民办理事项"),
 }
 
 ROLE_PERMISSIONS = {

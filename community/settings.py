@@ -219,7 +219,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "community.clients.client_ip"
 AXES_USERNAME_CALLABLE = "community.privacy.login_name_for_records"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_COOLOFF_MESSAGE = _("登录失败次数过多,请稍后再试。")
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多，请稍后再试。")
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 
 # Abuse limits (community/ratelimit.py): per client (IP) and per account, as
@@ -437,7 +437,7 @@ CALL_LIST_AFTER_HOURS = env_int("CALL_LIST_AFTER_HOURS", 24)
 COMMUNITY_NAME = env_str("COMMUNITY_NAME", "江滨社区")
 COMMUNITY_ADDRESS = env_str("COMMUNITY_ADDRESS", "湖北省黄石市江滨路 88 号社区党群服务中心")
 COMMUNITY_PHONE = env_str("COMMUNITY_PHONE", "0714-6200000")
-COMMUNITY_OFFICE_HOURS = env_str("COMMUNITY_OFFICE_HOURS", "周一至周五 8:30–12:00,14:30–17:30")
+COMMUNITY_OFFICE_HOURS = env_str("COMMUNITY_OFFICE_HOURS", "周一至周五 8:30–12:00、14:30–17:30")
 ICP_NUMBER = env_str("ICP_NUMBER", "鄂ICP备00000000号-1")
 PSB_NUMBER = env_str("PSB_NUMBER", "鄂公网安备 42020000000000号")
 

@@ -201,7 +201,7 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         services.user_delete(user=request.user)
         logout(request)
-        messages.success(request, gettext("您的账号已注销,个人信息已删除。感谢您曾经的参与。"))
+        messages.success(request, gettext("您的账号已注销，个人信息已删除。感谢您曾经的参与。"))
         return HttpResponseRedirect(reverse("home"))
     return render(
         request,
@@ -261,7 +261,7 @@ class CallListView(PermissionRequiredMixin, PageMixin, ListView):
 def mark_phoned(request, pk):
     notification = get_object_or_404(Notification.objects.needing_a_call(), pk=pk)
     notification.mark_phoned(by=request.user)
-    messages.success(request, gettext("已登记:电话通知了%(name)s。") % {"name": notification.recipient.display_name})
+    messages.success(request, gettext("已登记：电话通知了%(name)s。") % {"name": notification.recipient.display_name})
     return HttpResponseRedirect(reverse("call_list"))
 
 
@@ -300,7 +300,7 @@ class RegisterView(PageMixin, CreateView):
     def form_valid(self, form):
         user = form.save()
         login(self.request, user, backend="community.backends.LoginNameBackend")
-        messages.success(self.request, gettext("注册成功,欢迎您,%(name)s!") % {"name": user.display_name})
+        messages.success(self.request, gettext("注册成功，欢迎您，%(name)s!") % {"name": user.display_name})
         return HttpResponseRedirect(reverse("me"))
 
 
@@ -373,5 +373,5 @@ def server_error(request):
         logger.exception("The 500 page itself failed to render")
         return HttpResponseServerError(
             '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>服务暂时出错</title>'
-            "<h1>抱歉,服务暂时出错</h1><p>请稍后再试,或拨打社区电话。</p></html>"
+            "<h1>抱歉，服务暂时出错</h1><p>请稍后再试，或拨打社区电话。</p></html>"
         )

@@ -68,7 +68,7 @@ class ArticleAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
             audit.record(actor=request.user, action="article.publish", target=article)
         messages.success(request, _("已发布 %(n)d 篇文章。") % {"n": queryset.count()})
 
-    @admin.action(description=_("撤回所选文章(改为草稿)"), permissions=["change"])
+    @admin.action(description=_("撤回所选文章（改为草稿）"), permissions=["change"])
     def unpublish(self, request, queryset):
         for article in queryset:
             article.unpublish()

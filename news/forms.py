@@ -9,7 +9,7 @@ class SearchForm(forms.Form):
         label=_("搜索新闻"),
         max_length=100,
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": _("例如:垃圾分类")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("例如：垃圾分类")}),
     )
 
 
@@ -18,5 +18,5 @@ class EditorPhotoForm(forms.Form):
     alt = forms.CharField(
         label=_("图片说明"),
         max_length=120,
-        help_text=_("一句话说明照片内容,例如“志愿者在团结巷清理楼道”。读屏软件会把它读给看不见图片的居民听。"),
+        help_text=_("一句话说明照片内容，例如“志愿者在团结巷清理楼道”。读屏软件会把它读给看不见图片的居民听。"),
     )

@@ -46,7 +46,7 @@ class Column(models.Model):
         _("网址名"),
         max_length=40,
         unique=True,
-        help_text=_("出现在网址里的英文或拼音,如 dangqun-dongtai;设定后不要再改。"),
+        help_text=_("出现在网址里的英文或拼音，如 dangqun-dongtai;设定后不要再改。"),
     )
     parent = models.ForeignKey(
         "self",
@@ -177,16 +177,16 @@ class Article(models.Model):
     title = models.CharField(_("标题"), max_length=120)
     column = models.ForeignKey(Column, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="articles")
     summary = models.CharField(
-        _("摘要"), max_length=300, blank=True, help_text=_("列表和分享时显示的一两句话;留空则取正文开头。")
+        _("摘要"), max_length=300, blank=True, help_text=_("列表和分享时显示的一两句话；留空则取正文开头。")
     )
     body = ProseEditorField(_("正文"), extensions=EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
     cover = models.ForeignKey(
         Image, verbose_name=_("封面图片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    source = models.CharField(_("来源"), max_length=60, default="社区党委", help_text=_("文章出处,如“社区党委”。"))
+    source = models.CharField(_("来源"), max_length=60, default="社区党委", help_text=_("文章出处，如“社区党委”。"))
     author = models.CharField(_("作者"), max_length=40, blank=True)
     publish_at = models.DateTimeField(
-        _("发布时间"), default=timezone.now, help_text=_("填将来的时间即为定时发布,到点后才对居民可见。")
+        _("发布时间"), default=timezone.now, help_text=_("填将来的时间即为定时发布，到点后才对居民可见。")
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     pinned = models.BooleanField(_("置顶"), default=False, help_text=_("置顶文章排在首页和栏目最前面。"))

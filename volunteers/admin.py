@@ -21,7 +21,7 @@ from volunteers.models import (
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("未通过的原因(申请人会看到)"), max_length=200)
+    reason = forms.CharField(label=_("未通过的原因（申请人会看到）"), max_length=200)
 
 
 @admin.register(Volunteer)
@@ -48,9 +48,9 @@ class VolunteerAdmin(AuditedAdminMixin, admin.ModelAdmin):
             try:
                 volunteer.approve(by=request.user)
             except VolunteerError as error:
-                messages.warning(request, f"{volunteer}:{error.message}")
+                messages.warning(request, f"{volunteer}：{error.message}")
 
-    @admin.action(description=_("退回所选申请(需写原因)"), permissions=["review"])
+    @admin.action(description=_("退回所选申请（需写原因）"), permissions=["review"])
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
@@ -58,7 +58,7 @@ class VolunteerAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 try:
                     volunteer.reject(by=request.user, reason=form.cleaned_data["reason"])
                 except VolunteerError as error:
-                    messages.warning(request, f"{volunteer}:{error.message}")
+                    messages.warning(request, f"{volunteer}：{error.message}")
             return None
         context = {
             **self.admin_site.each_context(request),

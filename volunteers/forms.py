@@ -16,7 +16,7 @@ def clean_mobile(value, *, required=True):
     if not phone and not required:
         return ""
     if not is_mainland_mobile(phone):
-        raise forms.ValidationError(_("手机号格式不正确,请输入11位中国大陆手机号,例如 13812345678。"))
+        raise forms.ValidationError(_("手机号格式不正确，请输入11位中国大陆手机号，例如 13812345678。"))
     return phone
 
 
@@ -24,7 +24,7 @@ class ApplicationForm(forms.Form):
     """Applying to volunteer: who, how to reach them, what they can do, which teams."""
 
     real_name = forms.CharField(
-        label=_("真实姓名"), max_length=20, help_text=_("用于记录服务时长,只有工作人员能看到全名。")
+        label=_("真实姓名"), max_length=20, help_text=_("用于记录服务时长，只有工作人员能看到全名。")
     )
     phone = forms.CharField(
         label=_("手机号"),
@@ -33,13 +33,13 @@ class ApplicationForm(forms.Form):
         widget=PhoneInput(),
     )
     skills = forms.CharField(
-        label=_("特长(选填)"), max_length=200, required=False, help_text=_("例如:理发、修家电、会开车、懂法律。")
+        label=_("特长（选填）"), max_length=200, required=False, help_text=_("例如：理发、修家电、会开车、懂法律。")
     )
     availability = forms.CharField(
-        label=_("有空的时间(选填)"), max_length=100, required=False, help_text=_("例如:周末上午、工作日晚上。")
+        label=_("有空的时间（选填）"), max_length=100, required=False, help_text=_("例如：周末上午、工作日晚上。")
     )
     teams = forms.ModelMultipleChoiceField(
-        label=_("想加入的服务队(可多选)"),
+        label=_("想加入的服务队（可多选）"),
         queryset=Team.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -64,7 +64,7 @@ class AppointmentForm(forms.Form):
     end = forms.TimeField(label=_("到"), widget=forms.TimeInput(attrs={"type": "time"}))
     topic = forms.CharField(label=_("想谈的事"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
     phone = forms.CharField(
-        label=_("联系电话(选填)"),
+        label=_("联系电话（选填）"),
         max_length=20,
         required=False,
         help_text=_("只有工作室负责人和工作人员能看到。"),
@@ -88,9 +88,9 @@ class AppointmentForm(forms.Form):
             return data
         begins = timezone.make_aware(datetime.combine(day, start))
         if begins <= timezone.now():
-            self.add_error("day", _("不能预约过去的时间,请选择今天以后的时间。"))
+            self.add_error("day", _("不能预约过去的时间，请选择今天以后的时间。"))
         elif self.workstation is not None and not self.workstation.is_open(day, start, end):
-            self.add_error("start", _("这个时间工作室不开放,请对照下面的开放时间选择。"))
+            self.add_error("start", _("这个时间工作室不开放，请对照下面的开放时间选择。"))
         return data
 
 
@@ -98,7 +98,7 @@ class ProposeForm(forms.Form):
     day = forms.DateField(label=_("新日期"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("从"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("到"), widget=forms.TimeInput(attrs={"type": "time"}))
-    reply = forms.CharField(label=_("说明(选填)"), max_length=200, required=False)
+    reply = forms.CharField(label=_("说明（选填）"), max_length=200, required=False)
 
     def clean(self):
         data = super().clean()
@@ -118,5 +118,5 @@ class ReasonForm(forms.Form):
 
 
 class AdjustHoursForm(forms.Form):
-    hours = forms.DecimalField(label=_("应计时长(小时)"), min_value=0, max_value=24, decimal_places=2)
+    hours = forms.DecimalField(label=_("应计时长（小时）"), min_value=0, max_value=24, decimal_places=2)
     reason = forms.CharField(label=_("调整原因"), max_length=200)

@@ -5,6 +5,7 @@ current state, locks what it must, writes with ``update_fields`` and raises
 ``VolunteerError`` (a message for the person) when the move is not allowed.
 """
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -66,9 +67,11 @@ class Volunteer(models.Model):
     user = models.OneToOneField(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="volunteer")
     real_name = models.CharField(_("真实姓名"), max_length=20)
     phone = models.CharField(_("手机号"), max_length=11, help_text=_("只有社区工作人员和所在服务队的队长能看到。"))
-    skills = models.CharField(_("特长"), max_length=200, blank=True, help_text=_("例如:理发、修家电、会开车、懂法律。"))
+    skills = models.CharField(
+        _("特长"), max_length=200, blank=True, help_text=_("例如：理发、修家电、会开车、懂法律。")
+    )
     availability = models.CharField(
-        _("有空的时间"), max_length=100, blank=True, help_text=_("例如:周末上午、工作日晚上。")
+        _("有空的时间"), max_length=100, blank=True, help_text=_("例如：周末上午、工作日晚上。")
     )
     wanted_teams = models.ManyToManyField("Team", verbose_name=_("想加入的服务队"), blank=True, related_name="+")
     terms_accepted_at = models.DateTimeField(_("同意志愿者守则时间"))
@@ -80,7 +83,7 @@ class Volunteer(models.Model):
         User, verbose_name=_("审核人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     show_on_honour_roll = models.BooleanField(
-        _("光荣榜上显示称呼"), default=False, help_text=_("不勾选时,光荣榜只显示“王**”这样的称呼。")
+        _("光荣榜上显示称呼"), default=False, help_text=_("不勾选时，光荣榜只显示“王**”这样的称呼。")
     )
 
     objects = VolunteerQuerySet.as_manager()
@@ -126,7 +129,7 @@ class Volunteer(models.Model):
                 raise VolunteerError(
                     gettext("您已经是志愿者了。")
                     if existing.status == cls.Status.APPROVED
-                    else gettext("您的申请正在审核,请耐心等待。")
+                    else gettext("您的申请正在审核，请耐心等待。")
                 )
             volunteer = existing or cls(user=user)
             for name, value in fields.items():
@@ -151,11 +154,11 @@ class Volunteer(models.Model):
                     team=team, volunteer=self, defaults={"status": TeamMembership.Status.REQUESTED}
                 )
             audit.record(actor=by, action="volunteer.approve", target=self)
-            notify(self.user, gettext("您的志愿者申请已通过,欢迎加入!"), url=reverse("volunteers:index"))
+            notify(self.user, gettext("您的志愿者申请已通过，欢迎加入！"), url=reverse("volunteers:index"))
 
     def reject(self, *, by, reason):
         if not reason.strip():
-            raise VolunteerError(gettext("请写明未通过的原因,申请人会看到。"))
+            raise VolunteerError(gettext("请写明未通过的原因，申请人会看到。"))
         with transaction.atomic():
             locked = Volunteer.objects.select_for_update().get(pk=self.pk)
             if locked.status != self.Status.APPLIED:
@@ -167,7 +170,7 @@ class Volunteer(models.Model):
             notify(
                 self.user,
                 gettext("您的志愿者申请没有通过"),
-                body=gettext("原因:%(reason)s") % {"reason": reason},
+                body=gettext("原因：%(reason)s") % {"reason": reason},
                 url=reverse("me"),
             )
 
@@ -237,7 +240,7 @@ class Team(models.Model):
         Image, verbose_name=_("标志"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     office_phone = models.CharField(
-        _("办公电话"), max_length=20, blank=True, help_text=_("公开显示的办公电话,不要填个人手机。")
+        _("办公电话"), max_length=20, blank=True, help_text=_("公开显示的办公电话，不要填个人手机。")
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("在运行"), default=True)
@@ -310,7 +313,7 @@ class TeamMembership(models.Model):
     def request(cls, *, team, volunteer):
         """An approved volunteer asks to join a team."""
         if volunteer.status != Volunteer.Status.APPROVED:
-            raise VolunteerError(gettext("审核通过成为志愿者后,才能申请加入服务队。"))
+            raise VolunteerError(gettext("审核通过成为志愿者后，才能申请加入服务队。"))
         with transaction.atomic():
             membership, created = cls.objects.select_for_update().get_or_create(team=team, volunteer=volunteer)
             if not created:
@@ -360,7 +363,7 @@ class PartnerUnit(models.Model):
     name = models.CharField(_("名称"), max_length=40, unique=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.GOVERNMENT)
     description = models.TextField(_("简介"), max_length=1000, blank=True)
-    office_phone = models.CharField(_("联系电话(办公室)"), max_length=20, blank=True)
+    office_phone = models.CharField(_("联系电话（办公室）"), max_length=20, blank=True)
     office_address = models.CharField(_("办公地址"), max_length=100, blank=True)
     logo = models.ForeignKey(
         Image, verbose_name=_("标志"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -419,7 +422,7 @@ class Workstation(models.Model):
     name = models.CharField(_("名称"), max_length=40, unique=True)
     leader = models.ForeignKey(User, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="workstations")
     services = models.CharField(
-        _("服务内容"), max_length=200, help_text=_("用顿号分开,例如:调解邻里纠纷、谈心疏导、帮老人办事。")
+        _("服务内容"), max_length=200, help_text=_("用顿号分开，例如：调解邻里纠纷、谈心疏导、帮老人办事。")
     )
     description = models.TextField(_("介绍"), max_length=1000, blank=True)
     place = models.CharField(_("地点"), max_length=100)
@@ -441,7 +444,8 @@ class Workstation(models.Model):
 
     @property
     def service_list(self):
-        return [item.strip() for item in self.services.replace(",", "、").split("、") if item.strip()]
+        # Staff separate services with 、 or a comma, half- or full-width.
+        return [item.strip() for item in re.split(r"[、,，]", self.services) if item.strip()]
 
     def may_manage(self, user):
         """The workstation's leader and staff who handle appointments."""
@@ -533,7 +537,7 @@ class Appointment(models.Model):
         appointment = cls.objects.create(workstation=workstation, resident=resident, **fields)
         notify(
             workstation.leader,
-            gettext("%(place)s有新的预约:%(day)s") % {"place": workstation.name, "day": appointment.day},
+            gettext("%(place)s有新的预约：%(day)s") % {"place": workstation.name, "day": appointment.day},
             url=reverse("volunteers:appointments", kwargs={"pk": workstation.pk}),
         )
         return appointment
@@ -552,7 +556,7 @@ class Appointment(models.Model):
             audit.record(actor=by, action=f"appointment.{to}", target=self, note=reply)
             notify(
                 self.resident,
-                gettext("您在%(place)s的预约:%(status)s")
+                gettext("您在%(place)s的预约：%(status)s")
                 % {"place": self.workstation.name, "status": self.get_status_display()},
                 body=reply,
                 url=reverse("me"),
@@ -567,7 +571,7 @@ class Appointment(models.Model):
 
     def decline(self, *, by, reply):
         if not reply.strip():
-            raise VolunteerError(gettext("请写明不能安排的原因,居民会看到。"))
+            raise VolunteerError(gettext("请写明不能安排的原因，居民会看到。"))
         self._answer(by=by, to=self.Status.DECLINED, reply=reply)
 
     def accept_proposal(self, *, by):
@@ -581,7 +585,7 @@ class Appointment(models.Model):
             self.save(update_fields=["status"])
             notify(
                 self.workstation.leader,
-                gettext("居民接受了新的预约时间:%(when)s") % {"when": f"{self.day} {self.start:%H:%M}"},
+                gettext("居民接受了新的预约时间：%(when)s") % {"when": f"{self.day} {self.start:%H:%M}"},
             )
 
     def cancel(self, *, by):
@@ -590,7 +594,7 @@ class Appointment(models.Model):
         with transaction.atomic():
             locked = Appointment.objects.select_for_update().get(pk=self.pk)
             if locked.status not in (self.Status.REQUESTED, self.Status.PROPOSED, self.Status.CONFIRMED):
-                raise VolunteerError(gettext("这条预约已经结束,不能取消。"))
+                raise VolunteerError(gettext("这条预约已经结束，不能取消。"))
             self.status = self.Status.CANCELLED
             self.save(update_fields=["status"])
             notify(self.workstation.leader, gettext("居民取消了%(day)s的预约。") % {"day": self.day})
@@ -690,14 +694,14 @@ class Activity(models.Model):
         with transaction.atomic():
             activity = Activity.objects.select_for_update().get(pk=self.pk)
             if activity.status != self.Status.OPEN:
-                raise VolunteerError(gettext("这个活动已经结束或取消,不能报名了。"))
+                raise VolunteerError(gettext("这个活动已经结束或取消，不能报名了。"))
             if now > activity.signup_deadline:
                 raise VolunteerError(gettext("报名已经截止了。"))
             if activity.signups.filter(volunteer=volunteer, status=SignUp.Status.SIGNED_UP).exists():
                 raise VolunteerError(gettext("您已经报名了这个活动。"))
             taken = activity.signups.filter(status=SignUp.Status.SIGNED_UP).count()
             if taken >= activity.capacity:
-                raise VolunteerError(gettext("名额已满,下次早点报名吧。"))
+                raise VolunteerError(gettext("名额已满，下次早点报名吧。"))
             return SignUp.objects.create(activity=activity, volunteer=volunteer)
 
     def close_check_in(self, *, by, now=None):
@@ -710,7 +714,7 @@ class Activity(models.Model):
             if activity.status != self.Status.OPEN:
                 raise VolunteerError(gettext("这个活动的签到已经结束了。"))
             if now < activity.starts_at:
-                raise VolunteerError(gettext("活动还没开始,不能结束签到。"))
+                raise VolunteerError(gettext("活动还没开始，不能结束签到。"))
             attendees = activity.signups.filter(status=SignUp.Status.SIGNED_UP, attended=True).select_related(
                 "volunteer"
             )
@@ -733,7 +737,7 @@ class Activity(models.Model):
             for signup in attendees:
                 notify(
                     signup.volunteer.user,
-                    gettext("“%(title)s”已记录您 %(hours)s 小时志愿服务时长,谢谢!")
+                    gettext("“%(title)s”已记录您 %(hours)s 小时志愿服务时长，谢谢！")
                     % {"title": activity.title, "hours": activity.duration_hours},
                     url=reverse("volunteers:my_record"),
                 )
@@ -809,7 +813,7 @@ class SignUp(models.Model):
             if locked.status != self.Status.SIGNED_UP:
                 raise VolunteerError(gettext("这个报名已经取消了。"))
             if now > locked.activity.signup_deadline:
-                raise VolunteerError(gettext("报名已经截止,不能在网上取消了;如有变化请联系队长。"))
+                raise VolunteerError(gettext("报名已经截止，不能在网上取消了；如有变化请联系队长。"))
             self.status = self.Status.CANCELLED
             self.save(update_fields=["status"])
 
@@ -844,7 +848,7 @@ class ServiceHourRecord(models.Model):
     activity = models.ForeignKey(
         Activity, verbose_name=_("活动"), on_delete=models.PROTECT, null=True, blank=True, related_name="hour_records"
     )
-    hours = models.DecimalField(_("时长(小时)"), max_digits=6, decimal_places=2)
+    hours = models.DecimalField(_("时长（小时）"), max_digits=6, decimal_places=2)
     served_on = models.DateField(_("服务日期"), db_index=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     reason = models.CharField(_("原因"), max_length=200, blank=True)

@@ -181,7 +181,7 @@ def join_team(request, pk):
             raise VolunteerError(gettext("请先申请成为志愿者。"))
         TeamMembership.request(team=team, volunteer=volunteer)
 
-    return _done(request, team.get_absolute_url(), action, gettext("已提交入队申请,队长同意后您就是队员了。"))
+    return _done(request, team.get_absolute_url(), action, gettext("已提交入队申请，队长同意后您就是队员了。"))
 
 
 @login_required
@@ -244,7 +244,7 @@ def request_appointment(request, pk):
     form = AppointmentForm(request.POST or None, workstation=workstation)
     if request.method == "POST" and form.is_valid():
         Appointment.request(workstation=workstation, resident=request.user, **form.cleaned_data)
-        messages.success(request, gettext("预约已提交,负责人确认后会通知您,也可以在“我的”里查看。"))
+        messages.success(request, gettext("预约已提交，负责人确认后会通知您，也可以在“我的”里查看。"))
         return HttpResponseRedirect(workstation.get_absolute_url())
     return _workstation_page(request, workstation, form)
 
@@ -355,7 +355,7 @@ def sign_up(request, pk):
         request,
         activity.get_absolute_url(),
         lambda: activity.sign_up(volunteer=_volunteer_of(request.user)),
-        gettext("报名成功!请按时参加。"),
+        gettext("报名成功！请按时参加。"),
     )
 
 
@@ -387,7 +387,7 @@ class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
         return activity
 
     def get_title(self):
-        return gettext("签到:%(title)s") % {"title": self.object.title}
+        return gettext("签到：%(title)s") % {"title": self.object.title}
 
     def get_breadcrumbs(self):
         return [(self.object.title, self.object.get_absolute_url()), (gettext("签到"), None)]
@@ -412,7 +412,7 @@ class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
             subjects=[s.volunteer.user for s in signups],
             viewer=self.request.user,
             viewer_role=gettext("队长或社区工作人员"),
-            context=gettext("签到:%(title)s") % {"title": activity.title},
+            context=gettext("签到：%(title)s") % {"title": activity.title},
         )
         context["signups"] = signups
         context["present"] = sum(1 for s in signups if s.attended)
@@ -431,7 +431,7 @@ def check_in(request, pk, signup_pk, present):
         request,
         reverse("volunteers:check_in", kwargs={"pk": pk}),
         action,
-        gettext("已签到:%(name)s") % {"name": signup.volunteer.real_name} if present else gettext("已撤销签到。"),
+        gettext("已签到：%(name)s") % {"name": signup.volunteer.real_name} if present else gettext("已撤销签到。"),
     )
 
 
@@ -445,7 +445,7 @@ def close_check_in(request, pk):
         request,
         reverse("volunteers:check_in", kwargs={"pk": pk}),
         lambda: activity.close_check_in(by=request.user),
-        gettext("签到已结束,时长已记入每位到场志愿者。"),
+        gettext("签到已结束，时长已记入每位到场志愿者。"),
     )
 
 
@@ -467,7 +467,7 @@ def adjust_hours(request, pk, volunteer_pk):
         request,
         back,
         lambda: activity.adjust_hours(by=request.user, volunteer=volunteer, **form.cleaned_data),
-        gettext("已调整时长,原记录保留。"),
+        gettext("已调整时长，原记录保留。"),
     )
 
 
@@ -486,7 +486,7 @@ def apply(request):
         except VolunteerError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, gettext("申请已提交,社区工作人员审核后会通知您。"))
+            messages.success(request, gettext("申请已提交，社区工作人员审核后会通知您。"))
             return HttpResponseRedirect(reverse("me"))
     return render(
         request,
@@ -540,7 +540,7 @@ def decide_application(request, pk, approve):
         return _done(request, back, lambda: volunteer.approve(by=request.user), gettext("已通过申请。"))
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, gettext("请写明未通过的原因,申请人会看到。"))
+        messages.error(request, gettext("请写明未通过的原因，申请人会看到。"))
         return HttpResponseRedirect(back)
     return _done(
         request,

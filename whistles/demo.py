@@ -44,7 +44,7 @@ def load(out):
         by=resident,
         photos=[_photo("trash", 1, "楼后堆满的垃圾", private=True)],
         category=Category.SANITATION,
-        description="5栋楼后面的空地堆了好多垃圾和旧家具,夏天气味很大,还有老鼠。",
+        description="5栋楼后面的空地堆了好多垃圾和旧家具，夏天气味很大，还有老鼠。",
         building=Building.objects.get(name="团结巷5栋"),
         spot="楼后空地",
     )
@@ -54,7 +54,7 @@ def load(out):
         teams=[sanitation_team],
         reports=[report],
         title="清理团结巷5栋楼后卫生死角",
-        description="清运堆积的垃圾和废旧家具,平整空地,设置分类垃圾桶。",
+        description="清运堆积的垃圾和废旧家具，平整空地，设置分类垃圾桶。",
         category=Category.SANITATION,
         building=report.building,
         spot="楼后空地",
@@ -63,15 +63,15 @@ def load(out):
         actor = _member(call.unit) if call.unit_id else _leader(call.team)
         call.report_in(by=actor, people=4 if call.unit_id else 8)
         call.mark_done(
-            by=actor, note="垃圾已清运,空地已平整。" if call.unit_id else "志愿者清扫完毕,摆放了分类垃圾桶。"
+            by=actor, note="垃圾已清运，空地已平整。" if call.unit_id else "志愿者清扫完毕，摆放了分类垃圾桶。"
         )
     whistle.close(
         by=staff,
-        summary="区建设局清运垃圾和旧家具共3车,卫生保洁协会8名志愿者清扫平整,新摆放了4组分类垃圾桶和几盆绿植。",
-        before_photos=[_photo("trash", 2, "处理前:楼后堆满垃圾")],
-        after_photos=[_photo("tidy", 3, "处理后:空地干净整洁,摆了绿植和分类垃圾桶")],
+        summary="区建设局清运垃圾和旧家具共3车，卫生保洁协会8名志愿者清扫平整，新摆放了4组分类垃圾桶和几盆绿植。",
+        before_photos=[_photo("trash", 2, "处理前：楼后堆满垃圾")],
+        after_photos=[_photo("tidy", 3, "处理后：空地干净整洁，摆了绿植和分类垃圾桶")],
     )
-    whistle.rate(by=resident, score="satisfied", comment="干净多了,谢谢大家!")
+    whistle.rate(by=resident, score="satisfied", comment="干净多了，谢谢大家！")
     _backdate(whistle, days=12)
 
     # 2. A dark back alley: the power company reported in, the construction bureau is overdue.
@@ -79,7 +79,7 @@ def load(out):
         by=neighbour,
         photos=[],
         category=Category.LIGHTING,
-        description="朝阳路背街小巷晚上一片漆黑,路灯坏了好几盏,老人晚上不敢出门。",
+        description="朝阳路背街小巷晚上一片漆黑，路灯坏了好几盏，老人晚上不敢出门。",
         building=Building.objects.get(name="朝阳路4栋"),
         spot="楼后小巷",
     )
@@ -88,7 +88,7 @@ def load(out):
         units=[units["供电公司江滨供电所"], units["区建设局"]],
         reports=[report],
         title="修复朝阳路背街小巷路灯",
-        description="更换损坏的路灯,检查线路;巷口增设一盏照明灯。",
+        description="更换损坏的路灯，检查线路；巷口增设一盏照明灯。",
         category=Category.LIGHTING,
         building=report.building,
         spot="楼后小巷",
@@ -103,7 +103,7 @@ def load(out):
         by=staff,
         units=[units["移动公司江滨营业部"]],
         title="整理人民街空中乱拉的网线",
-        description="人民街两侧楼栋之间网线乱拉、垂得很低,影响通行和安全,需要整理入管。",
+        description="人民街两侧楼栋之间网线乱拉、垂得很低，影响通行和安全，需要整理入管。",
         category=Category.CABLES,
         building=Building.objects.get(name="人民街3栋"),
         spot="街道上空",
@@ -111,7 +111,7 @@ def load(out):
     )
     call = whistle.calls.get()
     call.report_in(by=_member(units["移动公司江滨营业部"]), people=5)
-    call.post_update(by=_member(units["移动公司江滨营业部"]), text="已整理完北侧6栋楼之间的网线,南侧明天继续。")
+    call.post_update(by=_member(units["移动公司江滨营业部"]), text="已整理完北侧6栋楼之间的网线，南侧明天继续。")
     _backdate(whistle, days=1)
 
     # 4. Reports waiting for triage.
@@ -119,7 +119,7 @@ def load(out):
         by=resident,
         photos=[_photo("alley", 4, "路面坑洼", private=True)],
         category=Category.ROADS,
-        description="纺织一路3栋门口路面有个大坑,下雨积水,老人差点摔倒。",
+        description="纺织一路3栋门口路面有个大坑，下雨积水，老人差点摔倒。",
         building=Building.objects.get(name="纺织一路3栋"),
         spot="单元门口",
     )
@@ -127,7 +127,7 @@ def load(out):
         by=neighbour,
         photos=[],
         category=Category.SAFETY,
-        description="老市委外院2栋楼道里堆了电动车电池在充电,担心起火。",
+        description="老市委外院2栋楼道里堆了电动车电池在充电，担心起火。",
         building=Building.objects.get(name="老市委外院2栋"),
         spot="一单元楼道",
     )

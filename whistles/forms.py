@@ -24,13 +24,13 @@ class PhotosField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("最多 3 张,JPG、PNG 或 WebP 格式,每张不超过 5 MB。"))
+        kwargs.setdefault("help_text", _("最多 3 张,JPG、PNG 或 WebP 格式，每张不超过 5 MB。"))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("最多上传 3 张照片,您选了 %(n)d 张。") % {"n": len(files)})
+            raise forms.ValidationError(_("最多上传 3 张照片，您选了 %(n)d 张。") % {"n": len(files)})
         for upload in files:
             check_upload(upload)
         return files
@@ -57,13 +57,13 @@ class ReportForm(forms.ModelForm):
     def clean_contact_phone(self):
         phone = normalize_phone(self.cleaned_data["contact_phone"])
         if phone and not is_mainland_mobile(phone):
-            raise forms.ValidationError(_("手机号格式不正确,请输入11位中国大陆手机号。"))
+            raise forms.ValidationError(_("手机号格式不正确，请输入11位中国大陆手机号。"))
         return phone
 
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("photos") and not data.get("description", "").strip():
-            raise forms.ValidationError(_("请拍张照片或写几句描述,说明是什么问题。"))
+            raise forms.ValidationError(_("请拍张照片或写几句描述，说明是什么问题。"))
         return data
 
 
@@ -81,8 +81,8 @@ class WhistleForm(forms.Form):
     teams = forms.ModelMultipleChoiceField(
         label=_("呼叫志愿服务队"), queryset=Team.objects.active(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    report_in_hours = forms.IntegerField(label=_("报到期限(小时)"), min_value=1, max_value=168, initial=24)
-    resolve_days = forms.IntegerField(label=_("解决期限(天)"), min_value=1, max_value=90, initial=7)
+    report_in_hours = forms.IntegerField(label=_("报到期限（小时）"), min_value=1, max_value=168, initial=24)
+    resolve_days = forms.IntegerField(label=_("解决期限（天）"), min_value=1, max_value=90, initial=7)
     reports = forms.ModelMultipleChoiceField(
         queryset=ProblemReport.objects.filter(status=ProblemReport.Status.SUBMITTED),
         required=False,
@@ -105,29 +105,29 @@ class WhistleForm(forms.Form):
 class ReportInForm(forms.Form):
     people = forms.IntegerField(label=_("出动人数"), min_value=1, max_value=500, initial=2)
     note = forms.CharField(
-        label=_("说明(选填)"), max_length=300, required=False, help_text=_("例如“明天上午9点到场”。")
+        label=_("说明（选填）"), max_length=300, required=False, help_text=_("例如“明天上午9点到场”。")
     )
 
 
 class UpdateForm(forms.Form):
     text = forms.CharField(label=_("进展"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    photos = PhotosField(label=_("照片(选填)"))
+    photos = PhotosField(label=_("照片（选填）"))
 
 
 class DoneForm(forms.Form):
-    note = forms.CharField(label=_("完成情况(选填)"), max_length=300, required=False)
+    note = forms.CharField(label=_("完成情况（选填）"), max_length=300, required=False)
 
 
 class CloseForm(forms.Form):
     summary = forms.CharField(label=_("处理结果"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    before_photo = PhotoField(label=_("处理前照片(选填)"), required=False)
-    after_photo = PhotoField(label=_("处理后照片(选填)"), required=False)
+    before_photo = PhotoField(label=_("处理前照片（选填）"), required=False)
+    after_photo = PhotoField(label=_("处理后照片（选填）"), required=False)
 
 
 class RatingForm(forms.Form):
-    score = forms.ChoiceField(label=_("您对处理结果满意吗?"), choices=Rating.Score.choices, widget=forms.RadioSelect)
+    score = forms.ChoiceField(label=_("您对处理结果满意吗？"), choices=Rating.Score.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label=_("意见(选填)"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("意见（选填）"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -79,7 +79,7 @@ class ProblemReport(models.Model):
     building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="reports")
     spot = models.CharField(_("具体位置"), max_length=100, blank=True, help_text=_("例如“楼后垃圾池旁”。"))
     contact_phone = models.CharField(
-        _("联系电话(选填)"), max_length=12, blank=True, help_text=_("只有社区工作人员能看到,方便核实情况。")
+        _("联系电话（选填）"), max_length=12, blank=True, help_text=_("只有社区工作人员能看到，方便核实情况。")
     )
     reporter = models.ForeignKey(
         User, verbose_name=_("反映人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="problem_reports"
@@ -145,7 +145,7 @@ class ProblemReport(models.Model):
         if len(photos) > 3:
             raise WhistleError(gettext("最多上传 3 张照片。"))
         if not photos and not fields.get("description", "").strip():
-            raise WhistleError(gettext("请拍张照片或写几句描述,说明是什么问题。"))
+            raise WhistleError(gettext("请拍张照片或写几句描述，说明是什么问题。"))
         with transaction.atomic():
             report = cls(**fields)
             if on_behalf:
@@ -172,7 +172,7 @@ class ProblemReport(models.Model):
                 self.save(update_fields=["whistle"])
             notify(
                 self.reporter,
-                gettext("您反映的问题和其他居民反映的是同一件事,已合并处理。"),
+                gettext("您反映的问题和其他居民反映的是同一件事，已合并处理。"),
                 url=other.whistle.get_absolute_url() if other.whistle_id else self.get_absolute_url(),
             )
 
@@ -194,7 +194,7 @@ class ProblemReport(models.Model):
             activity = Activity.objects.create(
                 team=team,
                 title=title,
-                description=gettext("居民反映:%(text)s\n地点:%(place)s")
+                description=gettext("居民反映：%(text)s\n地点：%(place)s")
                 % {"text": self.description, "place": self.place},
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(hours=hours),
@@ -244,7 +244,7 @@ class ReportTransition(models.Model):
         ordering = ["created", "id"]
 
     def __str__(self):
-        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 # --- Whistles (吹哨) ---------------------------------------------------------------------------
@@ -269,10 +269,10 @@ class Whistle(models.Model):
     """The community blows the whistle on a problem: partner units and teams are called to report in and fix it."""
 
     class Status(models.TextChoices):
-        CALLED = "called", _("已吹哨,等待报到")
+        CALLED = "called", _("已吹哨，等待报到")
         IN_PROGRESS = "in_progress", _("处理中")
         CLOSED = "closed", _("已解决")
-        REOPENED = "reopened", _("居民不满意,待复核")
+        REOPENED = "reopened", _("居民不满意，待复核")
 
     title = models.CharField(_("要解决的问题"), max_length=60)
     description = models.TextField(_("需要做什么"), max_length=1000)
@@ -350,7 +350,7 @@ class Whistle(models.Model):
                 report._move(ProblemReport.Status.WHISTLED, by=by, note=whistle.title, fields=["whistle"])
                 notify(
                     report.reporter,
-                    gettext("您反映的问题社区已经“吹哨”,呼叫相关单位来解决。"),
+                    gettext("您反映的问题社区已经“吹哨”，呼叫相关单位来解决。"),
                     url=whistle.get_absolute_url(),
                 )
             whistle._call(units=units, teams=teams)
@@ -358,7 +358,7 @@ class Whistle(models.Model):
 
     def _call(self, *, units=(), teams=()):
         url = self.get_absolute_url()
-        message = gettext("红哨子:请在 %(deadline)s 前报到处理“%(title)s”") % {
+        message = gettext("红哨子：请在 %(deadline)s 前报到处理“%(title)s”") % {
             "deadline": timezone.localtime(self.report_in_by).strftime("%m-%d %H:%M"),
             "title": self.title,
         }
@@ -395,7 +395,7 @@ class Whistle(models.Model):
     def close(self, *, by, summary, before_photos=(), after_photos=()):
         """Staff close the loop once every called unit is done; reporters are asked to rate the result."""
         if not summary.strip():
-            raise WhistleError(gettext("请写下处理结果,居民会在公开页面看到。"))
+            raise WhistleError(gettext("请写下处理结果，居民会在公开页面看到。"))
         with transaction.atomic():
             self._lock()
             if self.status == self.Status.CLOSED:
@@ -403,7 +403,7 @@ class Whistle(models.Model):
             pending = self.calls.exclude(status=WhistleCall.Status.DONE)
             if pending.exists():
                 names = "、".join(call.caller_name for call in pending.select_related("unit", "team"))
-                raise WhistleError(gettext("还有单位没有完成:%(names)s。全部完成后才能结束。") % {"names": names})
+                raise WhistleError(gettext("还有单位没有完成：%(names)s。全部完成后才能结束。") % {"names": names})
             for kind, photos in ((WhistlePhoto.Kind.BEFORE, before_photos), (WhistlePhoto.Kind.AFTER, after_photos)):
                 for image in photos:
                     WhistlePhoto.objects.create(whistle=self, image=image, kind=kind)
@@ -413,7 +413,7 @@ class Whistle(models.Model):
             for report in self.reports.filter(status=ProblemReport.Status.WHISTLED):
                 report._move(ProblemReport.Status.RESOLVED, by=by, note=summary)
             for reporter in self.reporters():
-                notify(reporter, gettext("您反映的问题已经解决,请评价处理结果。"), url=self.get_absolute_url())
+                notify(reporter, gettext("您反映的问题已经解决，请评价处理结果。"), url=self.get_absolute_url())
 
     def reporters(self):
         """The residents whose reports this whistle answers (merged duplicates included)."""
@@ -428,14 +428,14 @@ class Whistle(models.Model):
             if self.status != self.Status.CLOSED:
                 raise WhistleError(gettext("问题解决后才能评价。"))
             if Rating.objects.filter(whistle=self, rater=by).exists():
-                raise WhistleError(gettext("您已经评价过了,谢谢!"))
+                raise WhistleError(gettext("您已经评价过了，谢谢！"))
             rating = Rating.objects.create(whistle=self, rater=by, score=score, comment=comment)
             if score == Rating.Score.UNSATISFIED:
                 self._move(self.Status.REOPENED, by=by, note=comment or gettext("居民不满意"))
                 for staff in triage_staff():
                     notify(
                         staff,
-                        gettext("居民对“%(title)s”的处理不满意,请复核。") % {"title": self.title},
+                        gettext("居民对“%(title)s”的处理不满意，请复核。") % {"title": self.title},
                         body=comment,
                         url=self.get_absolute_url(),
                     )
@@ -523,7 +523,7 @@ class WhistleCall(models.Model):
     def report_in(self, *, by, people, note=""):
         """The unit (or team) reports in: who, when, how many people will come."""
         if not self.may_act(by):
-            raise WhistleError(gettext("只有被呼叫单位的成员(或服务队队长)可以报到。"))
+            raise WhistleError(gettext("只有被呼叫单位的成员（或服务队队长）可以报到。"))
         with transaction.atomic():
             call = WhistleCall.objects.select_for_update().select_related("whistle").get(pk=self.pk)
             if call.status != self.Status.CALLED:
@@ -539,14 +539,14 @@ class WhistleCall(models.Model):
             )
             self.save(update_fields=["status", "reported_in_at", "reported_in_by", "people"])
             WhistleUpdate.objects.create(
-                call=self, author=by, text=note or gettext("已报到,%(n)d 人前往处理。") % {"n": people}
+                call=self, author=by, text=note or gettext("已报到，%(n)d 人前往处理。") % {"n": people}
             )
             if whistle.status == Whistle.Status.CALLED:
                 whistle._move(Whistle.Status.IN_PROGRESS, by=by, note=self.caller_name)
 
     def post_update(self, *, by, text, photos=()):
         if not self.may_act(by):
-            raise WhistleError(gettext("只有被呼叫单位的成员(或服务队队长)可以发布进展。"))
+            raise WhistleError(gettext("只有被呼叫单位的成员（或服务队队长）可以发布进展。"))
         if self.status != self.Status.REPORTED:
             raise WhistleError(gettext("报到后、完成前才能发布进展。"))
         if not text.strip() and not photos:
@@ -559,12 +559,12 @@ class WhistleCall(models.Model):
 
     def mark_done(self, *, by, note=""):
         if not self.may_act(by):
-            raise WhistleError(gettext("只有被呼叫单位的成员(或服务队队长)可以标记完成。"))
+            raise WhistleError(gettext("只有被呼叫单位的成员（或服务队队长）可以标记完成。"))
         with transaction.atomic():
             call = WhistleCall.objects.select_for_update().get(pk=self.pk)
             if call.status != self.Status.REPORTED:
                 raise WhistleError(
-                    gettext("请先报到,再标记完成。")
+                    gettext("请先报到，再标记完成。")
                     if call.status == self.Status.CALLED
                     else gettext("已经标记完成了。")
                 )
@@ -575,7 +575,7 @@ class WhistleCall(models.Model):
             for staff in triage_staff():
                 notify(
                     staff,
-                    gettext("“%(title)s”的所有单位已完成,请结束吹哨。") % {"title": self.whistle.title},
+                    gettext("“%(title)s”的所有单位已完成，请结束吹哨。") % {"title": self.whistle.title},
                     url=self.whistle.get_absolute_url(),
                 )
 
@@ -637,7 +637,7 @@ class WhistleTransition(models.Model):
         ordering = ["created", "id"]
 
     def __str__(self):
-        return f"{self.whistle_id}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class Rating(models.Model):
@@ -671,12 +671,12 @@ class Rating(models.Model):
 
 def _hide(item, author, title, *, by, reason):
     if not reason.strip():
-        raise WhistleError(gettext("请写明隐藏的原因,作者会看到。"))
+        raise WhistleError(gettext("请写明隐藏的原因，作者会看到。"))
     item.hidden_reason = reason
     item.save(update_fields=["hidden_reason"])
     audit.record(actor=by, action=f"{item._meta.model_name}.hide", target=item, note=reason)
     whistle = item.call.whistle if hasattr(item, "call") else item.whistle
-    notify(author, title, body=gettext("原因:%(reason)s") % {"reason": reason}, url=whistle.get_absolute_url())
+    notify(author, title, body=gettext("原因：%(reason)s") % {"reason": reason}, url=whistle.get_absolute_url())
 
 
 def unit_responsiveness(unit=None, since=None):
@@ -740,7 +740,7 @@ def notify_overdue(now=None):
     staff = list(triage_staff())
     count = 0
     for call in late:
-        message = gettext("“%(who)s”未在期限内报到:%(title)s") % {"who": call.caller_name, "title": call.whistle.title}
+        message = gettext("“%(who)s”未在期限内报到：%(title)s") % {"who": call.caller_name, "title": call.whistle.title}
         for person in staff:
             notify(person, message, url=call.whistle.get_absolute_url())
         members = (
@@ -753,7 +753,7 @@ def notify_overdue(now=None):
         for member in members:
             notify(
                 member,
-                gettext("您的单位已超过报到期限,请尽快报到:%(title)s") % {"title": call.whistle.title},
+                gettext("您的单位已超过报到期限，请尽快报到：%(title)s") % {"title": call.whistle.title},
                 url=call.whistle.get_absolute_url(),
             )
         WhistleCall.objects.filter(pk=call.pk).update(overdue_notified_at=now)

@@ -180,7 +180,7 @@ def report_problem(request):
         except WhistleError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, gettext("谢谢您!问题已经上报,社区工作人员会尽快处理。"))
+            messages.success(request, gettext("谢谢您！问题已经上报，社区工作人员会尽快处理。"))
             return HttpResponseRedirect(report.get_absolute_url())
     return render(
         request,
@@ -221,7 +221,7 @@ class ReportView(LoginRequiredMixin, PageMixin, DetailView):
                 subjects=[report.reporter],
                 viewer=user,
                 viewer_role=gettext("社区工作人员"),
-                context=gettext("问题上报:%(r)s") % {"r": report},
+                context=gettext("问题上报：%(r)s") % {"r": report},
             )
         if context["is_staff_triage"] and report.status == ProblemReport.Status.SUBMITTED:
             context.update(reply_form=ReplyForm(), merge_form=MergeForm(report=report), hand_form=HandForm())
@@ -296,7 +296,7 @@ def blow_whistle(request):
         except WhistleError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, gettext("哨子已吹响,被呼叫的单位会收到通知。"))
+            messages.success(request, gettext("哨子已吹响，被呼叫的单位会收到通知。"))
             return HttpResponseRedirect(whistle.get_absolute_url())
     return render(
         request,
@@ -342,7 +342,7 @@ def merge_report(request, pk):
         request,
         reverse("whistles:triage"),
         lambda: report.merge_into(form.cleaned_data["target"], by=request.user),
-        gettext("已合并,居民会收到通知。"),
+        gettext("已合并，居民会收到通知。"),
     )
 
 
@@ -385,7 +385,7 @@ def report_in(request, pk, call_pk):
         request,
         call.whistle.get_absolute_url(),
         lambda: call.report_in(by=request.user, **form.cleaned_data),
-        gettext("已报到,谢谢!"),
+        gettext("已报到，谢谢！"),
     )
 
 
@@ -444,7 +444,7 @@ def close_whistle(request, pk):
         )
         whistle.close(by=request.user, summary=data["summary"], before_photos=before, after_photos=after)
 
-    return _done(request, whistle.get_absolute_url(), action, gettext("已结束,反映问题的居民会收到评价邀请。"))
+    return _done(request, whistle.get_absolute_url(), action, gettext("已结束，反映问题的居民会收到评价邀请。"))
 
 
 @login_required
@@ -459,7 +459,7 @@ def rate_whistle(request, pk):
         request,
         whistle.get_absolute_url(),
         lambda: whistle.rate(by=request.user, **form.cleaned_data),
-        gettext("谢谢您的评价!"),
+        gettext("谢谢您的评价！"),
     )
 
 
@@ -480,7 +480,7 @@ def hide(request, kind, pk):
         request,
         whistle.get_absolute_url(),
         lambda: item.hide(by=request.user, reason=form.cleaned_data["reason"]),
-        gettext("已隐藏,作者会看到原因。"),
+        gettext("已隐藏，作者会看到原因。"),
     )
 
 

@@ -55,7 +55,7 @@ class WishAdmin(AuditedAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "category", "description", "needed_by", "building", "status")}),
         (_("居民"), {"fields": ("owner", "resident_name", "entered_by", "consent_note", "health_consent")}),
-        (_("联系方式(不公开)"), {"fields": ("contact_phone", "contact_address", "contact_erased_at")}),
+        (_("联系方式（不公开）"), {"fields": ("contact_phone", "contact_address", "contact_erased_at")}),
         (_("认领与实现"), {"fields": ("live_claim", "fulfil_note", "thanks", "thanks_hidden_reason")}),
         (_("时间"), {"fields": ("created", "published_at", "fulfilled_at", "confirmed_at", "finished_at")}),
     )
@@ -76,7 +76,7 @@ class WishAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 wish.publish(by=request.user)
                 done += 1
             except WishError as error:
-                messages.warning(request, f"{wish.title}:{error.message}")
+                messages.warning(request, f"{wish.title}：{error.message}")
         messages.success(request, _("已发布 %(n)d 个心愿。") % {"n": done})
 
     def has_review_permission(self, request):

@@ -22,13 +22,13 @@ class WishForm(forms.ModelForm):
         label=_("住在哪栋楼"),
         queryset=Building.objects.select_related("grid"),
         empty_label=_("请选择楼栋"),
-        help_text=_("公开显示的只有楼栋,门牌号写在下面的地址里,只给认领人和工作人员看。"),
+        help_text=_("公开显示的只有楼栋，门牌号写在下面的地址里，只给认领人和工作人员看。"),
     )
-    photo_upload = PhotoField(label=_("照片(选填)"), required=False)
+    photo_upload = PhotoField(label=_("照片（选填）"), required=False)
     health_consent = forms.BooleanField(
-        label=_("我同意提供与本心愿有关的健康信息,用于安排帮助"),
+        label=_("我同意提供与本心愿有关的健康信息，用于安排帮助"),
         required=False,
-        help_text=_("医疗健康类心愿会涉及健康状况,属于敏感个人信息,需要您单独同意。请只写帮忙所需的内容。"),
+        help_text=_("医疗健康类心愿会涉及健康状况，属于敏感个人信息，需要您单独同意。请只写帮忙所需的内容。"),
     )
     confirm_despite_similar = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -41,12 +41,12 @@ class WishForm(forms.ModelForm):
             "contact_phone": PhoneInput(),
         }
         labels = {
-            "title": _("您的心愿(一句话)"),
+            "title": _("您的心愿（一句话）"),
             "contact_phone": _("联系电话"),
-            "contact_address": _("详细地址(门牌号)"),
+            "contact_address": _("详细地址（门牌号）"),
         }
         help_texts = {
-            "contact_phone": _("只给认领人和社区工作人员看,不会公开。"),
+            "contact_phone": _("只给认领人和社区工作人员看，不会公开。"),
             "contact_address": _("例如“团结巷3栋2单元401”。只给认领人和工作人员看。"),
         }
 
@@ -60,13 +60,13 @@ class WishForm(forms.ModelForm):
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if len(title) < 4:
-            raise forms.ValidationError(_("请用一句话说清楚心愿,至少 4 个字。"))
+            raise forms.ValidationError(_("请用一句话说清楚心愿，至少 4 个字。"))
         return title
 
     def clean_description(self):
         text = self.cleaned_data["description"].strip()
         if len(text) < 10:
-            raise forms.ValidationError(_("请再多写几句:需要什么、什么时候方便,至少 10 个字。"))
+            raise forms.ValidationError(_("请再多写几句：需要什么、什么时候方便，至少 10 个字。"))
         return text
 
     def clean_needed_by(self):
@@ -81,7 +81,9 @@ class WishForm(forms.ModelForm):
         phone = normalize_phone(self.cleaned_data["contact_phone"])
         landline = phone.startswith("0") and phone.isdigit() and 10 <= len(phone) <= 12
         if not (is_mainland_mobile(phone) or landline):
-            raise forms.ValidationError(_("电话号码格式不正确,请填写11位手机号,或带区号的座机号(如 0714-6200000)。"))
+            raise forms.ValidationError(
+                _("电话号码格式不正确，请填写11位手机号，或带区号的座机号（如 0714-6200000）。")
+            )
         return phone
 
     def clean(self):
@@ -99,7 +101,7 @@ class WishForm(forms.ModelForm):
             )
             if self.similar:
                 raise forms.ValidationError(
-                    _("同一栋楼已经有相似的心愿,请先看看下面这些;如果不一样,请点“仍然提交”。"), code="similar"
+                    _("同一栋楼已经有相似的心愿，请先看看下面这些；如果不一样，请点“仍然提交”。"), code="similar"
                 )
         return data
 
@@ -118,7 +120,7 @@ class OnBehalfWishForm(WishForm):
     consent_note = forms.CharField(
         label=_("居民同意情况"),
         max_length=200,
-        help_text=_("记下居民如何同意由您代为登记和公开心愿,例如“11月26日电话中同意”。"),
+        help_text=_("记下居民如何同意由您代为登记和公开心愿，例如“11月26日电话中同意”。"),
     )
 
     class Meta(WishForm.Meta):
@@ -140,18 +142,18 @@ class ReasonForm(forms.Form):
 
 class FulfilForm(forms.Form):
     note = forms.CharField(
-        label=_("实现情况(选填)"),
+        label=_("实现情况（选填）"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("例如“已把米和油送到家里”。会公开显示。"),
     )
-    photo = PhotoField(label=_("照片(选填)"), required=False)
+    photo = PhotoField(label=_("照片（选填）"), required=False)
 
 
 class ConfirmForm(forms.Form):
     thanks = forms.CharField(
-        label=_("想对帮助您的人说(选填)"),
+        label=_("想对帮助您的人说（选填）"),
         max_length=200,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -162,7 +164,7 @@ class ConfirmForm(forms.Form):
 class ClaimForm(forms.Form):
     """Whom a claim is for: oneself (a volunteer) or a partner unit one belongs to."""
 
-    unit = forms.ModelChoiceField(label=_("代表"), queryset=None, required=False, empty_label=_("我自己(志愿者)"))
+    unit = forms.ModelChoiceField(label=_("代表"), queryset=None, required=False, empty_label=_("我自己（志愿者）"))
 
     def __init__(self, *args, units=(), allow_self=True, **kwargs):
         from volunteers.models import PartnerUnit
@@ -175,7 +177,7 @@ class ClaimForm(forms.Form):
 
 
 class AttachForm(forms.Form):
-    username = forms.CharField(label=_("居民的登录名(手机号或用户名)"), max_length=40)
+    username = forms.CharField(label=_("居民的登录名（手机号或用户名）"), max_length=40)
 
     def clean_username(self):
         from community.models import User
@@ -184,7 +186,7 @@ class AttachForm(forms.Form):
         login = canonical_login(self.cleaned_data["username"])
         user = User.objects.filter(username__iexact=login, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(_("找不到这个账号,请核对登录名。"))
+            raise forms.ValidationError(_("找不到这个账号，请核对登录名。"))
         self.cleaned_data["resident"] = user
         return login
 

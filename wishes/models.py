@@ -53,7 +53,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     PUBLISHED = "published", _("待认领")
     CLAIMED = "claimed", _("已认领")
-    FULFILLED = "fulfilled", _("已实现,待确认")
+    FULFILLED = "fulfilled", _("已实现，待确认")
     CONFIRMED = "confirmed", _("已完成")
     REJECTED = "rejected", _("未通过审核")
     WITHDRAWN = "withdrawn", _("已撤回")
@@ -133,8 +133,8 @@ class WishQuerySet(models.QuerySet):
 class Wish(models.Model):
     """One resident's small, concrete need."""
 
-    title = models.CharField(_("心愿"), max_length=40, help_text=_("一句话说清楚,例如“需要一袋大米和食用油”。"))
-    description = models.TextField(_("详细说明"), max_length=500, help_text=_("需要什么、什么时候方便,500字以内。"))
+    title = models.CharField(_("心愿"), max_length=40, help_text=_("一句话说清楚，例如“需要一袋大米和食用油”。"))
+    description = models.TextField(_("详细说明"), max_length=500, help_text=_("需要什么、什么时候方便，500字以内。"))
     category = models.CharField(_("类别"), max_length=10, choices=Category.choices)
     photo = models.ForeignKey(
         Image, verbose_name=_("照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -145,7 +145,7 @@ class Wish(models.Model):
         verbose_name=_("大致位置"),
         on_delete=models.PROTECT,
         related_name="wishes",
-        help_text=_("公开显示的楼栋,不显示门牌号。"),
+        help_text=_("公开显示的楼栋，不显示门牌号。"),
     )
 
     # Who: a resident with an account, or one without, entered by staff (代录).
@@ -153,7 +153,7 @@ class Wish(models.Model):
         User, verbose_name=_("居民"), on_delete=models.SET_NULL, null=True, blank=True, related_name="wishes"
     )
     resident_name = models.CharField(
-        _("居民称呼"), max_length=20, blank=True, help_text=_("代录时填写:没有账号的居民怎么称呼。")
+        _("居民称呼"), max_length=20, blank=True, help_text=_("代录时填写：没有账号的居民怎么称呼。")
     )
     entered_by = models.ForeignKey(
         User,
@@ -165,7 +165,7 @@ class Wish(models.Model):
         help_text=_("替居民登记的工作人员。"),
     )
     consent_note = models.CharField(
-        _("居民同意情况"), max_length=200, blank=True, help_text=_("代录时记下居民如何同意登记,例如“电话中同意”。")
+        _("居民同意情况"), max_length=200, blank=True, help_text=_("代录时记下居民如何同意登记，例如“电话中同意”。")
     )
     health_consent = models.BooleanField(_("同意提供健康信息"), default=False)
 
@@ -182,7 +182,7 @@ class Wish(models.Model):
     fulfil_photo = models.ForeignKey(
         Image, verbose_name=_("实现照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    thanks = models.CharField(_("感谢留言"), max_length=200, blank=True, help_text=_("居民的感谢,公开显示。"))
+    thanks = models.CharField(_("感谢留言"), max_length=200, blank=True, help_text=_("居民的感谢，公开显示。"))
     thanks_hidden_reason = models.CharField(_("感谢留言隐藏原因"), max_length=200, blank=True)
     fulfilment_hidden_reason = models.CharField(_("实现说明和照片隐藏原因"), max_length=200, blank=True)
 
@@ -318,7 +318,7 @@ class Wish(models.Model):
                 User.objects.select_for_update().filter(pk=by.pk).first()
                 if Wish.objects.filter(owner=by, status__in=OPEN_STATUSES).count() >= settings.WISH_MAX_OPEN_WISHES:
                     raise WishError(
-                        gettext("您已有 %(n)d 个心愿还没完成,请等它们实现后再发布新的。")
+                        gettext("您已有 %(n)d 个心愿还没完成，请等它们实现后再发布新的。")
                         % {"n": settings.WISH_MAX_OPEN_WISHES}
                     )
             wish.status = Status.SUBMITTED
@@ -336,19 +336,19 @@ class Wish(models.Model):
             self._require(Status.SUBMITTED)
             self.published_at = timezone.now()
             self._move(Status.PUBLISHED, by=by, fields=["published_at"])
-            self._notify_owner(gettext("您的心愿“%(title)s”已通过审核,发布到了心愿墙。"))
+            self._notify_owner(gettext("您的心愿“%(title)s”已通过审核，发布到了心愿墙。"))
 
     def reject(self, *, by, reason):
         """Staff turn a wish down; the resident sees the reason."""
         if not reason.strip():
-            raise WishError(gettext("请写明不通过的原因,居民会看到它。"))
+            raise WishError(gettext("请写明不通过的原因，居民会看到它。"))
         with transaction.atomic():
             self._lock()
             self._require(Status.SUBMITTED)
             self.finished_at = timezone.now()
             self._move(Status.REJECTED, by=by, note=reason, fields=["finished_at"])
             self._notify_owner(
-                gettext("您的心愿“%(title)s”没有通过审核"), body=gettext("原因:%(reason)s") % {"reason": reason}
+                gettext("您的心愿“%(title)s”没有通过审核"), body=gettext("原因：%(reason)s") % {"reason": reason}
             )
 
     def update_details(self, *, by, **fields):
@@ -357,7 +357,7 @@ class Wish(models.Model):
             self._lock()
             if not (self.is_owner(by) or by.has_perm("wishes.review_wish")):
                 raise WishError(gettext("只有发布心愿的居民可以修改它。"))
-            self._require(Status.SUBMITTED, message=gettext("心愿审核通过后就不能修改了;如需修改,请撤回后重新发布。"))
+            self._require(Status.SUBMITTED, message=gettext("心愿审核通过后就不能修改了；如需修改，请撤回后重新发布。"))
             for name, value in fields.items():
                 setattr(self, name, value)
             self.full_clean(exclude=["photo", "live_claim", "fulfil_photo"])
@@ -372,7 +372,7 @@ class Wish(models.Model):
             self._require(
                 Status.SUBMITTED,
                 Status.PUBLISHED,
-                message=gettext("心愿已经有人认领,不能撤回了;如有变化,请联系认领人或社区工作人员。"),
+                message=gettext("心愿已经有人认领，不能撤回了；如有变化，请联系认领人或社区工作人员。"),
             )
             self.finished_at = timezone.now()
             self._move(Status.WITHDRAWN, by=by, note=reason, fields=["finished_at"])
@@ -397,7 +397,7 @@ class Wish(models.Model):
             raise WishError(gettext("不能认领自己发布的心愿。"))
         is_volunteer, units = claim_roles(by)
         if unit is not None and unit not in units:
-            raise WishError(gettext("您不是这个共建单位的成员,不能代表它认领。"))
+            raise WishError(gettext("您不是这个共建单位的成员，不能代表它认领。"))
         if unit is None and not is_volunteer:
             if units:
                 raise WishError(gettext("请选择代表哪个共建单位认领。"))
@@ -406,20 +406,20 @@ class Wish(models.Model):
             User.objects.select_for_update().filter(pk=by.pk).first()
             self._lock()
             if self.status in WITH_LIVE_CLAIM:
-                raise WishError(gettext("这个心愿已被认领,看看其他心愿吧。"))
+                raise WishError(gettext("这个心愿已被认领，看看其他心愿吧。"))
             self._require(Status.PUBLISHED, message=gettext("这个心愿现在不能认领。"))
             open_claims = Wish.objects.filter(status=Status.CLAIMED).filter(
                 Q(live_claim__claimant=by) | Q(live_claim__unit__in=units)
             )
             if open_claims.count() >= settings.WISH_MAX_OPEN_CLAIMS:
                 raise WishError(
-                    gettext("您(或您的单位)已有 %(n)d 个心愿正在实现中,请先完成它们再认领新的。")
+                    gettext("您（或您的单位）已有 %(n)d 个心愿正在实现中，请先完成它们再认领新的。")
                     % {"n": settings.WISH_MAX_OPEN_CLAIMS}
                 )
             claim = WishClaim.objects.create(wish=self, claimant=by, unit=unit)
             self.live_claim = claim
             self._move(Status.CLAIMED, by=by, fields=["live_claim"], note=unit.name if unit else "")
-            self._notify_owner(gettext("您的心愿“%(title)s”已被认领,认领人会尽快和您联系。"))
+            self._notify_owner(gettext("您的心愿“%(title)s”已被认领，认领人会尽快和您联系。"))
         return claim
 
     def release(self, *, by, reason, expired=False):
@@ -428,7 +428,7 @@ class Wish(models.Model):
         The claim keeps its history; its claimant no longer sees the contact details.
         """
         if not expired and not reason.strip():
-            raise WishError(gettext("请写明放弃认领的原因,方便社区重新安排。"))
+            raise WishError(gettext("请写明放弃认领的原因，方便社区重新安排。"))
         with transaction.atomic():
             self._lock()
             self._require(Status.CLAIMED, message=gettext("只有已认领、还没实现的心愿可以放弃认领。"))
@@ -442,14 +442,14 @@ class Wish(models.Model):
             self.live_claim = None
             self._move(Status.PUBLISHED, by=None if expired else by, note=reason, fields=["live_claim"])
             if expired:
-                message = gettext("心愿“%(title)s”认领超过 %(days)d 天未实现,已重新发布。") % {
+                message = gettext("心愿“%(title)s”认领超过 %(days)d 天未实现，已重新发布。") % {
                     "title": self.title,
                     "days": settings.WISH_CLAIM_EXPIRY_DAYS,
                 }
                 notify(claim.claimant, message, url=self.get_absolute_url())
                 notify(self.owner, message, url=self.get_absolute_url())
             else:
-                self._notify_owner(gettext("认领人放弃了心愿“%(title)s”,心愿已重新发布,等待其他人认领。"))
+                self._notify_owner(gettext("认领人放弃了心愿“%(title)s”，心愿已重新发布，等待其他人认领。"))
 
     def fulfil(self, *, by, note="", photo=None):
         """The claimant has delivered; the resident is asked to confirm."""
@@ -462,7 +462,7 @@ class Wish(models.Model):
             self.fulfil_photo = photo
             self.fulfilled_at = timezone.now()
             self._move(Status.FULFILLED, by=by, note=note, fields=["fulfil_note", "fulfil_photo", "fulfilled_at"])
-            self._notify_owner(gettext("认领人说您的心愿“%(title)s”已经实现了,请确认。"))
+            self._notify_owner(gettext("认领人说您的心愿“%(title)s”已经实现了，请确认。"))
 
     def confirm(self, *, by, thanks="", automatically=False):
         """The resident (or staff for a resident without an account) confirms receipt, and may thank."""
@@ -470,12 +470,12 @@ class Wish(models.Model):
             self._lock()
             if not automatically and not (self.is_owner(by) or by.has_perm("wishes.enter_wish_for_resident")):
                 raise WishError(gettext("只有发布心愿的居民可以确认。"))
-            self._require(Status.FULFILLED, message=gettext("心愿还没有被标记为已实现,暂时不能确认。"))
+            self._require(Status.FULFILLED, message=gettext("心愿还没有被标记为已实现，暂时不能确认。"))
             self.thanks = thanks
             self.confirmed_at = self.finished_at = timezone.now()
             note = ""
             if automatically:
-                note = gettext("超过 %(days)d 天未确认,自动确认") % {"days": settings.WISH_AUTO_CONFIRM_DAYS}
+                note = gettext("超过 %(days)d 天未确认，自动确认") % {"days": settings.WISH_AUTO_CONFIRM_DAYS}
             self._move(
                 Status.CONFIRMED,
                 by=None if automatically else by,
@@ -484,7 +484,7 @@ class Wish(models.Model):
             )
             notify(
                 self.live_claim.claimant,
-                gettext("居民确认收到了心愿“%(title)s”,谢谢您!") % {"title": self.title},
+                gettext("居民确认收到了心愿“%(title)s”，谢谢您！") % {"title": self.title},
                 body=thanks,
                 url=self.get_absolute_url(),
             )
@@ -495,7 +495,7 @@ class Wish(models.Model):
             raise WishError(gettext("请写明关闭的原因。"))
         with transaction.atomic():
             self._lock()
-            self._require(*OPEN_STATUSES, message=gettext("这个心愿已经结束,不需要关闭。"))
+            self._require(*OPEN_STATUSES, message=gettext("这个心愿已经结束，不需要关闭。"))
             fields = ["finished_at"]
             if self.live_claim_id:
                 claim = self.live_claim
@@ -519,7 +519,7 @@ class Wish(models.Model):
             self.finished_at = None
             self.published_at = timezone.now()
             self._move(Status.PUBLISHED, by=by, note=reason, fields=["finished_at", "published_at"])
-            self._notify_owner(gettext("您的心愿“%(title)s”已重新开放,等待认领。"))
+            self._notify_owner(gettext("您的心愿“%(title)s”已重新开放，等待认领。"))
 
     def hide_thanks(self, *, by, reason):
         """Staff hide the resident's public thank-you message; the resident is told why."""
@@ -532,11 +532,11 @@ class Wish(models.Model):
 
     def _hide(self, field, author, title, *, by, reason):
         if not reason.strip():
-            raise WishError(gettext("请写明隐藏的原因,作者会看到。"))
+            raise WishError(gettext("请写明隐藏的原因，作者会看到。"))
         setattr(self, field, reason)
         self.save(update_fields=[field, "updated"])
         audit.record(actor=by, action=f"wish.hide.{field}", target=self, note=reason)
-        notify(author, title, body=gettext("原因:%(reason)s") % {"reason": reason}, url=self.get_absolute_url())
+        notify(author, title, body=gettext("原因：%(reason)s") % {"reason": reason}, url=self.get_absolute_url())
 
     def attach_to(self, *, by, resident):
         """Staff hand a wish entered for a resident (代录) to that resident's new account."""
@@ -550,7 +550,7 @@ class Wish(models.Model):
 
 
 def _illegal(wish):
-    return gettext("心愿现在是“%(status)s”,不能这样操作。") % {"status": wish.get_status_display()}
+    return gettext("心愿现在是“%(status)s”，不能这样操作。") % {"status": wish.get_status_display()}
 
 
 class WishClaim(models.Model):
@@ -629,7 +629,7 @@ def release_stale_claims(now=None):
     released = 0
     for wish in Wish.objects.filter(status=Status.CLAIMED, live_claim__created__lt=cutoff):
         with contextlib.suppress(WishError):  # changed in the meantime
-            wish.release(by=None, reason=gettext("认领超时,自动释放"), expired=True)
+            wish.release(by=None, reason=gettext("认领超时，自动释放"), expired=True)
             released += 1
     return released
 

@@ -128,7 +128,7 @@ class WishDetailView(PageMixin, DetailView):
                 subject=wish.owner,
                 viewer=user,
                 viewer_role=gettext("认领人") if not user.is_staff else gettext("社区工作人员"),
-                context=gettext("微心愿:%(title)s") % {"title": wish.title},
+                context=gettext("微心愿：%(title)s") % {"title": wish.title},
             )
         is_volunteer, units = wish.claim_options(user)
         context.update(
@@ -164,7 +164,7 @@ def submit_wish(request):
         except WishError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, gettext("心愿已提交,社区工作人员审核后会公开到心愿墙。"))
+            messages.success(request, gettext("心愿已提交，社区工作人员审核后会公开到心愿墙。"))
             return HttpResponseRedirect(wish.get_absolute_url())
     return render(
         request,
@@ -190,7 +190,7 @@ def submit_on_behalf(request):
         except WishError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, gettext("已代居民登记心愿,请在审核列表中发布。"))
+            messages.success(request, gettext("已代居民登记心愿，请在审核列表中发布。"))
             return HttpResponseRedirect(wish.get_absolute_url())
     return render(
         request,
@@ -221,7 +221,7 @@ def edit_wish(request, pk):
             messages.success(request, gettext("心愿已修改。"))
             return HttpResponseRedirect(wish.get_absolute_url())
     elif request.method == "GET" and wish.status != Status.SUBMITTED:
-        messages.warning(request, gettext("心愿审核通过后就不能修改了;如需修改,请撤回后重新发布。"))
+        messages.warning(request, gettext("心愿审核通过后就不能修改了；如需修改，请撤回后重新发布。"))
         return HttpResponseRedirect(wish.get_absolute_url())
     return render(
         request,
@@ -274,7 +274,7 @@ def _act(request, pk, action, form_class=None, success="", queryset=None):
 @permission_required("wishes.review_wish", raise_exception=True)
 def publish(request, pk):
     return _act(
-        request, pk, lambda wish, data: wish.publish(by=request.user), success=gettext("已审核通过,心愿已发布。")
+        request, pk, lambda wish, data: wish.publish(by=request.user), success=gettext("已审核通过，心愿已发布。")
     )
 
 
@@ -287,7 +287,7 @@ def reject(request, pk):
         pk,
         lambda wish, data: wish.reject(by=request.user, reason=data["reason"]),
         ReasonForm,
-        gettext("已退回,居民会看到原因。"),
+        gettext("已退回，居民会看到原因。"),
     )
 
 
@@ -307,13 +307,13 @@ def claim(request, pk):
     unit = next((u for u in units if str(u.pk) == unit_id), None)
     if unit_id and unit is None:
         wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=pk)
-        messages.error(request, gettext("您不是这个共建单位的成员,不能代表它认领。"))
+        messages.error(request, gettext("您不是这个共建单位的成员，不能代表它认领。"))
         return HttpResponseRedirect(wish.get_absolute_url())
     return _act(
         request,
         pk,
         lambda wish, data: wish.claim(by=request.user, unit=unit),
-        success=gettext("认领成功!居民的联系方式已显示在下方,请尽快联系。"),
+        success=gettext("认领成功！居民的联系方式已显示在下方，请尽快联系。"),
     )
 
 
@@ -325,7 +325,7 @@ def release(request, pk):
         pk,
         lambda wish, data: wish.release(by=request.user, reason=data["reason"]),
         ReasonForm,
-        gettext("已放弃认领,心愿重新回到心愿墙。"),
+        gettext("已放弃认领，心愿重新回到心愿墙。"),
     )
 
 
@@ -338,7 +338,7 @@ def fulfil(request, pk):
             photo = store_upload(data["photo"], alt=wish.title, uploaded_by=request.user, private=True)
         wish.fulfil(by=request.user, note=data["note"], photo=photo)
 
-    return _act(request, pk, action, FulfilForm, gettext("已标记为实现,等待居民确认。谢谢您!"))
+    return _act(request, pk, action, FulfilForm, gettext("已标记为实现，等待居民确认。谢谢您！"))
 
 
 @login_required
@@ -349,7 +349,7 @@ def confirm(request, pk):
         pk,
         lambda wish, data: wish.confirm(by=request.user, thanks=data["thanks"]),
         ConfirmForm,
-        gettext("已确认收到,谢谢!"),
+        gettext("已确认收到，谢谢！"),
     )
 
 
@@ -390,7 +390,7 @@ def hide(request, pk, part):
         pk,
         lambda wish, data: actions[part](wish, by=request.user, reason=data["reason"]),
         ReasonForm,
-        gettext("已隐藏,作者会看到原因。"),
+        gettext("已隐藏，作者会看到原因。"),
     )
 
 

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(help_text='邻居们怎么称呼这位居民,例如“王秀英”。公开页面上只显示第一个字,如“王**”。', max_length=20, verbose_name='称呼')),
+                ('display_name', models.CharField(help_text='邻居们怎么称呼这位居民，例如“王秀英”。公开页面上只显示第一个字，如“王**”。', max_length=20, verbose_name='称呼')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             name='Building',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='公开显示的大致位置,例如“团结巷3栋”。不要写门牌号。', max_length=40, unique=True, verbose_name='楼栋')),
+                ('name', models.CharField(help_text='公开显示的大致位置，例如“团结巷3栋”。不要写门牌号。', max_length=40, unique=True, verbose_name='楼栋')),
                 ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='户数')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
                 ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buildings', to='community.grid', verbose_name='所属网格')),

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.UUIDField(editable=False, unique=True, verbose_name='编号')),
-                ('alt', models.CharField(blank=True, help_text='用一句话说明图片内容,读屏软件会读给看不见图片的人听。', max_length=120, verbose_name='图片说明')),
+                ('alt', models.CharField(blank=True, help_text='用一句话说明图片内容，读屏软件会读给看不见图片的人听。', max_length=120, verbose_name='图片说明')),
                 ('width', models.PositiveIntegerField(verbose_name='宽度')),
                 ('height', models.PositiveIntegerField(verbose_name='高度')),
                 ('renditions', models.JSONField(default=list, verbose_name='尺寸版本')),

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=200, verbose_name='键')),
-                ('period', models.PositiveIntegerField(verbose_name='时长(秒)')),
+                ('period', models.PositiveIntegerField(verbose_name='时长（秒）')),
                 ('window_start', models.DateTimeField(verbose_name='时间窗开始')),
                 ('count', models.PositiveIntegerField(default=0, verbose_name='次数')),
             ],

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=30, verbose_name='名称')),
-                ('slug', models.SlugField(help_text='出现在网址里的英文或拼音,如 dangqun-dongtai;设定后不要再改。', max_length=40, unique=True, verbose_name='网址名')),
+                ('slug', models.SlugField(help_text='出现在网址里的英文或拼音，如 dangqun-dongtai;设定后不要再改。', max_length=40, unique=True, verbose_name='网址名')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='数字小的排在前面。', verbose_name='排序')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='简介')),
                 ('show_on_home', models.BooleanField(default=True, help_text='在首页显示这个栏目的最新文章。', verbose_name='首页显示')),
@@ -38,11 +38,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=120, verbose_name='标题')),
-                ('summary', models.CharField(blank=True, help_text='列表和分享时显示的一两句话;留空则取正文开头。', max_length=300, verbose_name='摘要')),
+                ('summary', models.CharField(blank=True, help_text='列表和分享时显示的一两句话；留空则取正文开头。', max_length=300, verbose_name='摘要')),
                 ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('source', models.CharField(default='社区党委', help_text='文章出处,如“社区党委”。', max_length=60, verbose_name='来源')),
+                ('source', models.CharField(default='社区党委', help_text='文章出处，如“社区党委”。', max_length=60, verbose_name='来源')),
                 ('author', models.CharField(blank=True, max_length=40, verbose_name='作者')),
-                ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='填将来的时间即为定时发布,到点后才对居民可见。', verbose_name='发布时间')),
+                ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='填将来的时间即为定时发布，到点后才对居民可见。', verbose_name='发布时间')),
                 ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
                 ('pinned', models.BooleanField(default=False, help_text='置顶文章排在首页和栏目最前面。', verbose_name='置顶')),
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),

@@ -25,8 +25,8 @@ def test_register_logout_login_and_switch_to_elderly_mode(page, html_checker):
     page.get_by_label("我已阅读并同意").check()
     page.get_by_role("button", name="注册").click()
 
-    expect(page.get_by_text("注册成功,欢迎您,王秀英")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("王秀英,您好")
+    expect(page.get_by_text("注册成功，欢迎您，王秀英")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("王秀英，您好")
     # The phone number used as login is shown masked, even to its owner.
     expect(page.locator("main")).to_contain_text("138****8000")
     expect(page.locator("main")).not_to_contain_text("13800138000")
@@ -40,7 +40,7 @@ def test_register_logout_login_and_switch_to_elderly_mode(page, html_checker):
     page.get_by_label("密码").fill("Jiangbin-2026!")
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(r"/me/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("王秀英,您好")
+    expect(page.get_by_role("heading", level=1)).to_have_text("王秀英，您好")
     audit(page, html_checker)
 
     # Elderly-friendly mode: measured as the person gets it, not as a CSS class.
@@ -99,12 +99,12 @@ def test_registration_errors_are_shown_next_to_the_fields_and_keep_the_input(pag
     page.goto("/accounts/register/")
     page.get_by_label("手机号或用户名").fill("1380013")
     page.get_by_label("称呼").fill("王秀英😀")
-    page.get_by_label("电子邮箱(选填)").fill("wang@example.cn")
+    page.get_by_label("电子邮箱（选填）").fill("wang@example.cn")
     page.locator("input[name=password1]").fill("12345678")
     page.get_by_label("密码确认").fill("12345678")
     page.get_by_role("button", name="注册").click()
     expect(page.get_by_text("手机号格式不正确")).to_be_visible()
     expect(page.get_by_text("称呼只能包含汉字")).to_be_visible()
     expect(page.get_by_text("请阅读并勾选同意")).to_be_visible()
-    expect(page.get_by_label("电子邮箱(选填)")).to_have_value("wang@example.cn")
+    expect(page.get_by_label("电子邮箱（选填）")).to_have_value("wang@example.cn")
     audit(page, html_checker)

@@ -31,7 +31,7 @@ def test_an_editor_publishes_an_article_with_a_photo_and_a_resident_finds_it(
 
     staff.fill("#id_title", "邻里节千家宴在团结巷举行")
     staff.select_option("#id_column", label="党群工作 > 党群动态")
-    staff.fill("#id_summary", "三百多位邻居端出拿手菜,长桌宴从巷头摆到巷尾。")
+    staff.fill("#id_summary", "三百多位邻居端出拿手菜，长桌宴从巷头摆到巷尾。")
     editor = staff.locator(".ProseMirror[contenteditable=true]")
     editor.click()
     staff.keyboard.type("团结巷摆开了长桌宴。")
@@ -85,7 +85,7 @@ def test_an_editor_publishes_an_article_with_a_photo_and_a_resident_finds_it(
     audit(resident, html_checker)
     resident.get_by_role("link", name=re.compile("邻里节千家宴在团结巷举行")).click()
     expect(resident.get_by_role("heading", level=1)).to_have_text("邻里节千家宴在团结巷举行")
-    expect(resident.locator(".article-info")).to_contain_text("来源:社区党委")
+    expect(resident.locator(".article-info")).to_contain_text("来源：社区党委")
     expect(resident.locator(".article-body figcaption")).to_have_text("长桌宴从巷头摆到巷尾")
     paragraphs = resident.locator(".article-body p")
     assert paragraphs.count() == 2, resident.locator(".article-body").inner_html()
@@ -106,7 +106,7 @@ def test_news_pages_pass_in_elderly_mode(new_context, live_server, html_checker)
     from tests.factories import ArticleFactory
 
     column = ColumnFactory(name="社区风采", slug="fengcai")
-    article = ArticleFactory(column=column, title="红马甲清楼道", body="<p>志愿者清理楼道,老人上下楼更安全。</p>")
+    article = ArticleFactory(column=column, title="红马甲清楼道", body="<p>志愿者清理楼道，老人上下楼更安全。</p>")
     context = new_context()
     context.add_cookies([{"name": "elderly", "value": "1", "url": live_server.url}])
     page = context.new_page()

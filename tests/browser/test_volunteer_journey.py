@@ -82,8 +82,8 @@ def test_apply_approve_sign_up_check_in_and_see_the_hours(new_context, html_chec
         leader_page.goto(f"/volunteers/activities/{activity.pk}/check-in/")
         audit(leader_page, html_checker)
         leader_page.get_by_role("button", name="孙丽萍签到").click()
-        expect(leader_page.get_by_text("已签到:孙丽萍")).to_be_visible()
-        leader_page.get_by_role("button", name="结束签到,记录服务时长").click()
+        expect(leader_page.get_by_text("已签到：孙丽萍")).to_be_visible()
+        leader_page.get_by_role("button", name="结束签到，记录服务时长").click()
         expect(leader_page.get_by_text("签到已结束")).to_be_visible()
 
     # Her hours appear on her page and on the honour roll.

@@ -35,13 +35,13 @@ def test_a_wish_is_posted_approved_claimed_fulfilled_and_thanked(new_context, ht
     audit(resident, html_checker)
     resident.get_by_role("link", name="发布我的心愿").click()
     audit(resident, html_checker)
-    resident.get_by_label("您的心愿(一句话)").fill("需要一袋大米和食用油")
+    resident.get_by_label("您的心愿（一句话）").fill("需要一袋大米和食用油")
     resident.get_by_label("类别").select_option(label="生活物资")
-    resident.get_by_label("详细说明").fill("老伴住院了,家里米和油快吃完了,想请人帮忙买了送上楼。")
+    resident.get_by_label("详细说明").fill("老伴住院了，家里米和油快吃完了，想请人帮忙买了送上楼。")
     resident.get_by_label("希望在哪天前实现").fill((timezone.localdate() + timedelta(days=5)).isoformat())
     resident.get_by_label("住在哪栋楼").select_option(label="第一网格 · 团结巷3栋")
     resident.get_by_label("联系电话").fill("13812345678")
-    resident.get_by_label("详细地址(门牌号)").fill("团结巷3栋2单元401")
+    resident.get_by_label("详细地址（门牌号）").fill("团结巷3栋2单元401")
     resident.get_by_role("button", name="提交心愿").click()
     expect(resident.get_by_text("心愿已提交")).to_be_visible()
     expect(resident.locator(".wish-status")).to_have_text("待审核")
@@ -66,14 +66,14 @@ def test_a_wish_is_posted_approved_claimed_fulfilled_and_thanked(new_context, ht
     audit(volunteer, html_checker)
 
     # She delivers and says so.
-    volunteer.get_by_label("实现情况(选填)").fill("米和油已经送到家里。")
+    volunteer.get_by_label("实现情况（选填）").fill("米和油已经送到家里。")
     volunteer.get_by_role("button", name="标记为已实现").click()
     expect(volunteer.get_by_text("已标记为实现")).to_be_visible()
 
     # The resident confirms and thanks her; the thanks shows on the wall.
     resident.goto("/me/inbox/")
     resident.get_by_role("link", name=re.compile("已经实现了")).click()
-    resident.get_by_label("想对帮助您的人说(选填)").fill("谢谢小孙,大热天还送上五楼!")
+    resident.get_by_label("想对帮助您的人说（选填）").fill("谢谢小孙，大热天还送上五楼！")
     resident.get_by_role("button", name="确认收到").click()
     expect(resident.get_by_text("已确认收到")).to_be_visible()
     expect(resident.locator(".timeline")).to_contain_text("已完成")
@@ -82,7 +82,7 @@ def test_a_wish_is_posted_approved_claimed_fulfilled_and_thanked(new_context, ht
     visitor.goto("/wishes/")
     card = visitor.locator(".wish-card", has_text="需要一袋大米和食用油")
     expect(card).to_contain_text("已完成")
-    expect(card).to_contain_text("谢谢小孙,大热天还送上五楼!")
+    expect(card).to_contain_text("谢谢小孙，大热天还送上五楼！")
     expect(visitor.locator("main")).not_to_contain_text("13812345678")
 
     resident.goto("/wishes/mine/")

@@ -143,7 +143,7 @@ class TestMyPage:
         user = UserFactory(display_name="张桂兰", email="zhang@example.cn")
         client.force_login(user)
         response = client.get(reverse("me"))
-        assert "张桂兰,您好" in response.text
+        assert "张桂兰，您好" in response.text
         assert "张**" in response.text
         assert "zhang@example.cn" in response.text
 
@@ -172,7 +172,7 @@ class TestPasswordReset:
         assert response.status_code == 302
         assert len(mailoutbox) == 1
         body = mailoutbox[0].body
-        assert "李建国,您好" in body
+        assert "李建国，您好" in body
         link = next(line for line in body.splitlines() if "/accounts/password/reset/" in line)
         path = link.split("testserver", 1)[1]
         response = client.get(path, follow=True)

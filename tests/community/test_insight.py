@@ -239,7 +239,7 @@ class TestExports:
     def test_hours_and_attendance_exports(self, client, fixture_data):
         client.force_login(StaffFactory(groups=["审核员"]))
         hours = list(csv.reader(io.StringIO(self.get(client, "csv", kind="hours").content.decode("utf-8-sig"))))
-        assert hours[0] == ["志愿者", "手机号", "服务队", "活动", "服务日期", "时长(小时)", "类型", "原因"]
+        assert hours[0] == ["志愿者", "手机号", "服务队", "活动", "服务日期", "时长（小时）", "类型", "原因"]
         assert [row[5] for row in hours[1:]] == ["2.0", "0.5"]
         assert hours[1][0] == "孙**" and hours[1][1] == "139****1111"
         sheet = openpyxl.load_workbook(io.BytesIO(self.get(client, "xlsx", kind="attendance").content)).active

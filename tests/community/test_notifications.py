@@ -21,7 +21,7 @@ def test_a_notification_lands_in_the_inbox_and_email_waits_for_the_outbox(settin
     assert mail.outbox == []  # nothing is sent inside the request
     assert send_pending_emails(site_url="https://shequ.example.cn") == 1
     assert mail.outbox[0].to == ["wang@example.cn"]
-    assert "王秀英,您好" in mail.outbox[0].body and "https://shequ.example.cn/wishes/1/" in mail.outbox[0].body
+    assert "王秀英，您好" in mail.outbox[0].body and "https://shequ.example.cn/wishes/1/" in mail.outbox[0].body
     assert Notification.objects.get().email_status == Notification.Email.SENT
     assert send_pending_emails() == 0  # never twice
 

@@ -100,7 +100,7 @@ class TestModeration:
         assert "不太文明的一句话" not in client.get(wish.get_absolute_url()).text
         assert (
             Notification.objects.get(recipient=wish.owner, title__contains="感谢留言已被隐藏").body
-            == "原因:含有不文明用语"
+            == "原因：含有不文明用语"
         )
         client.force_login(wish.owner)
         assert "含有不文明用语" in client.get(wish.get_absolute_url()).text

@@ -29,7 +29,7 @@ class TestScheduledArticles:
         return ArticleFactory(
             title="下月起服务中心周六开放",
             column=column,
-            body="<p>下月起党群服务中心周六上午开放,方便上班族办事。</p>",
+            body="<p>下月起党群服务中心周六上午开放，方便上班族办事。</p>",
             publish_at=timezone.now() + timedelta(days=2),
         )
 
@@ -69,8 +69,8 @@ class TestPreview:
         client.force_login(StaffFactory(groups=["编辑"]))
         response = client.get(reverse("news:preview", kwargs={"pk": draft.pk}))
         assert response.status_code == 200
-        assert "预览:这篇文章是草稿" in response.text
-        assert "社区老年大学秋季招生" in response.text and "来源:社区居委会" in response.text
+        assert "预览：这篇文章是草稿" in response.text
+        assert "社区老年大学秋季招生" in response.text and "来源：社区居委会" in response.text
         assert response.templates[0].name == "news/article_detail.html"
 
     @pytest.mark.parametrize("who", ["anonymous", "resident", "grid worker"])
@@ -200,7 +200,7 @@ class TestReadingPages:
         text = client.get(article_url(article)).text
         for crumb in ("新闻动态", "党群工作", "党群动态"):
             assert crumb in text
-        assert "发布时间" in text and "来源:社区党委" in text and "返回上页" in text
+        assert "发布时间" in text and "来源：社区党委" in text and "返回上页" in text
         assert f'href="{article_url(older)}">较早的一篇' in text
         assert f'href="{article_url(newer)}">较新的一篇' in text
         assert "别的栏目" not in text.split("上一篇")[1]

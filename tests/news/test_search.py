@@ -23,12 +23,12 @@ def articles():
         return ArticleFactory(title=title, body=f"<p>{body}</p>", publish_at=now - timedelta(days=days))
 
     return {
-        "volunteers": make("志愿者服务周启动", "十支服务队在广场为居民服务,四十多位居民报名。"),
-        "wishes": make("党校干部认领居民心愿", "党员干部认领了二十个微心愿,为独居老人送米送油。"),
-        "sorting": make("楼栋里学分类", "志愿者手把手教居民垃圾分类,老人们一学就会。", days=2),
-        "feast": make("团结巷摆开长桌宴", "第十届邻里节暨千家宴举行,三百多位居民参加。"),
-        "corridor": make("社区长廊修缮完工", "社区长廊换上了新的座椅和顶棚,老人们有了乘凉的地方。"),
-        "notice": make("临时停水通知", "纺织一路片区周四停水,请提前储水。"),
+        "volunteers": make("志愿者服务周启动", "十支服务队在广场为居民服务，四十多位居民报名。"),
+        "wishes": make("党校干部认领居民心愿", "党员干部认领了二十个微心愿，为独居老人送米送油。"),
+        "sorting": make("楼栋里学分类", "志愿者手把手教居民垃圾分类，老人们一学就会。", days=2),
+        "feast": make("团结巷摆开长桌宴", "第十届邻里节暨千家宴举行，三百多位居民参加。"),
+        "corridor": make("社区长廊修缮完工", "社区长廊换上了新的座椅和顶棚，老人们有了乘凉的地方。"),
+        "notice": make("临时停水通知", "纺织一路片区周四停水，请提前储水。"),
     }
 
 
@@ -62,10 +62,10 @@ def test_two_words_must_both_match(client, articles):
 def test_the_more_relevant_article_comes_first(client):
     now = timezone.now()
     # Newer, but mentions the word once in passing.
-    passing = ArticleFactory(title="社区简讯", body="<p>本周社区还开展了义诊,也有志愿者参加。</p>", publish_at=now)
+    passing = ArticleFactory(title="社区简讯", body="<p>本周社区还开展了义诊，也有志愿者参加。</p>", publish_at=now)
     focused = ArticleFactory(
         title="志愿者的一天",
-        body="<p>志愿者早上巡楼,志愿者中午送餐,志愿者晚上值班。</p>",
+        body="<p>志愿者早上巡楼，志愿者中午送餐，志愿者晚上值班。</p>",
         publish_at=now - timedelta(days=30),
     )
     assert found(client, "志愿者")[:2] == [focused.pk, passing.pk]

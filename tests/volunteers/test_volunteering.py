@@ -263,7 +263,7 @@ def test_twenty_concurrent_sign_ups_for_five_places_let_exactly_five_in(round_nu
     for thread in threads:
         thread.join()
     assert outcomes.count("ok") == 5
-    assert outcomes.count("名额已满,下次早点报名吧。") == 15
+    assert outcomes.count("名额已满，下次早点报名吧。") == 15
     assert SignUp.objects.filter(activity=activity, status="signed_up").count() == 5
 
 

@@ -81,10 +81,10 @@ class TestLifecycle:
             call.post_update(by=member, text="正在清运。")
             call.mark_done(by=member)
         assert Whistle.objects.get(pk=whistle.pk).status == Whistle.Status.IN_PROGRESS
-        whistle.close(by=triager, summary="垃圾已清运,空地已平整。")
+        whistle.close(by=triager, summary="垃圾已清运，空地已平整。")
         assert ProblemReport.objects.get(pk=story["report"].pk).status == ProblemReport.Status.RESOLVED
         assert Notification.objects.filter(recipient=reporter, title__contains="请评价").exists()
-        whistle.rate(by=reporter, score=Rating.Score.SATISFIED, comment="谢谢!")
+        whistle.rate(by=reporter, score=Rating.Score.SATISFIED, comment="谢谢！")
         assert [t.to_status for t in whistle.transitions.all()] == ["called", "in_progress", "closed"]
 
     def test_closing_before_every_unit_is_done_is_refused(self, story, triager):
@@ -92,7 +92,7 @@ class TestLifecycle:
         call = whistle.calls.get(unit=story["units"][0])
         call.report_in(by=story["members"][0], people=2)
         call.mark_done(by=story["members"][0])
-        with pytest.raises(WhistleError, match="还有单位没有完成:供电所"):
+        with pytest.raises(WhistleError, match="还有单位没有完成：供电所"):
             whistle.close(by=triager, summary="好了")
         assert Whistle.objects.get(pk=whistle.pk).status == Whistle.Status.IN_PROGRESS
 

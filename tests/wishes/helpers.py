@@ -28,7 +28,7 @@ def make_wish(*, owner=None, status="published", claimant=None, reviewer=None, b
     reviewer = reviewer or StaffFactory(groups=["审核员"])
     data = {
         "title": "需要一袋大米和食用油",
-        "description": "腿脚不便,想请人帮忙买米和油送上楼。",
+        "description": "腿脚不便，想请人帮忙买米和油送上楼。",
         "category": Category.GOODS,
         "building": building or BuildingFactory(),
         "needed_by": timezone.localdate() + timedelta(days=7),

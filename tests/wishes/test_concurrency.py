@@ -45,7 +45,7 @@ def test_of_twenty_simultaneous_claims_exactly_one_wins(round_number):
     winners, refusals = race(wish, claimants)
     assert len(winners) == 1
     assert len(refusals) == CLAIMANTS - 1
-    assert set(refusals) == {"这个心愿已被认领,看看其他心愿吧。"}
+    assert set(refusals) == {"这个心愿已被认领，看看其他心愿吧。"}
     wish.refresh_from_db()
     assert wish.status == Status.CLAIMED
     assert wish.live_claim.claimant_id == winners[0]

@@ -32,9 +32,9 @@ class TestAllowedPath:
         wish.publish(by=reviewer)
         wish.claim(by=volunteer)
         wish.fulfil(by=volunteer, note="米和油送到了")
-        wish.confirm(by=owner, thanks="谢谢小伙子!")
+        wish.confirm(by=owner, thanks="谢谢小伙子！")
         wish.refresh_from_db()
-        assert wish.status == Status.CONFIRMED and wish.thanks == "谢谢小伙子!"
+        assert wish.status == Status.CONFIRMED and wish.thanks == "谢谢小伙子！"
         assert statuses(wish) == [
             ("", "submitted"),
             ("submitted", "published"),
@@ -50,9 +50,9 @@ class TestAllowedPath:
 
     def test_a_reject_carries_the_reason_to_the_resident(self, reviewer):
         wish = make_wish(status=None)
-        wish.reject(by=reviewer, reason="涉及金钱,不适合发布")
-        assert wish.transitions.last().note == "涉及金钱,不适合发布"
-        assert Notification.objects.get(recipient=wish.owner).body == "原因:涉及金钱,不适合发布"
+        wish.reject(by=reviewer, reason="涉及金钱，不适合发布")
+        assert wish.transitions.last().note == "涉及金钱，不适合发布"
+        assert Notification.objects.get(recipient=wish.owner).body == "原因：涉及金钱，不适合发布"
 
     def test_the_resident_withdraws_while_under_review_or_published(self, reviewer):
         first = make_wish(status=None)

@@ -110,7 +110,7 @@ class TestPrivacy:
             {
                 "title": "楼道灯坏了想请人换",
                 "category": Category.REPAIR,
-                "description": "三楼楼道灯坏了一个月,晚上看不见。",
+                "description": "三楼楼道灯坏了一个月，晚上看不见。",
                 "needed_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
                 "building": building.pk,
                 "contact_phone": PHONE,
@@ -136,7 +136,7 @@ class TestSubmitting:
         data = {
             "title": "需要一床厚棉被",
             "category": Category.GOODS,
-            "description": "家里被子太薄,冬天晚上冷得睡不着。",
+            "description": "家里被子太薄，冬天晚上冷得睡不着。",
             "needed_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
             "building": building.pk,
             "contact_phone": PHONE,
@@ -193,14 +193,14 @@ class TestSubmitting:
             title="楼道灯坏了请人换灯泡",
             category=Category.REPAIR,
             building=building,
-            description="三楼楼道灯坏了,晚上上下楼看不见。",
+            description="三楼楼道灯坏了，晚上上下楼看不见。",
         )
         client.force_login(UserFactory())
         data = self.valid(
             building,
             title="楼道的灯不亮了",
             category=Category.REPAIR,
-            description="我们单元楼道灯坏了,想请人帮忙换灯泡。",
+            description="我们单元楼道灯坏了，想请人帮忙换灯泡。",
         )
         response = client.post(reverse("wishes:submit"), data)
         assert response.status_code == 200
