@@ -44,7 +44,7 @@ def check_upload(upload):
         raise ValidationError(_("文件是空的，请重新选择照片。"), code="empty")
     if size > _max_bytes():
         raise ValidationError(
-            _("照片太大了：最大 %(limit)s MB,这张有 %(size).1f MB。请换一张或压缩后再传。")
+            _("照片太大了：最大 %(limit)s MB，这张有 %(size).1f MB。请换一张或压缩后再传。")
             % {"limit": _max_bytes() // (1024 * 1024), "size": size / (1024 * 1024)},
             code="too_big",
         )
@@ -57,7 +57,7 @@ def check_upload(upload):
                 raise ValidationError(_("只能上传 JPG、PNG 或 WebP 格式的照片。"), code="format")
             if width * height > _max_pixels():
                 raise ValidationError(
-                    _("照片像素太多(%(mp)d 万像素),最多 %(limit)d 万像素。")
+                    _("照片像素太多（%(mp)d 万像素），最多 %(limit)d 万像素。")
                     % {"mp": width * height // 10_000, "limit": _max_pixels() // 10_000},
                     code="pixels",
                 )

@@ -248,7 +248,7 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=60)
     target_id = models.CharField(_("对象编号"), max_length=40)
     target_label = models.CharField(_("对象"), max_length=200, blank=True)
-    changes = models.JSONField(_("变更"), default=dict, blank=True, help_text=_("字段：[之前，之后];个人信息已打码。"))
+    changes = models.JSONField(_("变更"), default=dict, blank=True, help_text=_("字段：[之前，之后]；个人信息已打码。"))
     note = models.TextField(_("说明"), blank=True)
     created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 

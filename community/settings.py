@@ -39,7 +39,7 @@ def env_list(name, default=""):
 
 def fail(message):
     """Stop start-up with one line instead of a traceback deep in a request."""
-    raise SystemExit(f"配置错误 (configuration error): {message}")
+    raise SystemExit(f"配置错误（configuration error）：{message}")
 
 
 DEBUG = env_bool("DEBUG", default=True)

@@ -46,7 +46,7 @@ class Column(models.Model):
         _("网址名"),
         max_length=40,
         unique=True,
-        help_text=_("出现在网址里的英文或拼音，如 dangqun-dongtai;设定后不要再改。"),
+        help_text=_("出现在网址里的英文或拼音，如 dangqun-dongtai；设定后不要再改。"),
     )
     parent = models.ForeignKey(
         "self",

@@ -24,7 +24,7 @@ class PhotosField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("最多 3 张,JPG、PNG 或 WebP 格式，每张不超过 5 MB。"))
+        kwargs.setdefault("help_text", _("最多 3 张，JPG、PNG 或 WebP 格式，每张不超过 5 MB。"))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

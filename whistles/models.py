@@ -137,7 +137,7 @@ class ProblemReport(models.Model):
 
     def _require_submitted(self):
         if self.status != self.Status.SUBMITTED:
-            raise WhistleError(gettext("这条反映已经处理过了(%(status)s)。") % {"status": self.get_status_display()})
+            raise WhistleError(gettext("这条反映已经处理过了（%(status)s）。") % {"status": self.get_status_display()})
 
     @classmethod
     def submit(cls, *, by, photos=(), on_behalf=False, **fields):

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('target_type', models.CharField(max_length=60, verbose_name='对象类型')),
                 ('target_id', models.CharField(max_length=40, verbose_name='对象编号')),
                 ('target_label', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('changes', models.JSONField(blank=True, default=dict, help_text='字段：[之前，之后];个人信息已打码。', verbose_name='变更')),
+                ('changes', models.JSONField(blank=True, default=dict, help_text='字段：[之前，之后]；个人信息已打码。', verbose_name='变更')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
                 ('created', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
                 ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=30, verbose_name='名称')),
-                ('slug', models.SlugField(help_text='出现在网址里的英文或拼音，如 dangqun-dongtai;设定后不要再改。', max_length=40, unique=True, verbose_name='网址名')),
+                ('slug', models.SlugField(help_text='出现在网址里的英文或拼音，如 dangqun-dongtai；设定后不要再改。', max_length=40, unique=True, verbose_name='网址名')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='数字小的排在前面。', verbose_name='排序')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='简介')),
                 ('show_on_home', models.BooleanField(default=True, help_text='在首页显示这个栏目的最新文章。', verbose_name='首页显示')),
