@@ -54,7 +54,9 @@ def ensure_server(pgdata: Path) -> str:
             warnings.simplefilter("ignore")
             import pgserver
     except ImportError as error:  # pragma: no cover - only without make
-        raise SystemExit("配置错误（configuration error）：pgserver is not installed; run `make run` or set DATABASE_URL.") from error
+        raise SystemExit(
+            "配置错误（configuration error）：pgserver is not installed; run `make run` or set DATABASE_URL."
+        ) from error
     server = pgserver.get_server(pgdata, cleanup_mode=None)
     socket_dir = str(server.get_postmaster_info().socket_dir)
     _configure(socket_dir)

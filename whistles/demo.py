@@ -10,7 +10,7 @@ from django.utils import timezone
 from community.demo import ensure_account
 from community.demo_pictures import draw_scene
 from community.images import store_upload
-from community.models import Building, User
+from community.models import Building, Notification, User
 from volunteers.models import PartnerUnit, Team
 from whistles.models import Category, ProblemReport, Whistle, WhistleCall, WhistleTransition, WhistleUpdate
 
@@ -40,6 +40,7 @@ def load(out):
     sanitation_team = Team.objects.get(name="卫生保洁协会")
 
     # 1. A sanitation blind spot, resolved, with before/after photos and a rating.
+    since = _last_notification_id()
     report = ProblemReport.submit(
         by=resident,
         photos=[_photo("trash", 1, "楼后堆满的垃圾", private=True)],
@@ -72,9 +73,10 @@ def load(out):
         after_photos=[_photo("tidy", 3, "处理后：空地干净整洁，摆了绿植和分类垃圾桶")],
     )
     whistle.rate(by=resident, score="satisfied", comment="干净多了，谢谢大家！")
-    _backdate(whistle, days=12)
+    _backdate(whistle, days=12, since=since)
 
     # 2. A dark back alley: the power company reported in, the construction bureau is overdue.
+    since = _last_notification_id()
     report = ProblemReport.submit(
         by=neighbour,
         photos=[],
@@ -96,9 +98,10 @@ def load(out):
     )
     power = whistle.calls.get(unit=units["供电公司江滨供电所"])
     power.report_in(by=_member(units["供电公司江滨供电所"]), people=3, note="明天上午派电工到场检查线路。")
-    _backdate(whistle, days=3)
+    _backdate(whistle, days=3, since=since)
 
     # 3. Tangled overhead cables, in progress.
+    since = _last_notification_id()
     whistle = Whistle.blow(
         by=staff,
         units=[units["移动公司江滨营业部"]],
@@ -112,7 +115,7 @@ def load(out):
     call = whistle.calls.get()
     call.report_in(by=_member(units["移动公司江滨营业部"]), people=5)
     call.post_update(by=_member(units["移动公司江滨营业部"]), text="已整理完北侧6栋楼之间的网线，南侧明天继续。")
-    _backdate(whistle, days=1)
+    _backdate(whistle, days=1, since=since)
 
     # 4. Reports waiting for triage.
     ProblemReport.submit(
@@ -134,8 +137,15 @@ def load(out):
     out.write(f"  {Whistle.objects.count()} whistles, {ProblemReport.objects.count()} problem reports")
 
 
-def _backdate(whistle, *, days):
-    """Spread a demo whistle's story over the past days (demo-only rewrite of timestamps)."""
+def _last_notification_id():
+    return Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _backdate(whistle, *, days, since):
+    """Spread a demo whistle's story over the past days (demo-only rewrite of timestamps).
+
+    Its messages (those after ``since``) are spread over the same days; a closed story's have been read.
+    """
     shift = timedelta(days=days)
     now = timezone.now()
     Whistle.objects.filter(pk=whistle.pk).update(
@@ -157,3 +167,9 @@ def _backdate(whistle, *, days):
         )
     whistle.reports.update(created=now - shift - timedelta(hours=6))
     WhistleUpdate.objects.filter(call__whistle=whistle).update(created=now - shift + timedelta(hours=6))
+    messages = list(Notification.objects.filter(id__gt=since).order_by("id").values_list("id", flat=True))
+    for number, message in enumerate(messages):
+        at = now - shift + shift * 0.8 * number / max(len(messages), 1)
+        Notification.objects.filter(pk=message).update(
+            created=at, read_at=at + timedelta(hours=1) if whistle.closed_at else None
+        )

@@ -41,3 +41,7 @@ def test_demo_messages_are_dated_with_their_story_and_only_the_latest_step_is_un
         assert "确认" not in message.title or wish.status == Status.FULFILLED, (message.title, wish.status)
     spread = {message.created.date() for message in Notification.objects.filter(url__startswith="/wishes/")}
     assert len(spread) > 3
+    # The resolved whistle's story (rated by her) asks nothing more of her either.
+    whistle_messages = Notification.objects.for_user(resident).filter(url__startswith="/whistles/")
+    assert whistle_messages.exists() and not whistle_messages.unread().filter(title__contains="评价").exists()
+    assert len({message.created.date() for message in whistle_messages}) > 1
