@@ -29,7 +29,7 @@
         navigator.share({ title: button.getAttribute("data-title"), url: url }).catch(function () {});
       } else {
         navigator.clipboard.writeText(url).then(function () {
-          button.textContent = "网址已复制，可以粘贴发给亲友";
+          button.textContent = button.getAttribute("data-copied");  // translated in the template
         });
       }
     });
