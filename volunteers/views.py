@@ -42,7 +42,6 @@ from volunteers.models import (
     honour_roll,
     team_activities,
 )
-from wishes.models import Status as WishStatus
 from wishes.models import Wish
 
 
@@ -126,13 +125,13 @@ class TeamView(PageMixin, DetailView):
             )
             .order_by("pk")
             .values("id", "show_on_honour_roll", "user__id", "user__display_name"),
-            fulfilled_wishes=_fulfilled_wishes(team).values("id", "title", "building__name")[:10],
+            **_fulfilled_lists(Wish.objects.fulfilled_by_members_of(team), newest=10),
         )
         activities = instances(Activity, found["activities"])
         context["upcoming"] = [activity for activity in activities if activity.upcoming]
         context["past"] = [activity for activity in reversed(activities) if not activity.upcoming]
         leaders = instances(Volunteer, found["leaders"], user=User)
-        context["fulfilled_wishes"] = instances(Wish, found["fulfilled_wishes"], building=Building)
+        context.update(_fulfilled_context(found))
         context["leaders"] = leaders
         context["may_manage"] = team.may_manage(user, leaders)
         if team.member_phones_visible_to(user, leaders):
@@ -160,14 +159,19 @@ class TeamView(PageMixin, DetailView):
         return context
 
 
-def _fulfilled_wishes(team):
-    """Wishes this team's members fulfilled (credited to them, not to a partner unit), newest first."""
-    members = TeamMembership.objects.filter(team=team, status=TeamMembership.Status.ACCEPTED).values("volunteer__user")
-    return Wish.objects.filter(
-        status__in=[WishStatus.FULFILLED, WishStatus.CONFIRMED],
-        live_claim__claimant__in=members,
-        live_claim__unit__isnull=True,
-    ).order_by("-fulfilled_at")
+def _fulfilled_lists(wishes, *, newest):
+    """How many of these fulfilled wishes there are and the newest few, as lists for fetch_together."""
+    return {
+        "fulfilled_count": count_of(wishes),
+        "fulfilled_wishes": wishes.order_by("-fulfilled_at", "-id").values("id", "title", "building__name")[:newest],
+    }
+
+
+def _fulfilled_context(found):
+    return {
+        "fulfilled_count": found["fulfilled_count"][0]["n"],
+        "fulfilled_wishes": instances(Wish, found["fulfilled_wishes"], building=Building),
+    }
 
 
 @login_required
@@ -627,17 +631,14 @@ class PartnerUnitView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         unit = self.object
         # The unit's fulfilled wishes, its whistle calls and its figures in one query.
-        fulfilled = Wish.objects.filter(status__in=[WishStatus.FULFILLED, WishStatus.CONFIRMED], live_claim__unit=unit)
         found = fetch_together(
-            fulfilled_count=count_of(fulfilled),
-            fulfilled_wishes=fulfilled.order_by("-fulfilled_at", "-id").values("id", "title", "building__name")[:20],
+            **_fulfilled_lists(Wish.objects.fulfilled_for(unit), newest=20),
             calls=unit.whistle_calls.order_by("-called_at").values("id", "status", "whistle__id", "whistle__title")[
                 :20
             ],
             figures=responsiveness_query(unit=unit),
         )
-        context["fulfilled_count"] = found["fulfilled_count"][0]["n"]
-        context["fulfilled_wishes"] = instances(Wish, found["fulfilled_wishes"], building=Building)
+        context.update(_fulfilled_context(found))
         context["calls"] = instances(WhistleCall, found["calls"], whistle=Whistle)
         context["figures"] = found["figures"][0] if found["figures"] else None
         return context

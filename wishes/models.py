@@ -65,6 +65,10 @@ DELETED_RESIDENT = "已注销居民"
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
 OPEN_STATUSES = [Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED]
 WITH_LIVE_CLAIM = [Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
+# Help given: the claimant has fulfilled it (and the resident may have confirmed).
+FULFILLED_STATUSES = [Status.FULFILLED, Status.CONFIRMED]
+# Still waiting for help: a needed-by date still means something.
+NEEDED_STATUSES = [Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED]
 FINISHED_STATUSES = [Status.CONFIRMED, Status.REJECTED, Status.WITHDRAWN, Status.CLOSED]
 
 
@@ -98,10 +102,26 @@ class WishQuerySet(models.QuerySet):
     def in_category(self, category):
         return self.filter(category=category) if category else self
 
+    def fulfilled(self):
+        return self.filter(status__in=FULFILLED_STATUSES)
+
+    def fulfilled_by_members_of(self, team):
+        """Fulfilled by the team's members for themselves (not credited to a partner unit)."""
+        from volunteers.models import TeamMembership
+
+        members = TeamMembership.objects.filter(team=team, status=TeamMembership.Status.ACCEPTED)
+        return self.fulfilled().filter(
+            live_claim__claimant__in=members.values("volunteer__user"), live_claim__unit__isnull=True
+        )
+
+    def fulfilled_for(self, unit):
+        """Fulfilled by a partner unit's members on its behalf."""
+        return self.fulfilled().filter(live_claim__unit=unit)
+
     def in_wall_status(self, status):
         """The wall's status filter: "" all, "done" fulfilled or confirmed, else that status."""
         if status == "done":
-            return self.filter(status__in=[Status.FULFILLED, Status.CONFIRMED])
+            return self.fulfilled()
         return self.filter(status=status) if status else self
 
     def for_wall(self):
@@ -268,6 +288,11 @@ class Wish(models.Model):
     @property
     def claimant(self):
         return self.live_claim.claimant if self.live_claim_id else None
+
+    @property
+    def is_still_needed(self):
+        """Still waiting for help, so that its needed-by date still means something."""
+        return self.status in NEEDED_STATUSES
 
     def is_owner(self, user):
         return user.is_authenticated and self.owner_id == user.pk

@@ -38,7 +38,7 @@ from wishes.forms import (
     WallFilterForm,
     WishForm,
 )
-from wishes.models import Status, Wish, WishClaim, WishError, claim_roles
+from wishes.models import FULFILLED_STATUSES, Status, Wish, WishClaim, WishError, claim_roles
 
 WALL_PAGE_SIZE = 12
 
@@ -50,9 +50,7 @@ def wall_counts(now=None):
     return Wish.objects.aggregate(
         open=Count("pk", filter=Q(status=Status.PUBLISHED)),
         claimed=Count("pk", filter=Q(status=Status.CLAIMED)),
-        fulfilled_this_month=Count(
-            "pk", filter=Q(status__in=[Status.FULFILLED, Status.CONFIRMED], fulfilled_at__gte=month_start)
-        ),
+        fulfilled_this_month=Count("pk", filter=Q(status__in=FULFILLED_STATUSES, fulfilled_at__gte=month_start)),
     )
 
 

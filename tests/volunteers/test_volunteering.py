@@ -136,6 +136,30 @@ class TestTeams:
             assert ("13911112222" in client.get(url).text) == sees, viewer
         assert member.phone_visible_to(leader.user) and not member.phone_visible_to(outsider.user)
 
+    def test_team_and_unit_pages_count_the_wishes_credited_to_them(self, client):
+        from tests.wishes.helpers import make_member, make_wish
+        from volunteers.models import PartnerMembership
+
+        team = TeamFactory()
+        member = VolunteerFactory()
+        add_member(team, member)
+        _other_member, unit = make_member()
+        PartnerMembership.objects.create(unit=unit, user=member.user)
+        for number in range(11):
+            make_wish(status="confirmed", claimant=member.user, title=f"队员帮忙实现的第{number}个")
+        for_the_unit = make_wish(title="以单位名义认领的心愿")
+        for_the_unit.claim(by=member.user, unit=unit)
+        for_the_unit.fulfil(by=member.user)
+        make_wish(status="confirmed", title="别人实现的心愿")  # by a volunteer outside the team
+
+        page = client.get(reverse("volunteers:team", kwargs={"pk": team.pk}))
+        assert page.context["fulfilled_count"] == 11  # the figure, though the list shows the newest 10
+        assert len(page.context["fulfilled_wishes"]) == 10
+        assert "以单位名义认领的心愿" not in page.text and "别人实现的心愿" not in page.text
+        page = client.get(reverse("volunteers:unit", kwargs={"pk": unit.pk}))
+        assert page.context["fulfilled_count"] == 1
+        assert [wish.title for wish in page.context["fulfilled_wishes"]] == ["以单位名义认领的心愿"]
+
 
 class TestActivities:
     def test_sign_up_and_cancel_before_the_deadline(self):

@@ -336,6 +336,13 @@ class TestWallAndQueries:
         assert list(response.context["object_list"]) == []
         assert response.context["counts"]["claimed"] == 9
 
+    def test_cards_show_the_needed_by_date_only_while_help_is_still_needed(self, client, many):
+        for status, shown in (("published", True), ("claimed", True), ("done", False)):
+            cards = (
+                client.get(reverse("wishes:wall"), {"status": status}).content.decode().split('class="wish-card')[1:]
+            )
+            assert cards and all(("前完成" in card) is shown for card in cards), status
+
     def test_the_wall_runs_a_constant_small_number_of_queries(self, client, many, django_assert_max_num_queries):
         with django_assert_max_num_queries(10):
             client.get(reverse("wishes:wall"))
