@@ -580,6 +580,12 @@ class WhistleCall(models.Model):
                 )
 
 
+class WhistleUpdateQuerySet(models.QuerySet):
+    def shown(self):
+        """The updates the public page shows: all but those staff hid."""
+        return self.filter(hidden_reason="")
+
+
 class WhistleUpdate(models.Model):
     """Progress posted by a called unit, public unless staff hide it (with a reason the author sees)."""
 
@@ -589,6 +595,8 @@ class WhistleUpdate(models.Model):
     photos = models.ManyToManyField(Image, verbose_name=_("照片"), blank=True, related_name="+")
     hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
     created = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = WhistleUpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("处理进展")

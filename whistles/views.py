@@ -138,7 +138,7 @@ class WhistleView(PageMixin, DetailView):
     def related_rows(whistle):
         """Everything the page shows around the whistle, in one query (community/together.py)."""
         image = [f"image__{name}" for name in IMAGE_FIELDS]
-        visible_updates = WhistleUpdate.objects.filter(call__whistle=whistle, hidden_reason="")
+        visible_updates = WhistleUpdate.objects.shown().filter(call__whistle=whistle)
         return fetch_together(
             calls=whistle.calls.values(
                 "id",
