@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from community import roles
-from community.models import Building, Grid
+from community.models import Building, Grid, Notification
 
 # (grid, streets and the number of buildings on each, households per building)
 GRIDS = [
@@ -48,6 +48,11 @@ def load(out):
                     defaults={"grid": grid, "households": households + (number * 7) % 11, "order": building_order},
                 )
     out.write(f"  {Grid.objects.count()} grids, {Building.objects.count()} buildings")
+
+
+def last_notification_id():
+    """The newest message so far: the demo dates the messages each step of a story sends after it."""
+    return Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def demo_password(username):

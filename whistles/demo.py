@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from community.demo import ensure_account
+from community.demo import ensure_account, last_notification_id
 from community.demo_pictures import draw_scene
 from community.images import store_upload
 from community.models import Building, Notification, User
@@ -40,7 +40,7 @@ def load(out):
     sanitation_team = Team.objects.get(name="卫生保洁协会")
 
     # 1. A sanitation blind spot, resolved, with before/after photos and a rating.
-    since = _last_notification_id()
+    since = last_notification_id()
     report = ProblemReport.submit(
         by=resident,
         photos=[_photo("trash", 1, "楼后堆满的垃圾", private=True)],
@@ -76,7 +76,7 @@ def load(out):
     _backdate(whistle, days=12, since=since)
 
     # 2. A dark back alley: the power company reported in, the construction bureau is overdue.
-    since = _last_notification_id()
+    since = last_notification_id()
     report = ProblemReport.submit(
         by=neighbour,
         photos=[],
@@ -101,7 +101,7 @@ def load(out):
     _backdate(whistle, days=3, since=since)
 
     # 3. Tangled overhead cables, in progress.
-    since = _last_notification_id()
+    since = last_notification_id()
     whistle = Whistle.blow(
         by=staff,
         units=[units["移动公司江滨营业部"]],
@@ -135,10 +135,6 @@ def load(out):
         spot="一单元楼道",
     )
     out.write(f"  {Whistle.objects.count()} whistles, {ProblemReport.objects.count()} problem reports")
-
-
-def _last_notification_id():
-    return Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _backdate(whistle, *, days, since):

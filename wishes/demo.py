@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from community.demo import ensure_account
+from community.demo import ensure_account, last_notification_id
 from community.models import Building, Notification, User
 from volunteers.models import PartnerUnit, Volunteer
 from wishes.models import Category, Wish, WishTransition
@@ -188,7 +188,7 @@ def load(out):
             "health_consent": category == Category.HEALTH,
         }
         # The last notification before each step, so that each step's messages can be dated with it.
-        marks = [_last_notification_id()]
+        marks = [last_notification_id()]
         if who.startswith("onbehalf:"):
             wish = Wish.submit(
                 by=gridworker,
@@ -200,7 +200,7 @@ def load(out):
         else:
             owner = residents.get(who) or _plain(f"wisher{index}", who)
             wish = Wish.submit(by=owner, **fields)
-        marks.append(_last_notification_id())
+        marks.append(last_notification_id())
         helper = volunteers[index % len(volunteers)]
         for step in story:
             verb, _sep, rest = step.partition(":")
@@ -229,7 +229,7 @@ def load(out):
                 wish.confirm(by=wish.owner, thanks=rest)
             elif verb == "release":
                 wish.release(by=helper, reason=rest)
-            marks.append(_last_notification_id())
+            marks.append(last_notification_id())
         _spread_history(wish, days_ago, marks)
         made += 1
     out.write(f"  {Wish.objects.count()} wishes ({made} new)")
@@ -241,10 +241,6 @@ def _plain(username, display_name):
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
-
-
-def _last_notification_id():
-    return Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _spread_history(wish, days_ago, marks):
