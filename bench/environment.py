@@ -23,6 +23,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from community.embedded_postgres import embedded_database_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "community_bench"
 
@@ -38,8 +40,6 @@ def database_url(*, reseed=False) -> str:
         name = urlsplit(url).path.lstrip("/")
         maintenance = urlsplit(url)._replace(path="/postgres").geturl()
     else:
-        from community.embedded_postgres import embedded_database_url
-
         pgdata = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data")) / "pg"
         name = DATABASE_NAME
         url = embedded_database_url(pgdata, name)

@@ -55,10 +55,8 @@ from bench import seed, text
 from community import search
 from community.models import User
 from news import reads
-from news.models import Article, Column
-from news.views import PAGE_SIZE
+from news.models import ARTICLES_PER_PAGE, Article, Column
 from volunteers.models import TeamMembership
-from wishes.models import Status as WishStatus
 from wishes.models import Wish
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -81,7 +79,7 @@ class Target:
 def pick_targets():
     """The pages of issue #9, with real slugs and ids from the seeded data."""
     column, articles = _biggest_column()
-    pages = math.ceil(articles / PAGE_SIZE)
+    pages = math.ceil(articles / ARTICLES_PER_PAGE)
     page = min(COLUMN_PAGE, pages)
     article = (
         Article.objects.published()
@@ -90,7 +88,7 @@ def pick_targets():
         .only("pk")
         .first()
     )
-    wish = Wish.objects.filter(status=WishStatus.CONFIRMED).exclude(thanks="").order_by("-created").only("pk").first()
+    wish = Wish.objects.filter(status=Wish.Status.CONFIRMED).exclude(thanks="").order_by("-created").only("pk").first()
     team = (
         TeamMembership.objects.filter(status=TeamMembership.Status.ACCEPTED)
         .values("team")

@@ -86,7 +86,6 @@ from whistles.models import (
     WhistleTransition,
     WhistleUpdate,
 )
-from wishes.models import Status as WishStatus
 from wishes.models import Wish, WishClaim, WishTransition
 
 # Change when the data set changes shape: a database seeded by another version is not reused.
@@ -869,14 +868,14 @@ class Seeder:
     # Micro-wishes ---------------------------------------------------------------------------------------------
 
     WISH_SHARES = {
-        WishStatus.CONFIRMED: 0.55,
-        WishStatus.PUBLISHED: 0.10,
-        WishStatus.CLAIMED: 0.02,
-        WishStatus.FULFILLED: 0.02,
-        WishStatus.SUBMITTED: 0.03,
-        WishStatus.REJECTED: 0.08,
-        WishStatus.WITHDRAWN: 0.10,
-        WishStatus.CLOSED: 0.10,
+        Wish.Status.CONFIRMED: 0.55,
+        Wish.Status.PUBLISHED: 0.10,
+        Wish.Status.CLAIMED: 0.02,
+        Wish.Status.FULFILLED: 0.02,
+        Wish.Status.SUBMITTED: 0.03,
+        Wish.Status.REJECTED: 0.08,
+        Wish.Status.WITHDRAWN: 0.10,
+        Wish.Status.CLOSED: 0.10,
     }
 
     def wishes(self):
@@ -894,9 +893,9 @@ class Seeder:
             # Every state at least once however few the wishes; then in the shares above.
             status = states[n] if n < len(states) else rng.choices(states, shares)[0]
             story = WishStory(self, tables, claim_ids, wish_id, status, rng.choice(texts))
-            if status in (WishStatus.SUBMITTED, WishStatus.PUBLISHED, WishStatus.CLAIMED, WishStatus.FULFILLED):
+            if status in (Wish.Status.SUBMITTED, Wish.Status.PUBLISHED, Wish.Status.CLAIMED, Wish.Status.FULFILLED):
                 story.owner = next(open_owners)
-            if status == WishStatus.CLAIMED:
+            if status == Wish.Status.CLAIMED:
                 unit = next(open_units, None) if rng.random() < 0.15 else None
                 story.live_claimant = (
                     (rng.choice(self.members_of_unit[unit]), unit) if unit else (next(open_claimants), None)
@@ -1192,9 +1191,9 @@ class WishStory:
 
     # When the submission was, in days ago (from, to), so that the story fits before now.
     WINDOWS = {
-        WishStatus.SUBMITTED: (6, 0.05),
-        WishStatus.CLAIMED: (9, 6),
-        WishStatus.FULFILLED: (14, 11),
+        Wish.Status.SUBMITTED: (6, 0.05),
+        Wish.Status.CLAIMED: (9, 6),
+        Wish.Status.FULFILLED: (14, 11),
     }
 
     @staticmethod
@@ -1229,51 +1228,51 @@ class WishStory:
         owner = None if on_behalf else self.owner or rng.choice(s.residents)
         reviewer = rng.choice(s.reviewers)
         submitter = reviewer if on_behalf else owner
-        self.move("", WishStatus.SUBMITTED, submitter)
+        self.move("", Wish.Status.SUBMITTED, submitter)
         published_at = fulfilled_at = confirmed_at = finished_at = live_claim = None
         fulfil_note = thanks = ""
 
-        if status == WishStatus.REJECTED:
-            finished_at = self.move(WishStatus.SUBMITTED, status, reviewer, "信息不完整，请补充后重新提交", within=48)
-        elif status == WishStatus.WITHDRAWN and rng.random() < 0.5:
-            finished_at = self.move(WishStatus.SUBMITTED, status, submitter, "已自行解决", within=48)
-        elif status != WishStatus.SUBMITTED:
-            published_at = self.move(WishStatus.SUBMITTED, WishStatus.PUBLISHED, reviewer, within=48)
-            if status in (WishStatus.PUBLISHED, WishStatus.CONFIRMED) and rng.random() < 0.1:
+        if status == Wish.Status.REJECTED:
+            finished_at = self.move(Wish.Status.SUBMITTED, status, reviewer, "信息不完整，请补充后重新提交", within=48)
+        elif status == Wish.Status.WITHDRAWN and rng.random() < 0.5:
+            finished_at = self.move(Wish.Status.SUBMITTED, status, submitter, "已自行解决", within=48)
+        elif status != Wish.Status.SUBMITTED:
+            published_at = self.move(Wish.Status.SUBMITTED, Wish.Status.PUBLISHED, reviewer, within=48)
+            if status in (Wish.Status.PUBLISHED, Wish.Status.CONFIRMED) and rng.random() < 0.1:
                 claimant, unit = s.any_claimant()  # an earlier claim, given back
-                claimed = self.move(WishStatus.PUBLISHED, WishStatus.CLAIMED, claimant, within=72)
+                claimed = self.move(Wish.Status.PUBLISHED, Wish.Status.CLAIMED, claimant, within=72)
                 released = self.move(
-                    WishStatus.CLAIMED, WishStatus.PUBLISHED, claimant, "临时有事，无法前往", within=72
+                    Wish.Status.CLAIMED, Wish.Status.PUBLISHED, claimant, "临时有事，无法前往", within=72
                 )
                 self.claim(claimant, unit, claimed, ended=(released, WishClaim.End.RELEASED, "临时有事，无法前往"))
-            if status in (WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED):
+            if status in (Wish.Status.CLAIMED, Wish.Status.FULFILLED, Wish.Status.CONFIRMED):
                 claimant, unit = self.live_claimant or s.any_claimant()
-                if status == WishStatus.CLAIMED:
+                if status == Wish.Status.CLAIMED:
                     self.t = max(self.t, now - timedelta(days=settings.WISH_CLAIM_EXPIRY_DAYS - 1))
                 live_claim = self.claim(
-                    claimant, unit, self.move(WishStatus.PUBLISHED, WishStatus.CLAIMED, claimant, within=72)
+                    claimant, unit, self.move(Wish.Status.PUBLISHED, Wish.Status.CLAIMED, claimant, within=72)
                 )
-                if status != WishStatus.CLAIMED:
-                    if status == WishStatus.FULFILLED:
+                if status != Wish.Status.CLAIMED:
+                    if status == Wish.Status.FULFILLED:
                         self.t = max(self.t, now - timedelta(days=settings.WISH_AUTO_CONFIRM_DAYS - 1))
                     fulfil_note = "东西已经送到家里了。"
                     fulfilled_at = self.move(
-                        WishStatus.CLAIMED, WishStatus.FULFILLED, claimant, fulfil_note, within=120
+                        Wish.Status.CLAIMED, Wish.Status.FULFILLED, claimant, fulfil_note, within=120
                     )
-                if status == WishStatus.CONFIRMED:
+                if status == Wish.Status.CONFIRMED:
                     thanks = rng.choice(text.THANKS)
-                    confirmed_at = finished_at = self.move(WishStatus.FULFILLED, status, owner or reviewer, within=96)
-            elif status == WishStatus.WITHDRAWN:
-                finished_at = self.move(WishStatus.PUBLISHED, status, submitter, "已自行解决", within=96)
-            elif status == WishStatus.CLOSED:
+                    confirmed_at = finished_at = self.move(Wish.Status.FULFILLED, status, owner or reviewer, within=96)
+            elif status == Wish.Status.WITHDRAWN:
+                finished_at = self.move(Wish.Status.PUBLISHED, status, submitter, "已自行解决", within=96)
+            elif status == Wish.Status.CLOSED:
                 if rng.random() < 0.3:  # closed while claimed: the claim ends with it
                     claimant, unit = s.any_claimant()
-                    claimed = self.move(WishStatus.PUBLISHED, WishStatus.CLAIMED, claimant, within=72)
-                    finished_at = self.move(WishStatus.CLAIMED, status, reviewer, "居民已搬走", within=240)
+                    claimed = self.move(Wish.Status.PUBLISHED, Wish.Status.CLAIMED, claimant, within=72)
+                    finished_at = self.move(Wish.Status.CLAIMED, status, reviewer, "居民已搬走", within=240)
                     self.claim(claimant, unit, claimed, ended=(finished_at, WishClaim.End.CLOSED, "居民已搬走"))
                 else:
                     finished_at = self.move(
-                        WishStatus.PUBLISHED, status, reviewer, "长期无人认领，已线下解决", within=240
+                        Wish.Status.PUBLISHED, status, reviewer, "长期无人认领，已线下解决", within=240
                     )
 
         erased = finished_at is not None and finished_at < now - timedelta(days=settings.WISH_CONTACT_RETENTION_DAYS)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from bench import views
-from community import urls as portal
+from portal import urls as portal
 
 urlpatterns = [
     path("bench/ceiling/", views.ceiling, name="bench_ceiling"),

@@ -3,6 +3,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from community import contributions, roles
+
 
 class CommunityConfig(AppConfig):
     """The site itself: accounts, grids and buildings, site-wide pages, periodic jobs."""
@@ -12,10 +14,8 @@ class CommunityConfig(AppConfig):
     default = True  # this module also holds the login-protection config below
 
     def ready(self):
-        from community import pagecache, roles
-
-        # Saving anything of news, wishes, volunteers or whistles marks cached pages stale, in every process.
-        pagecache.connect_signals()
+        # Each app's contributions.py adds its parts to pages of other apps (home, 我的, personal data …).
+        contributions.discover()
 
         # Permission groups are kept in step with the code after every migrate;
         # permissions only exist after migrate, so a data migration cannot do it.

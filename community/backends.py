@@ -3,6 +3,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from community.models import Notification
 from community.privacy import canonical_login
 
 
@@ -23,8 +24,6 @@ class LoginNameBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The signed-in person, with their unread notification count in the same query (every page shows it)."""
-        from community.models import Notification
-
         unread = (
             Notification.objects.unread()
             .filter(recipient=OuterRef("pk"))

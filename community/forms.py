@@ -21,6 +21,13 @@ USERNAME_RE = re.compile(rf"^[A-Za-z0-9_{CJK}]{{2,20}}$")
 DISPLAY_NAME_RE = re.compile(rf"^[A-Za-z{CJK}·• ]{{1,20}}$")
 
 
+class BuildingChoiceField(forms.ModelChoiceField):
+    """A building chosen from the community's list, labelled with its grid (第一网格 · 团结巷3栋)."""
+
+    def label_from_instance(self, building):
+        return f"{building.grid.name} · {building.name}"
+
+
 class PhoneInput(forms.TextInput):
     """A phone number box: phones open their number pad and offer the saved number."""
 

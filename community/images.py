@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
+from community.models import Image
+
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 RENDITION_WIDTHS = (400, 800, 1200)
 RENDITION_FORMAT = "WEBP"
@@ -129,8 +131,6 @@ def store_upload(upload, *, alt="", uploaded_by=None, private=False):
     ``private`` photos (a wish under review, a problem report) are stored outside
     the public media folder and served by ``community.views.private_photo``.
     """
-    from community.models import Image
-
     check_upload(upload)
     key = uuid.uuid4()
     storage = private_storage() if private else default_storage

@@ -2,8 +2,13 @@
 
 from datetime import timedelta
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 
+from community.cache import delete_expired
+from community.models import RateCounter
+from community.notifications import send_pending_emails
 from community.periodic import periodic_job
 
 
@@ -15,32 +20,21 @@ def clear_expired_sessions(now):
 
 @periodic_job(every=timedelta(hours=6), description="删除过期的登录失败记录")
 def clear_old_login_failures(now):
-    from axes.models import AccessAttempt
-    from django.conf import settings
-
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
     return f"{deleted} old login failure records deleted"
 
 
 @periodic_job(every=timedelta(minutes=1), description="发送待发的通知邮件")
 def send_notification_emails(now):
-    from django.conf import settings
-
-    from community.notifications import send_pending_emails
-
     return f"{send_pending_emails(site_url=settings.SITE_URL)} emails sent"
 
 
 @periodic_job(every=timedelta(hours=1), description="删除过期的频率计数")
 def clear_old_rate_counters(now):
-    from community.models import RateCounter
-
     deleted, _ = RateCounter.objects.filter(window_start__lt=now - timedelta(days=2)).delete()
     return f"{deleted} old rate counters deleted"
 
 
 @periodic_job(every=timedelta(minutes=30), description="删除过期的缓存")
 def clear_expired_cache(now):
-    from community.cache import delete_expired
-
     return f"{delete_expired(now)} expired cache entries deleted"

@@ -10,6 +10,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from community.pages import is_elderly, site_details
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,22 +61,7 @@ class PermissionsPolicyMiddleware:
 
 def database_unavailable_response(request):
     """A friendly 503 drawn without touching the database (no user, no session)."""
-    from community.views import ELDERLY_COOKIE
-
-    html = render_to_string(
-        "503.html",
-        {
-            "community": {
-                "name": settings.COMMUNITY_NAME,
-                "address": settings.COMMUNITY_ADDRESS,
-                "phone": settings.COMMUNITY_PHONE,
-                "office_hours": settings.COMMUNITY_OFFICE_HOURS,
-                "icp_number": settings.ICP_NUMBER,
-                "psb_number": settings.PSB_NUMBER,
-            },
-            "elderly_mode": request.COOKIES.get(ELDERLY_COOKIE) == "1",
-        },
-    )
+    html = render_to_string("503.html", {"community": site_details(), "elderly_mode": is_elderly(request)})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"

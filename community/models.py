@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.privacy import is_mainland_mobile, mask_name, mask_phone
+from community.sections import SITE, ShownModel, changed
 
 DELETED_DISPLAY_NAME = "已注销居民"
 
@@ -39,6 +40,28 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.masked_login
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_public = (user.display_name, user.is_active) if "display_name" in field_names else None
+        return user
+
+    def save(self, *args, **kwargs):
+        """Public pages show people by their public name: they are stale when it changes or the account goes.
+
+        Signing in, a new password or a new email changes nothing anyone else sees.
+        """
+        loaded = getattr(self, "_loaded_public", None)
+        super().save(*args, **kwargs)
+        now = (self.display_name, self.is_active)
+        if loaded is not None and loaded != now:
+            changed(SITE)
+        self._loaded_public = now
+
+    def delete(self, *args, **kwargs):
+        changed(SITE)
+        return super().delete(*args, **kwargs)
+
     @property
     def login_is_phone(self):
         return is_mainland_mobile(self.username)
@@ -56,8 +79,10 @@ class User(AbstractUser):
         return mask_name(self.display_name or "居民")
 
 
-class Grid(models.Model):
+class Grid(ShownModel):
     """A subdivision of the community (网格), looked after by a grid worker."""
+
+    page_sections = (SITE,)
 
     name = models.CharField(_("名称"), max_length=40, unique=True, help_text=_("例如“第一网格”。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
@@ -82,8 +107,10 @@ class Grid(models.Model):
         return self.name
 
 
-class Building(models.Model):
+class Building(ShownModel):
     """A residential building (楼栋): the approximate public location of a wish or report."""
+
+    page_sections = (SITE,)
 
     grid = models.ForeignKey(Grid, verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="buildings")
     name = models.CharField(
@@ -104,13 +131,17 @@ class Building(models.Model):
         return self.name
 
 
-class Image(models.Model):
+class Image(ShownModel):
     """An uploaded photo, stored only as re-encoded web renditions (see community/images.py).
 
     ``renditions`` lists [width, height, storage name] from small to large.
     Templates draw it with ``{% image %}``, which writes src, srcset, width,
-    height, alt and lazy loading.
+    height, alt and lazy loading. A new photo is on no page until something
+    uses it (and that change reports its own section); a changed one may be
+    on any page.
     """
+
+    page_sections = (SITE,)
 
     key = models.UUIDField(_("编号"), unique=True, editable=False)
     alt = models.CharField(
@@ -132,6 +163,12 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt or str(self.key)
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            super(ShownModel, self).save(*args, **kwargs)  # on no page yet
+        else:
+            super().save(*args, **kwargs)
 
     def _rendition_url(self, width, name):
         if self.private:

@@ -1,119 +1,71 @@
 """Whole-page cache for anonymous visitors, kept in the shared cache and dropped the moment data changes.
 
-A public page an anonymous visitor asks for is looked up together with the
-version numbers of the sections it shows (news, wishes, volunteers, whistles)
-in ONE cache read. A stored page carries the versions it was built from; if
-any has moved on, the page is rebuilt. Saving or deleting anything of an app
-bumps its section's version after the transaction commits (signals, below), so
-a published article or a claimed wish shows at once and no page has to be
-found to be dropped. What is kept is built from the primary database, never from a
-replica that may lag behind the change. Signed-in visitors, POSTs, pages that set cookies or use a
-CSRF token, and requests with query parameters the pages do not read are never
-served from or stored in the cache.
+A public view says that its page may be kept, which sections of the site it
+shows and which query parameters it reads (``kept_page = KeptPage(...)``). An
+anonymous visitor's page is looked up together with the version numbers of
+those sections (and of "site", which every page shows: names, buildings,
+photos) in ONE cache read. A stored page carries the versions it was built
+from; if any has moved on, the page is rebuilt.
 
-The two display modes (standard and elderly) are cached apart, and article
-reads are still counted when the page comes from the cache.
+Whatever changes a section says so (community/sections.py): the versions
+move on once per transaction, after it commits, so that a published article or
+a claimed wish shows at once and no page has to be found to be dropped. What is kept is
+built from the primary database, never from a replica that may lag behind the
+change. Signed-in visitors, POSTs, pages that set cookies or use a CSRF token,
+and requests with query parameters the page does not read are never served
+from or stored in the cache.
+
+The two display modes (standard and elderly) are cached apart.
 """
 
 import hashlib
 import logging
 import re
-import time
+from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from redis.exceptions import RedisError
 
 from community import dbrouter
+from community.pages import is_elderly
+from community.sections import CACHE_ERRORS, SITE, version_key
 
 logger = logging.getLogger(__name__)
-# A cache that fails (PostgreSQL or Redis unreachable) is a cache that missed: the page is built as usual.
-CACHE_ERRORS = (DatabaseError, RedisError, OSError)
 
 _building_kept_page = ContextVar("building_kept_page", default=False)
 
-SECTIONS = ("news", "wishes", "volunteers", "whistles", "site")
 PAGE_SECONDS = 600
-
-# URL name → the sections its page shows.
-CACHEABLE = {
-    "home": SECTIONS,
-    "about": ("site",),
-    "privacy": ("site",),
-    "news:index": ("news",),
-    "news:column": ("news",),
-    "news:article": ("news",),
-    "news:search": ("news",),
-    "volunteers:index": ("volunteers",),
-    "volunteers:team": ("volunteers", "wishes"),
-    "volunteers:workstation": ("volunteers",),
-    "volunteers:activity": ("volunteers",),
-    "volunteers:honour_roll": ("volunteers",),
-    "volunteers:terms": ("site",),
-    "volunteers:units": ("volunteers", "wishes", "whistles"),
-    "volunteers:unit": ("volunteers", "wishes", "whistles"),
-    "wishes:wall": ("wishes",),
-    "wishes:detail": ("wishes",),
-    "whistles:board": ("whistles",),
-    "whistles:detail": ("whistles",),
-}
-# The query parameters each page reads, and what a value may look like. A request
-# with any other parameter or value is answered but not kept, so that made-up
-# URLs cannot fill the cache.
+# A page number as the kept pages accept it (?page=3).
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
-PARAMETERS = {
-    "news:index": {"page": PAGE_NUMBER},
-    "news:column": {"page": PAGE_NUMBER},
-    "news:search": {"page": PAGE_NUMBER, "q": re.compile(r"[^\x00-\x1f]{1,30}")},
-    "wishes:wall": {
-        "page": PAGE_NUMBER,
-        "category": re.compile(r"[a-z]{0,12}"),
-        "status": re.compile(r"[a-z]{0,12}"),
-    },
-    "whistles:board": {"page": PAGE_NUMBER},
-}
-# Saving these changes nothing a cached page shows (read counts may lag by PAGE_SECONDS).
-IGNORED_MODELS = {"news.articleread"}
-APP_SECTIONS = {"news": "news", "wishes": "wishes", "volunteers": "volunteers", "whistles": "whistles"}
-# Shown on every kind of page (names, buildings): a change moves every section on.
-EVERYWHERE_MODELS = {"community.user", "community.building", "community.grid", "community.image"}
 
 
-def _version_key(section):
-    return f"pv:{section}"
+@dataclass(frozen=True)
+class KeptPage:
+    """How a public view's page is kept for anonymous visitors.
 
+    ``sections``: what the page shows, besides "site" (a change to any of them
+    makes it stale); ``slots``: contribution slots whose parts the page shows
+    (their sections count too); ``parameters``: the query parameters the page
+    reads and what a value may look like (a request with any other parameter or
+    value is answered but not kept, so that made-up URLs cannot fill the
+    cache); ``on_hit``: called with the view's keyword arguments when a kept
+    copy is served (an article still counts its reads).
+    """
 
-class _Bump:
-    """What runs after a commit: one cache write moving on the versions of every changed section."""
+    sections: tuple = ()
+    parameters: dict = field(default_factory=dict)
+    slots: tuple = ()
+    on_hit: Callable | None = None
 
-    def __init__(self, sections):
-        self.sections = set(sections)
-
-    def __call__(self):
-        now = time.time_ns()
-        try:
-            cache.set_many({_version_key(section): now for section in self.sections}, None)
-        except CACHE_ERRORS:
-            pass  # cached pages then live until they expire (PAGE_SECONDS)
-
-
-def changed(*sections):
-    """Mark sections as changed once the current transaction commits: their cached pages are stale."""
-    transaction.on_commit(_Bump(sections))
-
-
-def changed_at(section):
-    """When the section last changed (a datetime), or None if that is not known."""
-    version = cache.get(_version_key(section))
-    return datetime.fromtimestamp(version / 1e9, tz=UTC) if version else None
+    def all_sections(self):
+        contributed = (part.section for slot in self.slots for part in slot if part.section)
+        return tuple(dict.fromkeys((SITE, *self.sections, *contributed)))
 
 
 def _lookup(key, sections):
@@ -121,7 +73,7 @@ def _lookup(key, sections):
 
     One cache query for the value and the versions together.
     """
-    version_keys = [_version_key(section) for section in sections]
+    version_keys = [version_key(section) for section in sections]
     found = cache.get_many([key, *version_keys])
     versions = tuple(found.get(version_key, 0) for version_key in version_keys)
     stored = found.get(key)
@@ -145,7 +97,7 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     if _building_kept_page.get():
         return build()  # the page being built reads from the primary already
     try:
-        value, versions = _lookup(key, sections)
+        value, versions = _lookup(key, (SITE, *sections))
     except CACHE_ERRORS:
         return build()
     if value is None:
@@ -160,33 +112,9 @@ def cached_html(key, sections, template, build_context, seconds=PAGE_SECONDS):
     return cached(key, sections, lambda: render_to_string(template, build_context()), seconds)
 
 
-def _model_changed(sender, **kwargs):
-    label = sender._meta.label_lower
-    if label in EVERYWHERE_MODELS:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) <= {"last_login"}:
-            return  # signing in changes nothing anyone else sees
-        changed(*SECTIONS)
-    elif label not in IGNORED_MODELS:
-        changed(APP_SECTIONS[sender._meta.app_label])
-
-
-def connect_signals():
-    """Listen to the models whose changes cached pages show (only those: others keep Django's fast deletes)."""
-    from django.apps import apps
-
-    watched = [model for label in APP_SECTIONS for model in apps.get_app_config(label).get_models()]
-    watched += [apps.get_model(label) for label in EVERYWHERE_MODELS]
-    for model in watched:
-        post_save.connect(_model_changed, sender=model, dispatch_uid=f"pagecache_save_{model._meta.label_lower}")
-        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"pagecache_delete_{model._meta.label_lower}")
-
-
-def _page_key(request, match):
+def _page_key(request, match, kept):
     """The cache key of this request's page, or None if the page must not be kept."""
-    from community.views import ELDERLY_COOKIE
-
-    allowed = PARAMETERS.get(match.view_name, {})
+    allowed = kept.parameters
     if (
         not settings.PAGE_CACHE_ENABLED
         or request.method != "GET"
@@ -200,11 +128,16 @@ def _page_key(request, match):
         or request.path != reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     ):
         return None
-    mode = "e" if request.COOKIES.get(ELDERLY_COOKIE) == "1" else "s"
+    mode = "e" if is_elderly(request) else "s"
     query = urlencode(sorted(request.GET.items()))
     # Host and scheme too: canonical and sharing links on the page are built from them.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"kept-page:{mode}:" + hashlib.sha256(address.encode()).hexdigest()[:40]
+
+
+def kept_page_of(view):
+    """The view's ``KeptPage`` declaration (on its class, or on the function), if it has one."""
+    return getattr(getattr(view, "view_class", view), "kept_page", None)
 
 
 class AnonymousPageCacheMiddleware:
@@ -226,20 +159,17 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def process_view(self, request, view, args, kwargs):
-        match = request.resolver_match
-        sections = CACHEABLE.get(match.view_name)
-        page_key = sections and _page_key(request, match)
+        kept = kept_page_of(view)
+        page_key = kept and _page_key(request, request.resolver_match, kept)
         if not page_key:
             return None
         try:
-            stored, versions = _lookup(page_key, sections)
+            stored, versions = _lookup(page_key, kept.all_sections())
         except CACHE_ERRORS:
             return None  # the view meets the outage and answers it
         if stored is not None:
-            if match.view_name == "news:article":
-                from news import reads
-
-                reads.count_read(kwargs["pk"])
+            if kept.on_hit is not None:
+                kept.on_hit(kwargs)
             response = HttpResponse(stored[0], content_type=stored[1])
             if settings.PAGE_CACHE_HEADER:
                 response["X-Page-Cache"] = "hit"

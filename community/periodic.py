@@ -18,6 +18,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from community.models import JobRun
+
 logger = logging.getLogger(__name__)
 
 # An arbitrary constant that identifies "the job runner" among advisory locks.
@@ -55,8 +57,6 @@ def run_due_jobs(*, now=None, only=None) -> list[tuple[str, bool, str]]:
     Returns (name, ok, message) for each job that ran. A failing job is logged
     and recorded; it does not stop the others.
     """
-    from community.models import JobRun
-
     now = now or timezone.now()
     results = []
     with connection.cursor() as cursor:

@@ -7,7 +7,6 @@ missing one stops start-up with a single clear line.
 """
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,8 +42,6 @@ def fail(message):
 
 
 DEBUG = env_bool("DEBUG", default=True)
-# Under pytest: a fast password hasher, so that the suite stays quick.
-TESTING = "pytest" in sys.modules
 
 # --- Secrets and hosts -------------------------------------------------------
 SECRET_KEY = env_str("SECRET_KEY")
@@ -83,6 +80,7 @@ INSTALLED_APPS = [
     "volunteers",
     "wishes",
     "whistles",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +105,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "community.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "community.wsgi.application"
 
 TEMPLATES = [
@@ -175,13 +173,6 @@ if DATABASE_REPLICA_URL:
     # the middleware's cookie after each POST would be noise. Outermost, so that
     # every other middleware's reads are inside its decision.
     MIDDLEWARE.insert(0, "community.dbrouter.ReadReplicaMiddleware")
-elif TESTING:
-    # Tests: the test database again, read-only like a real standby, so that
-    # tests/community/test_replica.py can switch the router on and see which
-    # connection each query used (and that no write reaches the replica).
-    DATABASES["replica"] = postgres_database(DATABASE_URL, variable="DATABASE_URL")
-    DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
-if "replica" in DATABASES:
     # Under test, the replica is the test database itself (no second copy is created).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 
@@ -202,8 +193,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "home"
@@ -289,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
 # X-Page-Cache: hit/miss on kept pages, for development and tests only: in production it would tell anyone
 # whether a page (a search, say) was asked for by someone else in the last minutes.
-PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", default=DEBUG or TESTING)
+PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", default=DEBUG)
 
 # --- Caches --------------------------------------------------------------------------
 # PostgreSQL by default, so that every worker and machine agrees; Redis if configured.

@@ -30,7 +30,17 @@ def fetch_together(**lists):
 
 def count_of(rows):
     """A ``.values()`` queryset of one row, ``{"n": how many rows}``, to count a list in fetch_together."""
-    return rows.order_by().annotate(_all=Value(1)).values("_all").annotate(n=Count("pk")).values("n")
+    return total_of(rows, Count("pk"))
+
+
+def total_of(rows, aggregate):
+    """A ``.values()`` queryset of ``{"n": aggregate over rows}``: one row, or none when there are no rows."""
+    return rows.order_by().annotate(_all=Value(1)).values("_all").annotate(n=aggregate).values("n")
+
+
+def first_n(found_rows, default=0):
+    """The value of a ``count_of``/``total_of`` list as ``fetch_together`` returned it."""
+    return found_rows[0]["n"] if found_rows and found_rows[0]["n"] is not None else default
 
 
 def instances(model: type[Model], rows, **related):

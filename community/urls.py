@@ -1,21 +1,15 @@
+"""The site's own pages: accounts, the inbox, the call list, site pages, health and private photos.
+
+Included by the portal's root URLconf (portal/urls.py), under the root.
+"""
+
 from django.conf import settings
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.static import serve
 
 from community import views
 from community.forms import LoginForm
 from community.ratelimit import rate_limited
-from community.sitemaps import PageSitemap
-from news.sitemaps import ArticleSitemap, ColumnSitemap
-
-sitemaps = {"pages": PageSitemap, "columns": ColumnSitemap, "articles": ArticleSitemap}
-
-admin.site.site_header = f"{settings.COMMUNITY_NAME} · 管理后台"
-admin.site.site_title = f"{settings.COMMUNITY_NAME}管理后台"
-admin.site.index_title = "工作台"
 
 accounts = [
     path("register/", rate_limited("register")(views.RegisterView.as_view()), name="register"),
@@ -47,17 +41,11 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("me/", views.MeView.as_view(), name="me"),
     path("me/profile/", views.ProfileUpdateView.as_view(), name="profile"),
     path("me/inbox/", views.InboxView.as_view(), name="inbox"),
-    path("me/data.json", views.my_data, name="my_data"),
-    path("me/delete/", views.delete_account, name="delete_account"),
     path("me/inbox/<int:pk>/", views.open_notification, name="open_notification"),
     path("me/inbox/read-all/", views.read_all_notifications, name="read_all_notifications"),
     path("staff/call-list/", views.CallListView.as_view(), name="call_list"),
-    path("staff/dashboard/", views.DashboardView.as_view(), name="dashboard"),
-    path("staff/export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("staff/call-list/<int:pk>/phoned/", views.mark_phoned, name="mark_phoned"),
     path("accounts/", include(accounts)),
     path("elderly-mode/", views.elderly_mode, name="elderly_mode"),
@@ -65,24 +53,4 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("healthz", views.healthz, name="healthz"),
     path("photos/<str:key>/<int:width>.webp", views.private_photo, name="private_photo"),
-    path("news/", include("news.urls")),
-    path("volunteers/", include("volunteers.urls")),
-    path("wishes/", include("wishes.urls")),
-    path("whistles/", include("whistles.urls")),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": sitemaps},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
-    path("admin/", admin.site.urls),
 ]
-
-if settings.SERVE_MEDIA:
-    # Development only; production serves media from the front web server.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )
-
-handler500 = "community.views.server_error"

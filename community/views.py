@@ -1,16 +1,15 @@
-"""Site-wide pages: home, "我的", registration, the elderly-mode switch, health and errors."""
+"""The site's own pages: registration, profile, inbox, the call list, the elderly-mode switch, health and errors."""
 
 import logging
-from urllib.parse import quote
+import sys
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import FileResponse, Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -23,106 +22,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from community import audit, exports, home, insight, services
-from community.forms import DeleteAccountForm, ProfileForm, RegistrationForm
+from community import audit
+from community.forms import ProfileForm, RegistrationForm
+from community.images import may_view_photo, storage_for
+from community.middleware import database_unavailable_response
 from community.models import Image, Notification
-from volunteers import models as volunteer_models
+from community.pagecache import KeptPage
+from community.pages import ELDERLY_COOKIE, ELDERLY_COOKIE_AGE, PageMixin, safe_next
 
 logger = logging.getLogger(__name__)
-
-ELDERLY_COOKIE = "elderly"
-ELDERLY_COOKIE_AGE = 365 * 24 * 3600
-
-
-class PageMixin:
-    """Gives a page its title and breadcrumbs (a list of (label, url); the last has no url)."""
-
-    title = ""
-    breadcrumbs = ()
-
-    def get_title(self):
-        return self.title
-
-    def get_breadcrumbs(self):
-        return list(self.breadcrumbs) or [(self.get_title(), None)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("title", self.get_title())
-        context.setdefault("breadcrumbs", self.get_breadcrumbs())
-        return context
-
-
-class HomeView(TemplateView):
-    """The front page: what the community is, its news, and where to go next."""
-
-    template_name = "community/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sections"] = home.sections()
-        return context
-
-
-class DashboardForm(forms.Form):
-    """The dashboard's period: a preset, or a start and end date."""
-
-    PRESETS = [("this_month", _("本月")), ("last_month", _("上月")), ("this_year", _("今年"))]
-    preset = forms.ChoiceField(label=_("时间"), choices=PRESETS, required=False)
-    start = forms.DateField(label=_("从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def period(self):
-        data = self.cleaned_data if self.is_valid() else {}
-        if data.get("start") and data.get("end") and data["start"] <= data["end"]:
-            return insight.Period(data["start"], data["end"])
-        return insight.Period.preset(data.get("preset") or "this_month")
-
-
-class DashboardView(PermissionRequiredMixin, PageMixin, TemplateView):
-    """The staff dashboard: wishes, volunteers, partner units, red whistle and news for a period."""
-
-    permission_required = "community.view_dashboard"
-    template_name = "community/dashboard.html"
-    title = _("统计看板")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = DashboardForm(self.request.GET or None)
-        period = form.period()
-        context["form"] = form
-        context["data"] = insight.dashboard(period)
-        params = self.request.GET.copy()
-        params.pop("full", None)
-        context["query"] = params.urlencode()
-        return context
-
-
-@permission_required("community.view_dashboard", raise_exception=True)
-def export(request, kind, fmt):
-    """CSV or XLSX of wishes, hours or attendance for the dashboard's period.
-
-    Phone numbers and names come masked; ``full=1`` (for staff allowed to) gives
-    them in full and records who asked for what, and when.
-    """
-    if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
-        raise Http404
-    period = DashboardForm(request.GET or None).period()
-    full = request.GET.get("full") == "1" and request.user.has_perm("community.export_personal_data")
-    if full:
-        audit.record(
-            actor=request.user,
-            action="export.full",
-            target=request.user,
-            note=f"{kind} {period.first_day}–{period.last_day}",
-        )
-    build, label = exports.KINDS[kind]
-    body, content_type = exports.render(build(period, full=full), fmt)
-    response = HttpResponse(body, content_type=content_type)
-    filename = f"{label}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 class PrivacyNoticeView(PageMixin, TemplateView):
@@ -130,39 +38,13 @@ class PrivacyNoticeView(PageMixin, TemplateView):
 
     template_name = "community/privacy.html"
     title = _("个人信息保护说明")
+    kept_page = KeptPage()
 
 
 class AboutView(PageMixin, TemplateView):
     template_name = "community/about.html"
     title = _("关于本站")
-
-
-class MeView(LoginRequiredMixin, PageMixin, TemplateView):
-    """“我的”: the signed-in person's own page, the hub for everything that is theirs."""
-
-    template_name = "community/me.html"
-    title = _("我的")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        volunteer = volunteer_models.Volunteer.objects.filter(user=user).first()
-        context["my_volunteer"] = volunteer
-        if volunteer and volunteer.status == volunteer_models.Volunteer.Status.APPROVED:
-            context["my_hours"] = volunteer.hours()
-            context["my_signups"] = (
-                volunteer.signups.filter(
-                    status=volunteer_models.SignUp.Status.SIGNED_UP,
-                    activity__status=volunteer_models.Activity.Status.OPEN,
-                )
-                .select_related("activity")
-                .order_by("activity__starts_at")
-            )
-            context["my_led_teams"] = volunteer_models.Team.objects.led_by(user)
-        context["my_workstations"] = volunteer_models.Workstation.objects.filter(leader=user)
-        context["my_appointments"] = user.appointments.select_related("workstation").order_by("-day")[:10]
-        context["contact_views"] = user.contact_views.select_related("viewer").order_by("-created")[:20]
-        return context
+    kept_page = KeptPage()
 
 
 class InboxView(LoginRequiredMixin, PageMixin, ListView):
@@ -171,47 +53,10 @@ class InboxView(LoginRequiredMixin, PageMixin, ListView):
     template_name = "community/inbox.html"
     paginate_by = 20
     title = _("消息")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
 
     def get_queryset(self):
         return Notification.objects.for_user(self.request.user).order_by("-created")
-
-    def get_breadcrumbs(self):
-        return [(gettext("我的"), reverse("me")), (self.title, None)]
-
-
-@login_required
-def my_data(request):
-    """Download everything the portal holds about oneself, as JSON."""
-    import json
-
-    data = services.user_export_data(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = "attachment; filename=my-data.json"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@sensitive_post_parameters("password")
-def delete_account(request):
-    """Delete one's own account after confirming the password; public history stays, anonymised."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.user_delete(user=request.user)
-        logout(request)
-        messages.success(request, gettext("您的账号已注销，个人信息已删除。感谢您曾经的参与。"))
-        return HttpResponseRedirect(reverse("home"))
-    return render(
-        request,
-        "community/delete_account.html",
-        {
-            "form": form,
-            "title": gettext("注销账号"),
-            "breadcrumbs": [(gettext("我的"), reverse("me")), (gettext("注销账号"), None)],
-        },
-    )
 
 
 @login_required
@@ -271,10 +116,8 @@ class ProfileUpdateView(LoginRequiredMixin, PageMixin, UpdateView):
     form_class = ProfileForm
     template_name = "community/profile_form.html"
     title = _("修改个人资料")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
     success_url = reverse_lazy("me")
-
-    def get_breadcrumbs(self):
-        return [(gettext("我的"), reverse("me")), (self.title, None)]
 
     def get_object(self, queryset=None):
         return self.request.user
@@ -312,12 +155,7 @@ def elderly_mode(request):
     acceptable here.
     """
     turn_on = request.GET.get("on") == "1"
-    target = request.GET.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("home")
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next(request, reverse("home")))
     if turn_on:
         response.set_cookie(
             ELDERLY_COOKIE, "1", max_age=ELDERLY_COOKIE_AGE, samesite="Lax", secure=settings.HTTPS, httponly=True
@@ -329,10 +167,6 @@ def elderly_mode(request):
 
 def private_photo(request, key, width):
     """A photo that is not public: served only to someone the owning feature says may see it."""
-    from django.http import FileResponse, Http404
-
-    from community.images import may_view_photo, storage_for
-
     image = Image.objects.filter(key=key, private=True).first()
     rendition = next((r for r in image.renditions if r[0] == width), None) if image else None
     if rendition is None or not may_view_photo(request.user, image):
@@ -359,12 +193,6 @@ def server_error(request):
 
     A database outage that escaped the views (e.g. in a middleware) gets the 503 page.
     """
-    import sys
-
-    from django.db import InterfaceError, OperationalError
-
-    from community.middleware import database_unavailable_response
-
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return database_unavailable_response(request)
     try:

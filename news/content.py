@@ -11,6 +11,8 @@ import re
 
 import nh3
 
+from community.models import Image
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -65,8 +67,6 @@ def _image_tag(image, alt):
 
 def _rewrite_images(clean_html):
     """Redraw our photos from their Image records; drop any photo from elsewhere."""
-    from community.models import Image
-
     tags = _IMG_RE.findall(clean_html)
     if not tags:
         return clean_html

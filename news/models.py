@@ -12,7 +12,11 @@ from django_prose_editor.fields import ProseEditorField
 
 from community import search
 from community.models import Image
+from community.sections import ShownModel, ShownQuerySet
 from news.content import plain_text, sanitize_body
+
+SECTION = "news"
+ARTICLES_PER_PAGE = 15
 
 # What the editor offers; the server-side allow-list is news.content.ALLOWED_TAGS.
 EDITOR_EXTENSIONS = {
@@ -38,8 +42,10 @@ EDITOR_EXTENSIONS = {
 SEARCH_RANK_WINDOW = 500
 
 
-class Column(models.Model):
+class Column(ShownModel):
     """A news column (栏目), possibly inside another: 党群工作 > 党群动态."""
+
+    page_sections = (SECTION,)
 
     name = models.CharField(_("名称"), max_length=30)
     slug = models.SlugField(
@@ -78,7 +84,7 @@ class Column(models.Model):
         return [self.parent, self] if self.parent_id else [self]
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ShownQuerySet):
     def published(self, now=None):
         """Published and due: status published, publish time reached. Scheduled ones stay hidden."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
@@ -167,8 +173,10 @@ class ArticleQuerySet(models.QuerySet):
         return ranked, words
 
 
-class Article(models.Model):
+class Article(ShownModel):
     """One news post. Staff write it in the admin; residents read, search and share it."""
+
+    page_sections = (SECTION,)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")

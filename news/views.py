@@ -1,6 +1,7 @@
 """News pages: the news index, column pages, article pages, search, sharing and the editor's photo picker."""
 
 import io
+import re
 
 import segno
 from django.contrib.admin.views.decorators import staff_member_required
@@ -18,22 +19,26 @@ from django.views.generic import DetailView, ListView
 
 from community import search
 from community.images import store_upload
+from community.models import Image
+from community.pagecache import PAGE_NUMBER, KeptPage
+from community.pages import PageMixin
 from community.pagination import PositionPaginator
-from community.views import PageMixin
 from news import reads
 from news.forms import EditorPhotoForm, SearchForm
-from news.models import Article, Column
+from news.models import ARTICLES_PER_PAGE, SECTION, Article, Column
 
-PAGE_SIZE = 15
+# What a search may look like to be kept: at most 30 characters, no control characters.
+SEARCH_WORDS = r"[^\x00-\x1f]{1,30}"
 
 
 class NewsIndexView(PageMixin, ListView):
     """All published news, newest first (pinned first), with the column list."""
 
     template_name = "news/article_list.html"
-    paginate_by = PAGE_SIZE
+    paginate_by = ARTICLES_PER_PAGE
     paginator_class = PositionPaginator
     title = _("新闻动态")
+    kept_page = KeptPage(sections=(SECTION,), parameters={"page": PAGE_NUMBER})
 
     def get_queryset(self):
         return Article.objects.published().for_lists().order_by("-pinned", "-publish_at", "-id")
@@ -53,8 +58,9 @@ class ColumnView(PageMixin, ListView):
     """One column's articles (and those of the columns inside it), pinned first."""
 
     template_name = "news/column_detail.html"
-    paginate_by = PAGE_SIZE
+    paginate_by = ARTICLES_PER_PAGE
     paginator_class = PositionPaginator
+    kept_page = KeptPage(sections=(SECTION,), parameters={"page": PAGE_NUMBER})
 
     def get_queryset(self):
         # The column and the columns inside it, in one query.
@@ -91,6 +97,8 @@ class ArticleView(PageMixin, DetailView):
 
     template_name = "news/article_detail.html"
     preview = False
+    # A kept copy of the page still counts as a read.
+    kept_page = KeptPage(sections=(SECTION,), on_hit=lambda kwargs: reads.count_read(kwargs["pk"]))
 
     def get_queryset(self):
         articles = Article.objects.select_related("column", "column__parent", "cover")
@@ -123,6 +131,7 @@ class ArticlePreviewView(ArticleView):
     """A draft or scheduled article exactly as residents will see it; staff who edit news only."""
 
     preview = True
+    kept_page = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("news.change_article"):
@@ -134,9 +143,10 @@ class SearchView(PageMixin, ListView):
     """Search the news in Chinese: every word must match; most relevant first, matches highlighted."""
 
     template_name = "news/search.html"
-    paginate_by = PAGE_SIZE
+    paginate_by = ARTICLES_PER_PAGE
     paginator_class = PositionPaginator
     title = _("搜索新闻")
+    kept_page = KeptPage(sections=(SECTION,), parameters={"page": PAGE_NUMBER, "q": re.compile(SEARCH_WORDS)})
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
@@ -185,8 +195,6 @@ def editor_photo_picker(request):
     protocol django-prose-editor speaks); static/js/photo-picker.js hands the
     chosen photo back to the editor. Works under the strict CSP: no inline script.
     """
-    from community.models import Image
-
     callback = request.GET.get("CKEditorFuncNum", "")
     chosen = None
     form = EditorPhotoForm(request.POST or None, request.FILES or None)

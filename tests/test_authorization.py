@@ -36,7 +36,7 @@ from tests.images import upload
 from volunteers.models import Appointment, OpeningHours, PartnerMembership, SignUp, TeamMembership
 from whistles.models import Category as ProblemCategory
 from whistles.models import ProblemReport, Rating, Whistle
-from wishes.models import Category, Wish
+from wishes.models import Wish
 
 ROLES = [
     "anonymous",
@@ -474,7 +474,7 @@ class PortalWorld(TestCase):
         contact = {"contact_phone": RESIDENT_PHONE, "contact_address": RESIDENT_ADDRESS}
         base = {
             "description": "需要帮助。",
-            "category": Category.GOODS,
+            "category": Wish.Category.GOODS,
             "building": building,
             "needed_by": day,
             **contact,

@@ -20,7 +20,7 @@ from news import reads
 from news.models import Article, Column
 from volunteers.models import Activity, PartnerUnit, Team, Workstation
 from whistles.models import Whistle
-from wishes.models import Status, Wish
+from wishes.models import Wish
 
 ANONYMOUS_BUDGET = 4
 SIGNED_IN_BUDGET = 7
@@ -42,7 +42,7 @@ def public_pages():
         "wish wall": "/wishes/",
         "wish wall, filtered": "/wishes/?category=health&status=published",
         "wish wall, page 2": "/wishes/?page=2",
-        "wish": Wish.objects.filter(status=Status.CONFIRMED).order_by("pk").first().get_absolute_url(),
+        "wish": Wish.objects.filter(status=Wish.Status.CONFIRMED).order_by("pk").first().get_absolute_url(),
         "volunteers": "/volunteers/",
         "team": Team.objects.order_by("pk").first().get_absolute_url(),
         "activity": Activity.objects.order_by("pk").first().get_absolute_url(),

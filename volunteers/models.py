@@ -17,17 +17,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import audit
+from community.lifecycle import NotAllowed
 from community.models import Image, User
 from community.notifications import notify
 from community.privacy import mask_phone
+from community.sections import ShownModel, ShownQuerySet
+
+SECTION = "volunteers"
 
 
-class VolunteerError(Exception):
-    """A move that is not allowed; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class VolunteerError(NotAllowed):
+    """A volunteering move that is not allowed; the message is for the person who tried it."""
 
 
 def _year_bounds(year):
@@ -38,7 +38,7 @@ def _year_bounds(year):
 # --- Volunteers -------------------------------------------------------------------------------
 
 
-class VolunteerQuerySet(models.QuerySet):
+class VolunteerQuerySet(ShownQuerySet):
     def approved(self):
         return self.filter(status=Volunteer.Status.APPROVED)
 
@@ -56,8 +56,10 @@ class VolunteerQuerySet(models.QuerySet):
         )
 
 
-class Volunteer(models.Model):
+class Volunteer(ShownModel):
     """A resident who applied to volunteer; staff approve or reject the application."""
+
+    page_sections = (SECTION,)
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("待审核")
@@ -187,7 +189,7 @@ class Volunteer(models.Model):
 # --- Teams -----------------------------------------------------------------------------------
 
 
-class TeamQuerySet(models.QuerySet):
+class TeamQuerySet(ShownQuerySet):
     def active(self):
         return self.filter(active=True)
 
@@ -224,8 +226,10 @@ class TeamQuerySet(models.QuerySet):
         )
 
 
-class Team(models.Model):
+class Team(ShownModel):
     """A volunteer service team or association (志愿服务队 / 协会)."""
+
+    page_sections = (SECTION,)
 
     class Kind(models.TextChoices):
         TEAM = "team", _("志愿服务队")
@@ -258,6 +262,14 @@ class Team(models.Model):
     def get_absolute_url(self):
         return reverse("volunteers:team", kwargs={"pk": self.pk})
 
+    def leader_users(self):
+        """The accounts of the team's leaders (队长/负责人)."""
+        return User.objects.filter(
+            volunteer__memberships__team=self,
+            volunteer__memberships__is_leader=True,
+            volunteer__memberships__status=TeamMembership.Status.ACCEPTED,
+        )
+
     def is_led_by(self, user, leaders=None):
         """Whether ``user`` leads this team (``leaders``: this team's leading volunteers, if already loaded)."""
         if not user.is_authenticated:
@@ -279,8 +291,10 @@ class Team(models.Model):
         return (user.is_staff and user.has_perm("volunteers.view_volunteer")) or self.is_led_by(user, leaders)
 
 
-class TeamMembership(models.Model):
+class TeamMembership(ShownModel):
     """A volunteer in a team: requested by the volunteer, accepted by the team's leader or staff."""
+
+    page_sections = (SECTION,)
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("申请加入")
@@ -342,7 +356,7 @@ class TeamMembership(models.Model):
 # --- Partner units ---------------------------------------------------------------------------
 
 
-class PartnerUnitQuerySet(models.QuerySet):
+class PartnerUnitQuerySet(ShownQuerySet):
     def with_member(self, user):
         """The partner units ``user`` acts for."""
         if not user.is_authenticated:
@@ -350,8 +364,10 @@ class PartnerUnitQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
-class PartnerUnit(models.Model):
+class PartnerUnit(ShownModel):
     """An organisation linked to the community (共建单位): a party school, a bureau, a company …"""
+
+    page_sections = (SECTION,)
 
     class Kind(models.TextChoices):
         PARTY_SCHOOL = "school", _("党校/学校")
@@ -390,8 +406,10 @@ class PartnerUnit(models.Model):
         return reverse("volunteers:unit", kwargs={"pk": self.pk})
 
 
-class PartnerMembership(models.Model):
+class PartnerMembership(ShownModel):
     """A person who acts for a partner unit; added by staff, no volunteer application needed."""
+
+    page_sections = (SECTION,)
 
     unit = models.ForeignKey(
         PartnerUnit, verbose_name=_("共建单位"), on_delete=models.CASCADE, related_name="memberships"
@@ -416,8 +434,10 @@ class PartnerMembership(models.Model):
 # --- Workstations and appointments ---------------------------------------------------------------
 
 
-class Workstation(models.Model):
+class Workstation(ShownModel):
     """A personal volunteer workstation (志愿者个性化服务工作室) named after the grassroots leader who runs it."""
+
+    page_sections = (SECTION,)
 
     name = models.CharField(_("名称"), max_length=40, unique=True)
     leader = models.ForeignKey(User, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="workstations")
@@ -459,8 +479,10 @@ class Workstation(models.Model):
         return any(h.weekday == day.weekday() and h.start <= start and end <= h.end for h in hours)
 
 
-class OpeningHours(models.Model):
+class OpeningHours(ShownModel):
     """One weekday's opening time range of a workstation."""
+
+    page_sections = (SECTION,)
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("周一")
@@ -608,7 +630,7 @@ def is_upcoming(now=None):
     return Q(status=Activity.Status.OPEN, ends_at__gte=now or timezone.now())
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(ShownQuerySet):
     def upcoming(self, now=None):
         return self.filter(is_upcoming(now)).order_by("starts_at")
 
@@ -623,8 +645,10 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
-class Activity(models.Model):
+class Activity(ShownModel):
     """A dated event a team runs (志愿活动): volunteers sign up, are checked in, and are credited hours."""
+
+    page_sections = (SECTION,)
 
     class Status(models.TextChoices):
         OPEN = "open", _("报名中")
@@ -771,8 +795,10 @@ class Activity(models.Model):
         return record
 
 
-class SignUp(models.Model):
+class SignUp(ShownModel):
     """A volunteer signed up for an activity; checked in on the day."""
+
+    page_sections = (SECTION,)
 
     class Status(models.TextChoices):
         SIGNED_UP = "signed_up", _("已报名")
@@ -809,34 +835,54 @@ class SignUp(models.Model):
         if by.pk != self.volunteer.user_id:
             raise VolunteerError(gettext("只能取消自己的报名。"))
         with transaction.atomic():
-            locked = SignUp.objects.select_for_update().select_related("activity").get(pk=self.pk)
-            if locked.status != self.Status.SIGNED_UP:
+            activity = self._lock_activity_and_self()
+            if self.status != self.Status.SIGNED_UP:
                 raise VolunteerError(gettext("这个报名已经取消了。"))
-            if now > locked.activity.signup_deadline:
+            if now > activity.signup_deadline:
                 raise VolunteerError(gettext("报名已经截止，不能在网上取消了；如有变化请联系队长。"))
             self.status = self.Status.CANCELLED
             self.save(update_fields=["status"])
 
     def check_in(self, *, by, now=None):
-        """A leader or staff marks the volunteer present on the day."""
+        """A leader or staff marks the volunteer present on the day.
+
+        The activity's row is locked first, as closing the check-in locks it: a
+        check-in either lands before the closing (and is credited hours) or is
+        refused after it, never in between.
+        """
         if not self.activity.may_check_in(by):
             raise VolunteerError(gettext("只有服务队队长或社区工作人员可以签到。"))
-        if self.activity.status != Activity.Status.OPEN:
-            raise VolunteerError(gettext("这个活动的签到已经结束了。"))
-        if self.status != self.Status.SIGNED_UP:
-            raise VolunteerError(gettext("这位志愿者已经取消了报名。"))
-        self.attended, self.checked_in_at, self.checked_in_by = True, now or timezone.now(), by
-        self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
+        with transaction.atomic():
+            activity = self._lock_activity_and_self()
+            if activity.status != Activity.Status.OPEN:
+                raise VolunteerError(gettext("这个活动的签到已经结束了。"))
+            if self.status != self.Status.SIGNED_UP:
+                raise VolunteerError(gettext("这位志愿者已经取消了报名。"))
+            self.attended, self.checked_in_at, self.checked_in_by = True, now or timezone.now(), by
+            self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
 
     def undo_check_in(self, *, by):
-        if not self.activity.may_check_in(by) or self.activity.status != Activity.Status.OPEN:
+        """A leader or staff takes back a check-in made by mistake, while the check-in is open."""
+        if not self.activity.may_check_in(by):
             raise VolunteerError(gettext("现在不能修改签到。"))
-        self.attended, self.checked_in_at, self.checked_in_by = False, None, None
-        self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
+        with transaction.atomic():
+            activity = self._lock_activity_and_self()
+            if activity.status != Activity.Status.OPEN:
+                raise VolunteerError(gettext("现在不能修改签到。"))
+            self.attended, self.checked_in_at, self.checked_in_by = False, None, None
+            self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
+
+    def _lock_activity_and_self(self):
+        """Lock the activity's row, then this sign-up's (the order every sign-up change keeps); reload both."""
+        self.activity = Activity.objects.select_for_update().get(pk=self.activity_id)
+        self.refresh_from_db(from_queryset=SignUp.objects.select_for_update(), fields=["status", "attended"])
+        return self.activity
 
 
-class ServiceHourRecord(models.Model):
+class ServiceHourRecord(ShownModel):
     """Hours credited to a volunteer: for attending, or an adjustment with its reason. Never edited."""
+
+    page_sections = (SECTION,)
 
     class Kind(models.TextChoices):
         ATTENDANCE = "attendance", _("参加活动")

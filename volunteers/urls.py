@@ -6,7 +6,7 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("", views.VolunteerIndexView.as_view(), name="index"),
-    path("apply/", views.apply, name="apply"),
+    path("apply/", views.ApplyView.as_view(), name="apply"),
     path("terms/", views.TermsView.as_view(), name="terms"),
     path("applications/", views.ApplicationsView.as_view(), name="applications"),
     path("applications/<int:pk>/approve/", views.decide_application, {"approve": True}, name="approve"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("memberships/<int:pk>/accept/", views.decide_membership, {"accept": True}, name="accept_member"),
     path("memberships/<int:pk>/decline/", views.decide_membership, {"accept": False}, name="decline_member"),
     path("workstations/<int:pk>/", views.WorkstationView.as_view(), name="workstation"),
-    path("workstations/<int:pk>/appointment/", views.request_appointment, name="request_appointment"),
+    path("workstations/<int:pk>/appointment/", views.RequestAppointmentView.as_view(), name="request_appointment"),
     path("workstations/<int:pk>/appointments/", views.AppointmentsView.as_view(), name="appointments"),
     path("appointments/<int:pk>/confirm/", views.answer_appointment, {"answer": "confirm"}, name="confirm_appointment"),
     path("appointments/<int:pk>/propose/", views.answer_appointment, {"answer": "propose"}, name="propose_appointment"),

@@ -2,34 +2,38 @@
 
 Reads are generic views with PageMixin. Changes are POST-only function views:
 find the object, check who asks (through the models' helpers), call one model
-method, turn a VolunteerError into a message, redirect.
+method and end with ``run_action`` (a refusal becomes a message).
 """
 
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery, Sum
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from community import audit, pagecache
-from community.models import Building, User
+from community import audit
+from community.contributions import gather
+from community.models import User
+from community.pagecache import KeptPage, cached_html
+from community.pages import ActionFormMixin, PageMixin, run_action
 from community.ratelimit import rate_limited
-from community.together import count_of, fetch_together, instances
-from community.views import PageMixin
+from community.together import fetch_together, instances
 from volunteers import calendar
+from volunteers.contributions import team_page, unit_page
 from volunteers.forms import AdjustHoursForm, ApplicationForm, AppointmentForm, ProposeForm, ReasonForm, ReplyForm
 from volunteers.models import (
+    SECTION,
     Activity,
     Appointment,
     PartnerUnit,
@@ -42,22 +46,10 @@ from volunteers.models import (
     honour_roll,
     team_activities,
 )
-from wishes.models import Wish
 
 
 def _volunteer_of(user):
     return Volunteer.objects.filter(user=user).first() if user.is_authenticated else None
-
-
-def _done(request, target, action, success):
-    """Run one model call; a VolunteerError becomes a message. Back to ``target``."""
-    try:
-        action()
-    except VolunteerError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(target)
 
 
 class VolunteerIndexView(PageMixin, TemplateView):
@@ -65,12 +57,13 @@ class VolunteerIndexView(PageMixin, TemplateView):
 
     template_name = "volunteers/index.html"
     title = _("志愿服务")
+    kept_page = KeptPage(sections=(SECTION,))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = pagecache.cached_html(
+        context["sections"] = cached_html(
             f"volunteers:index:{timezone.localdate().year}",
-            ("volunteers",),
+            (SECTION,),
             "volunteers/_index_sections.html",
             self.sections_context,
         )
@@ -97,9 +90,13 @@ class VolunteerIndexView(PageMixin, TemplateView):
 
 
 class TeamView(PageMixin, DetailView):
-    """A team's public page: who they are, members, activities, hours; join or manage for those who may."""
+    """A team's public page: who they are, members, activities, hours; join or manage for those who may.
+
+    Other apps add their parts (the wishes its members fulfilled) through ``team_page``.
+    """
 
     template_name = "volunteers/team_detail.html"
+    kept_page = KeptPage(sections=(SECTION,), slots=(team_page,))
 
     def get_queryset(self):
         return Team.objects.active().with_figures().select_related("logo")
@@ -113,8 +110,10 @@ class TeamView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         team, user = self.object, self.request.user
-        # The team's activities, leaders and fulfilled wishes in one query.
-        found = fetch_together(
+        # The team's activities and leaders, and the other apps' parts, in one query.
+        gathered = gather(
+            team_page,
+            team,
             activities=team_activities(team, timezone.now()).values(
                 "id", "title", "starts_at", "place", "status", "capacity", "signup_count", "upcoming"
             ),
@@ -125,13 +124,13 @@ class TeamView(PageMixin, DetailView):
             )
             .order_by("pk")
             .values("id", "show_on_honour_roll", "user__id", "user__display_name"),
-            **_fulfilled_lists(Wish.objects.fulfilled_by_members_of(team), newest=10),
         )
-        activities = instances(Activity, found["activities"])
+        activities = instances(Activity, gathered.rows["activities"])
         context["upcoming"] = [activity for activity in activities if activity.upcoming]
         context["past"] = [activity for activity in reversed(activities) if not activity.upcoming]
-        leaders = instances(Volunteer, found["leaders"], user=User)
-        context.update(_fulfilled_context(found))
+        leaders = instances(Volunteer, gathered.rows["leaders"], user=User)
+        context["parts"] = gathered.html
+        context["part_figures"] = gathered.figures
         context["leaders"] = leaders
         context["may_manage"] = team.may_manage(user, leaders)
         if team.member_phones_visible_to(user, leaders):
@@ -159,21 +158,6 @@ class TeamView(PageMixin, DetailView):
         return context
 
 
-def _fulfilled_lists(wishes, *, newest):
-    """How many of these fulfilled wishes there are and the newest few, as lists for fetch_together."""
-    return {
-        "fulfilled_count": count_of(wishes),
-        "fulfilled_wishes": wishes.order_by("-fulfilled_at", "-id").values("id", "title", "building__name")[:newest],
-    }
-
-
-def _fulfilled_context(found):
-    return {
-        "fulfilled_count": found["fulfilled_count"][0]["n"],
-        "fulfilled_wishes": instances(Wish, found["fulfilled_wishes"], building=Building),
-    }
-
-
 @login_required
 @require_POST
 def join_team(request, pk):
@@ -185,7 +169,9 @@ def join_team(request, pk):
             raise VolunteerError(gettext("请先申请成为志愿者。"))
         TeamMembership.request(team=team, volunteer=volunteer)
 
-    return _done(request, team.get_absolute_url(), action, gettext("已提交入队申请，队长同意后您就是队员了。"))
+    return run_action(
+        request, action, success=gettext("已提交入队申请，队长同意后您就是队员了。"), back=team.get_absolute_url()
+    )
 
 
 @login_required
@@ -194,11 +180,11 @@ def decide_membership(request, pk, accept):
     membership = get_object_or_404(TeamMembership.objects.select_related("team"), pk=pk)
     if not membership.team.may_manage(request.user):
         raise Http404
-    return _done(
+    return run_action(
         request,
-        membership.team.get_absolute_url(),
         lambda: membership.decide(by=request.user, accept=accept),
-        gettext("已同意入队。") if accept else gettext("已处理。"),
+        success=gettext("已同意入队。") if accept else gettext("已处理。"),
+        back=membership.team.get_absolute_url(),
     )
 
 
@@ -207,6 +193,7 @@ class WorkstationView(PageMixin, DetailView):
 
     template_name = "volunteers/workstation_detail.html"
     queryset = Workstation.objects.select_related("leader", "photo").prefetch_related("opening_hours")
+    kept_page = KeptPage(sections=(SECTION,))
 
     def get_title(self):
         return self.object.name
@@ -221,36 +208,42 @@ class WorkstationView(PageMixin, DetailView):
         return context
 
 
-def _workstation_page(request, workstation, form):
-    """The workstation page again, with the appointment form and its errors."""
-    return render(
-        request,
-        WorkstationView.template_name,
-        {
-            "object": workstation,
-            "workstation": workstation,
-            "form": form,
-            "may_manage": workstation.may_manage(request.user),
-            "title": workstation.name,
-            "breadcrumbs": [(gettext("志愿服务"), reverse("volunteers:index")), (workstation.name, None)],
-        },
-    )
+@method_decorator(sensitive_post_parameters("phone"), name="dispatch")
+@method_decorator(rate_limited("appointment"), name="dispatch")
+class RequestAppointmentView(LoginRequiredMixin, ActionFormMixin, PageMixin, FormView):
+    """A resident asks for a time at a workstation (inside its opening hours, not in the past).
 
+    Shown as the workstation's page with the form, and its errors when there are some.
+    """
 
-@login_required
-@sensitive_post_parameters("phone")
-@rate_limited("appointment")
-def request_appointment(request, pk):
-    """A resident asks for a time at a workstation (inside its opening hours, not in the past)."""
-    workstation = get_object_or_404(
-        Workstation.objects.select_related("leader", "photo").prefetch_related("opening_hours"), pk=pk
-    )
-    form = AppointmentForm(request.POST or None, workstation=workstation)
-    if request.method == "POST" and form.is_valid():
-        Appointment.request(workstation=workstation, resident=request.user, **form.cleaned_data)
-        messages.success(request, gettext("预约已提交，负责人确认后会通知您，也可以在“我的”里查看。"))
-        return HttpResponseRedirect(workstation.get_absolute_url())
-    return _workstation_page(request, workstation, form)
+    form_class = AppointmentForm
+    template_name = WorkstationView.template_name
+    success_message = _("预约已提交，负责人确认后会通知您，也可以在“我的”里查看。")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.workstation = get_object_or_404(WorkstationView.queryset, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return self.workstation.name
+
+    def get_breadcrumbs(self):
+        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.workstation.name, None)]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "workstation": self.workstation}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object=self.workstation,
+            workstation=self.workstation,
+            may_manage=self.workstation.may_manage(self.request.user),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        Appointment.request(workstation=self.workstation, resident=self.request.user, **form.cleaned_data)
+        return self.workstation.get_absolute_url()
 
 
 class AppointmentsView(LoginRequiredMixin, PageMixin, ListView):
@@ -293,20 +286,19 @@ def answer_appointment(request, pk, answer):
     appointment = get_object_or_404(Appointment.objects.select_related("workstation"), pk=pk)
     if not appointment.workstation.may_manage(request.user):
         raise Http404
-    back = reverse("volunteers:appointments", kwargs={"pk": appointment.workstation_id})
     form = (ProposeForm if answer == "propose" else ReplyForm)(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return HttpResponseRedirect(back)
-    data = form.cleaned_data
     actions = {
-        "confirm": lambda: appointment.confirm(by=request.user, reply=data.get("reply", "")),
-        "decline": lambda: appointment.decline(by=request.user, reply=data.get("reply", "")),
-        "propose": lambda: appointment.propose(by=request.user, **data),
+        "confirm": lambda: appointment.confirm(by=request.user, reply=form.cleaned_data.get("reply", "")),
+        "decline": lambda: appointment.decline(by=request.user, reply=form.cleaned_data.get("reply", "")),
+        "propose": lambda: appointment.propose(by=request.user, **form.cleaned_data),
     }
-    return _done(request, back, actions[answer], gettext("已回复居民。"))
+    return run_action(
+        request,
+        actions[answer],
+        form=form,
+        success=gettext("已回复居民。"),
+        back=reverse("volunteers:appointments", kwargs={"pk": appointment.workstation_id}),
+    )
 
 
 @login_required
@@ -315,13 +307,14 @@ def resident_appointment(request, pk, answer):
     """The resident accepts a proposed time or cancels their appointment."""
     appointment = get_object_or_404(Appointment, pk=pk, resident=request.user)
     action = appointment.accept_proposal if answer == "accept" else appointment.cancel
-    return _done(request, reverse("me"), lambda: action(by=request.user), gettext("已更新预约。"))
+    return run_action(request, lambda: action(by=request.user), success=gettext("已更新预约。"), back=reverse("me"))
 
 
 class ActivityView(PageMixin, DetailView):
     """An activity: when, where, places left, sign-up or cancel; check-in link for leaders."""
 
     template_name = "volunteers/activity_detail.html"
+    kept_page = KeptPage(sections=(SECTION,))
 
     def get_queryset(self):
         return Activity.objects.with_signup_count().select_related("team", "cover")
@@ -355,11 +348,11 @@ class ActivityView(PageMixin, DetailView):
 @rate_limited("signup")
 def sign_up(request, pk):
     activity = get_object_or_404(Activity, pk=pk)
-    return _done(
+    return run_action(
         request,
-        activity.get_absolute_url(),
         lambda: activity.sign_up(volunteer=_volunteer_of(request.user)),
-        gettext("报名成功！请按时参加。"),
+        success=gettext("报名成功！请按时参加。"),
+        back=activity.get_absolute_url(),
     )
 
 
@@ -367,13 +360,16 @@ def sign_up(request, pk):
 @require_POST
 def cancel_sign_up(request, pk):
     activity = get_object_or_404(Activity, pk=pk)
-    signup = SignUp.objects.filter(
-        activity=activity, volunteer__user=request.user, status=SignUp.Status.SIGNED_UP
-    ).first()
-    if signup is None:
-        messages.error(request, gettext("您没有报名这个活动。"))
-        return HttpResponseRedirect(activity.get_absolute_url())
-    return _done(request, activity.get_absolute_url(), lambda: signup.cancel(by=request.user), gettext("已取消报名。"))
+
+    def action():
+        signup = SignUp.objects.filter(
+            activity=activity, volunteer__user=request.user, status=SignUp.Status.SIGNED_UP
+        ).first()
+        if signup is None:
+            raise VolunteerError(gettext("您没有报名这个活动。"))
+        signup.cancel(by=request.user)
+
+    return run_action(request, action, success=gettext("已取消报名。"), back=activity.get_absolute_url())
 
 
 class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
@@ -424,6 +420,14 @@ class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
         return context
 
 
+def _activity_for_check_in(request, pk):
+    """The activity, if ``request.user`` may check people in (its team's leaders, staff); others get 404."""
+    activity = get_object_or_404(Activity.objects.select_related("team"), pk=pk)
+    if not activity.may_check_in(request.user):
+        raise Http404
+    return activity
+
+
 @login_required
 @require_POST
 def check_in(request, pk, signup_pk, present):
@@ -431,82 +435,67 @@ def check_in(request, pk, signup_pk, present):
     if not signup.activity.may_check_in(request.user):
         raise Http404
     action = (lambda: signup.check_in(by=request.user)) if present else (lambda: signup.undo_check_in(by=request.user))
-    return _done(
+    return run_action(
         request,
-        reverse("volunteers:check_in", kwargs={"pk": pk}),
         action,
-        gettext("已签到：%(name)s") % {"name": signup.volunteer.real_name} if present else gettext("已撤销签到。"),
+        success=gettext("已签到：%(name)s") % {"name": signup.volunteer.real_name}
+        if present
+        else gettext("已撤销签到。"),
+        back=reverse("volunteers:check_in", kwargs={"pk": pk}),
     )
 
 
 @login_required
 @require_POST
 def close_check_in(request, pk):
-    activity = get_object_or_404(Activity.objects.select_related("team"), pk=pk)
-    if not activity.may_check_in(request.user):
-        raise Http404
-    return _done(
+    activity = _activity_for_check_in(request, pk)
+    return run_action(
         request,
-        reverse("volunteers:check_in", kwargs={"pk": pk}),
         lambda: activity.close_check_in(by=request.user),
-        gettext("签到已结束，时长已记入每位到场志愿者。"),
+        success=gettext("签到已结束，时长已记入每位到场志愿者。"),
+        back=reverse("volunteers:check_in", kwargs={"pk": pk}),
     )
 
 
 @login_required
 @require_POST
 def adjust_hours(request, pk, volunteer_pk):
-    activity = get_object_or_404(Activity.objects.select_related("team"), pk=pk)
-    if not activity.may_check_in(request.user):
-        raise Http404
+    activity = _activity_for_check_in(request, pk)
     volunteer = get_object_or_404(Volunteer, pk=volunteer_pk)
     form = AdjustHoursForm(request.POST)
-    back = reverse("volunteers:check_in", kwargs={"pk": pk})
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return HttpResponseRedirect(back)
-    return _done(
+    return run_action(
         request,
-        back,
         lambda: activity.adjust_hours(by=request.user, volunteer=volunteer, **form.cleaned_data),
-        gettext("已调整时长，原记录保留。"),
+        form=form,
+        success=gettext("已调整时长，原记录保留。"),
+        back=reverse("volunteers:check_in", kwargs={"pk": pk}),
     )
 
 
-@login_required
-@sensitive_post_parameters("real_name", "phone")
-def apply(request):
+@method_decorator(sensitive_post_parameters("real_name", "phone"), name="dispatch")
+class ApplyView(LoginRequiredMixin, ActionFormMixin, PageMixin, FormView):
     """A resident applies to volunteer; staff review the application."""
-    existing = _volunteer_of(request.user)
-    form = ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    form_class = ApplicationForm
+    template_name = "volunteers/apply.html"
+    title = _("申请成为志愿者")
+    breadcrumbs = ((_("志愿服务"), reverse_lazy("volunteers:index")), (title, None))
+    success_message = _("申请已提交，社区工作人员审核后会通知您。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(existing=_volunteer_of(self.request.user), **kwargs)
+
+    def perform(self, form):
         data = dict(form.cleaned_data)
         data.pop("accept_terms")
-        teams = data.pop("teams")
-        try:
-            Volunteer.apply(user=request.user, teams=teams, **data)
-        except VolunteerError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, gettext("申请已提交，社区工作人员审核后会通知您。"))
-            return HttpResponseRedirect(reverse("me"))
-    return render(
-        request,
-        "volunteers/apply.html",
-        {
-            "form": form,
-            "existing": existing,
-            "title": gettext("申请成为志愿者"),
-            "breadcrumbs": [(gettext("志愿服务"), reverse("volunteers:index")), (gettext("申请成为志愿者"), None)],
-        },
-    )
+        Volunteer.apply(user=self.request.user, teams=data.pop("teams"), **data)
+        return reverse("me")
 
 
 class TermsView(PageMixin, TemplateView):
     template_name = "volunteers/terms.html"
     title = _("志愿者守则")
+    kept_page = KeptPage()
 
 
 class ApplicationsView(PermissionRequiredMixin, PageMixin, ListView):
@@ -541,16 +530,16 @@ def decide_application(request, pk, approve):
     volunteer = get_object_or_404(Volunteer, pk=pk)
     back = reverse("volunteers:applications")
     if approve:
-        return _done(request, back, lambda: volunteer.approve(by=request.user), gettext("已通过申请。"))
+        return run_action(
+            request, lambda: volunteer.approve(by=request.user), success=gettext("已通过申请。"), back=back
+        )
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, gettext("请写明未通过的原因，申请人会看到。"))
-        return HttpResponseRedirect(back)
-    return _done(
+    return run_action(
         request,
-        back,
         lambda: volunteer.reject(by=request.user, reason=form.cleaned_data["reason"]),
-        gettext("已退回申请。"),
+        form=form,
+        success=gettext("已退回申请。"),
+        back=back,
     )
 
 
@@ -559,17 +548,16 @@ class HonourRollView(PageMixin, TemplateView):
 
     template_name = "volunteers/honour_roll.html"
     title = _("志愿服务光荣榜")
-
-    def get_breadcrumbs(self):
-        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.title, None)]
+    breadcrumbs = ((_("志愿服务"), reverse_lazy("volunteers:index")), (title, None))
+    kept_page = KeptPage(sections=(SECTION,))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = timezone.localdate().year
         # Kept as HTML: the ranking's objects carry more about each volunteer than the page shows.
         context["year"] = year
-        context["roll"] = pagecache.cached_html(
-            f"volunteers:honour_roll:{year}", ("volunteers",), "volunteers/_honour_roll.html", lambda: honour_roll(year)
+        context["roll"] = cached_html(
+            f"volunteers:honour_roll:{year}", (SECTION,), "volunteers/_honour_roll.html", lambda: honour_roll(year)
         )
         return context
 
@@ -607,17 +595,17 @@ class ServiceRecordView(LoginRequiredMixin, PageMixin, DetailView):
 class PartnerUnitListView(PageMixin, ListView):
     template_name = "volunteers/partnerunit_list.html"
     title = _("共建单位")
+    breadcrumbs = ((_("志愿服务"), reverse_lazy("volunteers:index")), (title, None))
     queryset = PartnerUnit.objects.select_related("logo")
-
-    def get_breadcrumbs(self):
-        return [(gettext("志愿服务"), reverse("volunteers:index")), (self.title, None)]
+    kept_page = KeptPage(sections=(SECTION,))
 
 
 class PartnerUnitView(PageMixin, DetailView):
-    """A partner unit's public page, with the wishes it fulfilled."""
+    """A partner unit's public page; other apps add what it did (wishes, whistles) through ``unit_page``."""
 
     template_name = "volunteers/partnerunit_detail.html"
     queryset = PartnerUnit.objects.select_related("logo")
+    kept_page = KeptPage(sections=(SECTION,), slots=(unit_page,))
 
     def get_title(self):
         return self.object.name
@@ -626,21 +614,10 @@ class PartnerUnitView(PageMixin, DetailView):
         return [(gettext("共建单位"), reverse("volunteers:units")), (self.object.name, None)]
 
     def get_context_data(self, **kwargs):
-        from whistles.models import Whistle, WhistleCall, responsiveness_query
-
         context = super().get_context_data(**kwargs)
-        unit = self.object
-        # The unit's fulfilled wishes, its whistle calls and its figures in one query.
-        found = fetch_together(
-            **_fulfilled_lists(Wish.objects.fulfilled_for(unit), newest=20),
-            calls=unit.whistle_calls.order_by("-called_at").values("id", "status", "whistle__id", "whistle__title")[
-                :20
-            ],
-            figures=responsiveness_query(unit=unit),
-        )
-        context.update(_fulfilled_context(found))
-        context["calls"] = instances(WhistleCall, found["calls"], whistle=Whistle)
-        context["figures"] = found["figures"][0] if found["figures"] else None
+        gathered = gather(unit_page, self.object)
+        context["parts"] = gathered.html
+        context["part_figures"] = gathered.figures
         return context
 
 

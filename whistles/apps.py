@@ -7,9 +7,3 @@ class WhistlesConfig(AppConfig):
 
     name = "whistles"
     verbose_name = _("红哨子")
-
-    def ready(self):
-        from community.images import register_photo_access
-        from whistles.models import may_view_report_photo
-
-        register_photo_access(may_view_report_photo)

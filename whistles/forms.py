@@ -3,13 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import PhoneInput, PhotoField
+from community.forms import BuildingChoiceField, PhoneInput, PhotoField
 from community.images import check_upload
 from community.models import Building
 from community.privacy import is_mainland_mobile, normalize_phone
 from volunteers.models import PartnerUnit, Team
 from whistles.models import Category, ProblemReport, Rating
-from wishes.forms import BuildingChoiceField
 
 MAX_PHOTOS = 3
 

@@ -12,7 +12,7 @@ when, from, to, note) and leaves the notifications that follow from it.
 
 from datetime import timedelta
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import audit
+from community.lifecycle import Lifecycle, NotAllowed, Transition, hide_with_reason
 from community.models import Building, Image, User
 from community.notifications import notify
+from community.sections import ShownModel, ShownQuerySet
 from volunteers.models import Activity, PartnerUnit, Team
+
+SECTION = "whistles"
 
 
 def triage_staff():
@@ -32,12 +36,8 @@ def triage_staff():
     ).distinct()
 
 
-class WhistleError(Exception):
-    """A move that is not allowed; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class WhistleError(NotAllowed):
+    """A move of a report or a whistle that is not allowed; the message is for the person who tried it."""
 
 
 class Category(models.TextChoices):
@@ -63,8 +63,11 @@ class ProblemReportQuerySet(models.QuerySet):
         return self.filter(reporter=user)
 
 
-class ProblemReport(models.Model):
-    """A resident's report of a problem in the community, with up to three photos."""
+class ProblemReport(Lifecycle, models.Model):
+    """A resident's report of a problem in the community, with up to three photos.
+
+    Reports are private (their reporter and the staff who triage them): no public page shows one.
+    """
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待处理")
@@ -117,27 +120,16 @@ class ProblemReport(models.Model):
     def __str__(self):
         return f"{self.get_category_display()} · {self.building.name}"
 
+    audit_name = "report"
+    refusal = WhistleError
+    refusal_message = _("这条反映已经处理过了（%(status)s）。")
+
     def get_absolute_url(self):
         return reverse("whistles:report", kwargs={"pk": self.pk})
 
     @property
     def place(self):
         return f"{self.building.name}{self.spot}"
-
-    def _move(self, to, *, by, note="", fields=()):
-        before = self.status
-        self.status = to
-        self.save(update_fields=["status", *fields])
-        ReportTransition.objects.create(report=self, from_status=before, to_status=to, actor=by, note=note)
-        if by is not None and by.is_staff:
-            audit.record(actor=by, action=f"report.{to}", target=self, changes={"status": (before, to)}, note=note)
-
-    def _lock(self):
-        self.refresh_from_db(from_queryset=ProblemReport.objects.select_for_update(of=("self",)))
-
-    def _require_submitted(self):
-        if self.status != self.Status.SUBMITTED:
-            raise WhistleError(gettext("这条反映已经处理过了（%(status)s）。") % {"status": self.get_status_display()})
 
     @classmethod
     def submit(cls, *, by, photos=(), on_behalf=False, **fields):
@@ -155,7 +147,7 @@ class ProblemReport(models.Model):
             report.save()
             for order, image in enumerate(photos):
                 ReportPhoto.objects.create(report=report, image=image, order=order)
-            ReportTransition.objects.create(report=report, from_status="", to_status=cls.Status.SUBMITTED, actor=by)
+            report.record_transition("", cls.Status.SUBMITTED, by=by)
         return report
 
     def merge_into(self, other, *, by):
@@ -163,10 +155,10 @@ class ProblemReport(models.Model):
         if other.pk == self.pk:
             raise WhistleError(gettext("不能合并到自己。"))
         with transaction.atomic():
-            self._lock()
-            self._require_submitted()
+            self.lock()
+            self.require(self.Status.SUBMITTED)
             self.merged_into = other
-            self._move(self.Status.MERGED, by=by, note=str(other.pk), fields=["merged_into"])
+            self.move(self.Status.MERGED, by=by, note=str(other.pk), fields=["merged_into"])
             if other.whistle_id:
                 self.whistle_id = other.whistle_id
                 self.save(update_fields=["whistle"])
@@ -180,17 +172,17 @@ class ProblemReport(models.Model):
         if not reply.strip():
             raise WhistleError(gettext("请写下给居民的答复。"))
         with transaction.atomic():
-            self._lock()
-            self._require_submitted()
+            self.lock()
+            self.require(self.Status.SUBMITTED)
             self.reply = reply
-            self._move(self.Status.CLOSED, by=by, note=reply, fields=["reply"])
+            self.move(self.Status.CLOSED, by=by, note=reply, fields=["reply"])
             notify(self.reporter, gettext("社区答复了您反映的问题"), body=reply, url=self.get_absolute_url())
 
     def hand_to_volunteers(self, *, by, team, title, starts_at, hours=2, capacity=10):
         """Staff turn a small problem into a volunteer activity of ``team``."""
         with transaction.atomic():
-            self._lock()
-            self._require_submitted()
+            self.lock()
+            self.require(self.Status.SUBMITTED)
             activity = Activity.objects.create(
                 team=team,
                 title=title,
@@ -203,13 +195,31 @@ class ProblemReport(models.Model):
                 capacity=capacity,
             )
             self.activity = activity
-            self._move(self.Status.HANDED, by=by, note=title, fields=["activity"])
+            self.move(self.Status.HANDED, by=by, note=title, fields=["activity"])
             notify(
                 self.reporter,
                 gettext("您反映的问题已交给%(team)s的志愿者处理。") % {"team": team.name},
                 url=activity.get_absolute_url(),
             )
         return activity
+
+    def attach_to_whistle(self, whistle, *, by):
+        """The report is answered by a whistle (staff blew it for this report); the reporter is told."""
+        self.lock()
+        self.require(self.Status.SUBMITTED)
+        self.whistle = whistle
+        self.move(self.Status.WHISTLED, by=by, note=whistle.title, fields=["whistle"])
+        notify(
+            self.reporter,
+            gettext("您反映的问题社区已经“吹哨”，呼叫相关单位来解决。"),
+            url=whistle.get_absolute_url(),
+        )
+
+    def resolve_with(self, whistle, *, by):
+        """The whistle that answers this report was closed: the report is resolved with its summary."""
+        self.lock()
+        self.require(self.Status.WHISTLED)
+        self.move(self.Status.RESOLVED, by=by, note=whistle.summary)
 
 
 class ReportPhoto(models.Model):
@@ -226,46 +236,40 @@ class ReportPhoto(models.Model):
         return f"{self.report_id}#{self.order}"
 
 
-class ReportTransition(models.Model):
+class ReportTransition(Transition):
+    """One step of a report's handling (shown to its reporter and staff)."""
+
     report = models.ForeignKey(
         ProblemReport, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="transitions"
     )
     from_status = models.CharField(_("原状态"), max_length=10, choices=ProblemReport.Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=10, choices=ProblemReport.Status.choices)
-    actor = models.ForeignKey(
-        User, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.CharField(_("说明"), max_length=300, blank=True)
-    created = models.DateTimeField(_("时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("问题进展")
         verbose_name_plural = _("问题进展")
-        ordering = ["created", "id"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 # --- Whistles (吹哨) ---------------------------------------------------------------------------
 
 
-class WhistleQuerySet(models.QuerySet):
+class WhistleQuerySet(ShownQuerySet):
     def for_board(self):
         return self.select_related("building").prefetch_related(
             models.Prefetch("calls", queryset=WhistleCall.objects.select_related("unit", "team"))
         )
 
+    def open(self):
+        """Still waiting for the called units: not closed, not waiting for staff after a bad rating."""
+        return self.filter(status__in=Whistle.OPEN_STATUSES)
+
     def overdue_first(self, now=None):
-        """Whistles with a unit that missed its report-in deadline first, then the newest."""
-        now = now or timezone.now()
-        late = WhistleCall.objects.filter(whistle=models.OuterRef("pk"), status=WhistleCall.Status.CALLED)
-        return self.annotate(has_overdue=models.Exists(late.filter(whistle__report_in_by__lt=now))).order_by(
-            "-has_overdue", "-created"
-        )
+        """Whistles with an overdue call first, then the newest."""
+        overdue = WhistleCall.objects.overdue(now).filter(whistle=models.OuterRef("pk"))
+        return self.annotate(has_overdue=models.Exists(overdue)).order_by("-has_overdue", "-created")
 
 
-class Whistle(models.Model):
+class Whistle(Lifecycle, ShownModel):
     """The community blows the whistle on a problem: partner units and teams are called to report in and fix it."""
 
     class Status(models.TextChoices):
@@ -273,6 +277,12 @@ class Whistle(models.Model):
         IN_PROGRESS = "in_progress", _("处理中")
         CLOSED = "closed", _("已解决")
         REOPENED = "reopened", _("居民不满意，待复核")
+
+    OPEN_STATUSES = (Status.CALLED, Status.IN_PROGRESS)
+
+    page_sections = (SECTION,)
+    audit_name = "whistle"
+    refusal = WhistleError
 
     title = models.CharField(_("要解决的问题"), max_length=60)
     description = models.TextField(_("需要做什么"), max_length=1000)
@@ -315,17 +325,6 @@ class Whistle(models.Model):
     def place(self):
         return f"{self.building.name}{self.spot}"
 
-    def _lock(self):
-        self.refresh_from_db(from_queryset=Whistle.objects.select_for_update(of=("self",)))
-
-    def _move(self, to, *, by, note="", fields=()):
-        before = self.status
-        self.status = to
-        self.save(update_fields=["status", *fields])
-        WhistleTransition.objects.create(whistle=self, from_status=before, to_status=to, actor=by, note=note)
-        if by is not None and by.is_staff:
-            audit.record(actor=by, action=f"whistle.{to}", target=self, changes={"status": (before, to)}, note=note)
-
     @classmethod
     def blow(cls, *, by, units=(), teams=(), reports=(), report_in_hours=24, resolve_days=7, **fields):
         """Staff blow the whistle: call units and teams, link the reports, tell everyone concerned."""
@@ -341,18 +340,10 @@ class Whistle(models.Model):
             )
             whistle.full_clean()
             whistle.save()
-            WhistleTransition.objects.create(whistle=whistle, from_status="", to_status=cls.Status.CALLED, actor=by)
+            whistle.record_transition("", cls.Status.CALLED, by=by)
             audit.record(actor=by, action="whistle.blow", target=whistle)
             for report in reports:
-                report._lock()
-                report._require_submitted()
-                report.whistle = whistle
-                report._move(ProblemReport.Status.WHISTLED, by=by, note=whistle.title, fields=["whistle"])
-                notify(
-                    report.reporter,
-                    gettext("您反映的问题社区已经“吹哨”，呼叫相关单位来解决。"),
-                    url=whistle.get_absolute_url(),
-                )
+                report.attach_to_whistle(whistle, by=by)
             whistle._call(units=units, teams=teams)
         return whistle
 
@@ -368,17 +359,15 @@ class Whistle(models.Model):
                 notify(member, message, url=url)
         for team in teams:
             WhistleCall.objects.get_or_create(whistle=self, team=team)
-            for membership in team.memberships.filter(is_leader=True, status="accepted").select_related(
-                "volunteer__user"
-            ):
-                notify(membership.volunteer.user, message, url=url)
+            for leader in team.leader_users():
+                notify(leader, message, url=url)
 
     def call_more(self, *, by, units=(), teams=(), report_in_hours=24, note=""):
         """After an unsatisfied rating, staff may call (more) units back: the whistle is in progress again."""
         if not units and not teams:
             raise WhistleError(gettext("请至少呼叫一个共建单位或服务队。"))
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if self.status != self.Status.REOPENED:
                 raise WhistleError(gettext("只有居民不满意、待复核的吹哨可以重新呼叫。"))
             self.report_in_by = timezone.now() + timedelta(hours=report_in_hours)
@@ -389,7 +378,7 @@ class Whistle(models.Model):
             WhistleCall.objects.filter(whistle=self, team__in=teams).update(
                 status=WhistleCall.Status.CALLED, reported_in_at=None, done_at=None
             )
-            self._move(self.Status.CALLED, by=by, note=note, fields=["report_in_by", "resolve_by"])
+            self.move(self.Status.CALLED, by=by, note=note, fields=["report_in_by", "resolve_by"])
             self._call(units=units, teams=teams)
 
     def close(self, *, by, summary, before_photos=(), after_photos=()):
@@ -397,7 +386,7 @@ class Whistle(models.Model):
         if not summary.strip():
             raise WhistleError(gettext("请写下处理结果，居民会在公开页面看到。"))
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if self.status == self.Status.CLOSED:
                 raise WhistleError(gettext("这个吹哨已经解决了。"))
             pending = self.calls.exclude(status=WhistleCall.Status.DONE)
@@ -409,9 +398,9 @@ class Whistle(models.Model):
                     WhistlePhoto.objects.create(whistle=self, image=image, kind=kind)
             self.summary = summary
             self.closed_at = timezone.now()
-            self._move(self.Status.CLOSED, by=by, note=summary, fields=["summary", "closed_at"])
+            self.move(self.Status.CLOSED, by=by, note=summary, fields=["summary", "closed_at"])
             for report in self.reports.filter(status=ProblemReport.Status.WHISTLED):
-                report._move(ProblemReport.Status.RESOLVED, by=by, note=summary)
+                report.resolve_with(self, by=by)
             for reporter in self.reporters():
                 notify(reporter, gettext("您反映的问题已经解决，请评价处理结果。"), url=self.get_absolute_url())
 
@@ -424,14 +413,14 @@ class Whistle(models.Model):
         if not self.reporters().filter(pk=by.pk).exists():
             raise WhistleError(gettext("只有反映这个问题的居民可以评价。"))
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if self.status != self.Status.CLOSED:
                 raise WhistleError(gettext("问题解决后才能评价。"))
             if Rating.objects.filter(whistle=self, rater=by).exists():
                 raise WhistleError(gettext("您已经评价过了，谢谢！"))
             rating = Rating.objects.create(whistle=self, rater=by, score=score, comment=comment)
             if score == Rating.Score.UNSATISFIED:
-                self._move(self.Status.REOPENED, by=by, note=comment or gettext("居民不满意"))
+                self.move(self.Status.REOPENED, by=by, note=comment or gettext("居民不满意"))
                 for staff in triage_staff():
                     notify(
                         staff,
@@ -442,13 +431,27 @@ class Whistle(models.Model):
         return rating
 
 
-class WhistleCall(models.Model):
+class WhistleCallQuerySet(ShownQuerySet):
+    def overdue(self, now=None):
+        """Calls that are overdue (逾期未报到): see ``WhistleCall.overdue``."""
+        return self.filter(WhistleCall.overdue(now))
+
+
+# A call "missed its deadline" (逾期) in a unit's figures: it reported in after the report-in deadline, or had
+# not by then. Unlike "overdue" (still waiting now), this stays true of a late call after it reports in.
+# SQL over the aliases c (whistles_whistlecall) and w (whistles_whistle).
+MISSED_DEADLINE_SQL = "(c.reported_in_at > w.report_in_by OR (c.reported_in_at IS NULL AND w.report_in_by < now()))"
+
+
+class WhistleCall(ShownModel):
     """One unit or team called by a whistle: called → reported in → done."""
 
     class Status(models.TextChoices):
         CALLED = "called", _("待报到")
         REPORTED = "reported", _("已报到")
         DONE = "done", _("已完成")
+
+    page_sections = (SECTION,)
 
     whistle = models.ForeignKey(Whistle, verbose_name=_("吹哨"), on_delete=models.CASCADE, related_name="calls")
     unit = models.ForeignKey(
@@ -472,6 +475,8 @@ class WhistleCall(models.Model):
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
 
+    objects = WhistleCallQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("呼叫")
         verbose_name_plural = _("呼叫")
@@ -492,8 +497,24 @@ class WhistleCall(models.Model):
     def caller_name(self):
         return self.unit.name if self.unit_id else self.team.name
 
+    @staticmethod
+    def overdue(now=None):
+        """ "Overdue" (逾期未报到): the call still waits to report in, its whistle is still open, and the
+        report-in deadline has passed. The one definition, as a filter: lists, reminders and workbenches use it.
+        """
+        return Q(
+            status=WhistleCall.Status.CALLED,
+            whistle__status__in=Whistle.OPEN_STATUSES,
+            whistle__report_in_by__lt=now or timezone.now(),
+        )
+
     def is_overdue(self, now=None):
-        return self.status == self.Status.CALLED and (now or timezone.now()) > self.whistle.report_in_by
+        """``overdue`` for one call whose whistle is loaded."""
+        return (
+            self.status == self.Status.CALLED
+            and self.whistle.status in Whistle.OPEN_STATUSES
+            and self.whistle.report_in_by < (now or timezone.now())
+        )
 
     @staticmethod
     def acting_for(user, calls):
@@ -525,11 +546,12 @@ class WhistleCall(models.Model):
         if not self.may_act(by):
             raise WhistleError(gettext("只有被呼叫单位的成员（或服务队队长）可以报到。"))
         with transaction.atomic():
-            call = WhistleCall.objects.select_for_update().select_related("whistle").get(pk=self.pk)
+            # The whistle first, then the call: every verb of a whistle and its calls locks in this order.
+            whistle = Whistle.objects.select_for_update().get(pk=self.whistle_id)
+            call = WhistleCall.objects.select_for_update().get(pk=self.pk)
             if call.status != self.Status.CALLED:
                 raise WhistleError(gettext("已经报到过了。"))
-            whistle = call.whistle
-            if whistle.status not in (Whistle.Status.CALLED, Whistle.Status.IN_PROGRESS):
+            if whistle.status not in Whistle.OPEN_STATUSES:
                 raise WhistleError(gettext("这个吹哨已经结束了。"))
             self.status, self.reported_in_at, self.reported_in_by, self.people = (
                 self.Status.REPORTED,
@@ -542,7 +564,7 @@ class WhistleCall(models.Model):
                 call=self, author=by, text=note or gettext("已报到，%(n)d 人前往处理。") % {"n": people}
             )
             if whistle.status == Whistle.Status.CALLED:
-                whistle._move(Whistle.Status.IN_PROGRESS, by=by, note=self.caller_name)
+                whistle.move(Whistle.Status.IN_PROGRESS, by=by, note=self.caller_name)
 
     def post_update(self, *, by, text, photos=()):
         if not self.may_act(by):
@@ -553,14 +575,18 @@ class WhistleCall(models.Model):
             raise WhistleError(gettext("请写几句进展或上传照片。"))
         if len(photos) > 3:
             raise WhistleError(gettext("最多上传 3 张照片。"))
-        update = WhistleUpdate.objects.create(call=self, author=by, text=text)
-        update.photos.set(photos)
+        with transaction.atomic():  # the public page changes once, with the text and its photos
+            update = WhistleUpdate.objects.create(call=self, author=by, text=text)
+            update.photos.set(photos)
         return update
 
     def mark_done(self, *, by, note=""):
+        """The unit (or team) says its part is done; when every call is done, the staff who triage are told."""
         if not self.may_act(by):
             raise WhistleError(gettext("只有被呼叫单位的成员（或服务队队长）可以标记完成。"))
         with transaction.atomic():
+            # The whistle's row lock orders its calls' last steps: exactly one of them sees "all done".
+            whistle = Whistle.objects.select_for_update().get(pk=self.whistle_id)
             call = WhistleCall.objects.select_for_update().get(pk=self.pk)
             if call.status != self.Status.REPORTED:
                 raise WhistleError(
@@ -571,23 +597,25 @@ class WhistleCall(models.Model):
             self.status, self.done_at = self.Status.DONE, timezone.now()
             self.save(update_fields=["status", "done_at"])
             WhistleUpdate.objects.create(call=self, author=by, text=note or gettext("我们负责的部分已完成。"))
-        if not self.whistle.calls.exclude(status=self.Status.DONE).exists():
-            for staff in triage_staff():
-                notify(
-                    staff,
-                    gettext("“%(title)s”的所有单位已完成，请结束吹哨。") % {"title": self.whistle.title},
-                    url=self.whistle.get_absolute_url(),
-                )
+            if not whistle.calls.exclude(status=self.Status.DONE).exists():
+                for staff in triage_staff():
+                    notify(
+                        staff,
+                        gettext("“%(title)s”的所有单位已完成，请结束吹哨。") % {"title": whistle.title},
+                        url=whistle.get_absolute_url(),
+                    )
 
 
-class WhistleUpdateQuerySet(models.QuerySet):
+class WhistleUpdateQuerySet(ShownQuerySet):
     def shown(self):
         """The updates the public page shows: all but those staff hid."""
         return self.filter(hidden_reason="")
 
 
-class WhistleUpdate(models.Model):
+class WhistleUpdate(ShownModel):
     """Progress posted by a called unit, public unless staff hide it (with a reason the author sees)."""
+
+    page_sections = (SECTION,)
 
     call = models.ForeignKey(WhistleCall, verbose_name=_("呼叫"), on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(User, verbose_name=_("发布人"), on_delete=models.SET_NULL, null=True, related_name="+")
@@ -608,10 +636,23 @@ class WhistleUpdate(models.Model):
 
     def hide(self, *, by, reason):
         """Staff hide this update (and its photos) from the public page; its author is told why."""
-        _hide(self, self.author, gettext("您发布的处理进展已被隐藏"), by=by, reason=reason)
+        hide_with_reason(
+            self,
+            "hidden_reason",
+            author=self.author,
+            title=gettext("您发布的处理进展已被隐藏"),
+            url=self.call.whistle.get_absolute_url(),
+            by=by,
+            reason=reason,
+            refusal=WhistleError,
+        )
 
 
-class WhistlePhoto(models.Model):
+class WhistlePhoto(ShownModel):
+    """A before or after photo of a closed whistle (public)."""
+
+    page_sections = (SECTION,)
+
     class Kind(models.TextChoices):
         BEFORE = "before", _("处理前")
         AFTER = "after", _("处理后")
@@ -629,27 +670,26 @@ class WhistlePhoto(models.Model):
         return f"{self.whistle_id} {self.kind}"
 
 
-class WhistleTransition(models.Model):
+class WhistleTransition(Transition, ShownModel):
+    """One step in a whistle's life (its public timeline)."""
+
+    page_sections = (SECTION,)
+
     whistle = models.ForeignKey(Whistle, verbose_name=_("吹哨"), on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("原状态"), max_length=12, choices=Whistle.Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=Whistle.Status.choices)
-    actor = models.ForeignKey(
-        User, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # A closing summary is the note of its step.
     note = models.CharField(_("说明"), max_length=1000, blank=True)
-    created = models.DateTimeField(_("时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("吹哨进展")
         verbose_name_plural = _("吹哨进展")
-        ordering = ["created", "id"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
-class Rating(models.Model):
+class Rating(ShownModel):
     """A reporting resident's rating of the result (满意 / 基本满意 / 不满意)."""
+
+    page_sections = (SECTION,)
 
     class Score(models.TextChoices):
         SATISFIED = "satisfied", _("满意")
@@ -674,27 +714,21 @@ class Rating(models.Model):
 
     def hide(self, *, by, reason):
         """Staff hide the rating's comment (the score still counts); the resident is told why."""
-        _hide(self, self.rater, gettext("您的评价意见已被隐藏"), by=by, reason=reason)
+        hide_with_reason(
+            self,
+            "hidden_reason",
+            author=self.rater,
+            title=gettext("您的评价意见已被隐藏"),
+            url=self.whistle.get_absolute_url(),
+            by=by,
+            reason=reason,
+            refusal=WhistleError,
+        )
 
 
-def _hide(item, author, title, *, by, reason):
-    if not reason.strip():
-        raise WhistleError(gettext("请写明隐藏的原因，作者会看到。"))
-    item.hidden_reason = reason
-    item.save(update_fields=["hidden_reason"])
-    audit.record(actor=by, action=f"{item._meta.model_name}.hide", target=item, note=reason)
-    whistle = item.call.whistle if hasattr(item, "call") else item.whistle
-    notify(author, title, body=gettext("原因：%(reason)s") % {"reason": reason}, url=whistle.get_absolute_url())
-
-
-def unit_responsiveness(unit=None, since=None):
-    """Per unit: whistles answered, median hours to report in and to finish, overdue count, satisfaction.
-
-    Medians come from PostgreSQL (percentile_cont); one query for every unit.
-    """
-    from django.db import connection
-
-    sql, params = responsiveness_query(unit, since)
+def unit_responsiveness(*, unit=None, start=None, end=None):
+    """``responsiveness_query``'s rows, each with its ``unit`` (one query for the figures, one for the units)."""
+    sql, params = responsiveness_query(unit=unit, start=start, end=end)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [col[0] for col in cursor.description]
@@ -705,66 +739,76 @@ def unit_responsiveness(unit=None, since=None):
     return rows
 
 
-def responsiveness_query(unit=None, since=None):
-    """The SQL of unit_responsiveness: (sql, params)."""
-    where = ["c.unit_id IS NOT NULL"]
-    params = []
+def responsiveness_query(*, unit=None, start=None, end=None):
+    """How partner units answer the whistle: the one definition of a unit's response figures, as (sql, params).
+
+    One row per partner unit (or only ``unit``), over the whistles blown in
+    [start, end) (either may be None): calls, calls answered (reported in),
+    median hours from the call to reporting in and to finishing, calls that
+    missed their deadline (``MISSED_DEADLINE_SQL``), and the share of the
+    ratings of those whistles that were 满意. Units without a call count zero.
+    Medians come from PostgreSQL (percentile_cont), for every unit in one query.
+    """
+    period, period_params = ["TRUE"], []
+    if start is not None:
+        period.append("w.created >= %s")
+        period_params.append(start)
+    if end is not None:
+        period.append("w.created < %s")
+        period_params.append(end)
+    in_period = " AND ".join(period)
+    only_unit, unit_params = "", []
     if unit is not None:
-        where.append("c.unit_id = %s")
-        params.append(unit.pk)
-    if since is not None:
-        where.append("w.created >= %s")
-        params.append(since)
+        only_unit, unit_params = "WHERE u.id = %s", [unit.pk]
     sql = f"""
-        SELECT c.unit_id,
-               COUNT(*) AS called,
+        SELECT u.id AS unit_id, u.name,
+               COUNT(c.id) AS called,
                COUNT(c.reported_in_at) AS answered,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.reported_in_at - c.called_at) / 3600)
                    FILTER (WHERE c.reported_in_at IS NOT NULL) AS median_report_in_hours,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.done_at - c.called_at) / 3600)
                    FILTER (WHERE c.done_at IS NOT NULL) AS median_done_hours,
-               COUNT(*) FILTER (WHERE (c.reported_in_at IS NULL AND now() > w.report_in_by)
-                                   OR c.reported_in_at > w.report_in_by) AS overdue,
-               (SELECT COUNT(*) FILTER (WHERE r.score = 'satisfied') * 100.0 / NULLIF(COUNT(*), 0)
-                  FROM whistles_rating r JOIN whistles_whistlecall c2 ON c2.whistle_id = r.whistle_id
-                 WHERE c2.unit_id = c.unit_id) AS satisfied_percent
-        FROM whistles_whistlecall c JOIN whistles_whistle w ON w.id = c.whistle_id
-        WHERE {" AND ".join(where)}
-        GROUP BY c.unit_id
-        ORDER BY median_report_in_hours NULLS LAST
+               COUNT(c.id) FILTER (WHERE {MISSED_DEADLINE_SQL}) AS missed_deadline,
+               (SELECT COUNT(*) FILTER (WHERE r.score = %s) * 100.0 / NULLIF(COUNT(*), 0)
+                  FROM whistles_rating r
+                  JOIN whistles_whistlecall c ON c.whistle_id = r.whistle_id
+                  JOIN whistles_whistle w ON w.id = c.whistle_id
+                 WHERE c.unit_id = u.id AND {in_period}) AS satisfied_percent
+        FROM volunteers_partnerunit u
+        LEFT JOIN (whistles_whistlecall c JOIN whistles_whistle w ON w.id = c.whistle_id AND {in_period})
+               ON c.unit_id = u.id
+        {only_unit}
+        GROUP BY u.id
+        ORDER BY median_report_in_hours NULLS LAST, u.name
     """
-    return sql, params
+    return sql, [Rating.Score.SATISFIED.value, *period_params, *period_params, *unit_params]
 
 
 def notify_overdue(now=None):
-    """Tell staff and the unit, once, that a called unit missed its report-in deadline."""
-    now = now or timezone.now()
-    late = WhistleCall.objects.filter(
-        status=WhistleCall.Status.CALLED,
-        whistle__report_in_by__lt=now,
-        overdue_notified_at__isnull=True,
-        whistle__status__in=[Whistle.Status.CALLED, Whistle.Status.IN_PROGRESS],
-    ).select_related("whistle", "unit", "team")
+    """Tell staff and the unit (or the team's leaders), once, that a call is overdue."""
+    late = (
+        WhistleCall.objects.overdue(now)
+        .filter(overdue_notified_at__isnull=True)
+        .select_related("whistle", "unit", "team")
+    )
     staff = list(triage_staff())
     count = 0
     for call in late:
-        message = gettext("“%(who)s”未在期限内报到：%(title)s") % {"who": call.caller_name, "title": call.whistle.title}
-        for person in staff:
-            notify(person, message, url=call.whistle.get_absolute_url())
-        members = (
-            call.unit.members.all()
-            if call.unit_id
-            else [
-                m.volunteer.user for m in call.team.memberships.filter(is_leader=True).select_related("volunteer__user")
-            ]
-        )
-        for member in members:
-            notify(
-                member,
-                gettext("您的单位已超过报到期限，请尽快报到：%(title)s") % {"title": call.whistle.title},
-                url=call.whistle.get_absolute_url(),
-            )
-        WhistleCall.objects.filter(pk=call.pk).update(overdue_notified_at=now)
+        with transaction.atomic():
+            message = gettext("“%(who)s”未在期限内报到：%(title)s") % {
+                "who": call.caller_name,
+                "title": call.whistle.title,
+            }
+            for person in staff:
+                notify(person, message, url=call.whistle.get_absolute_url())
+            for member in call.unit.members.all() if call.unit_id else call.team.leader_users():
+                notify(
+                    member,
+                    gettext("您的单位已超过报到期限，请尽快报到：%(title)s") % {"title": call.whistle.title},
+                    url=call.whistle.get_absolute_url(),
+                )
+            call.overdue_notified_at = now or timezone.now()
+            call.save(update_fields=["overdue_notified_at"])
         count += 1
     return count
 

@@ -6,7 +6,7 @@ app_name = "whistles"
 
 urlpatterns = [
     path("", views.BoardView.as_view(), name="board"),
-    path("report/", views.report_problem, name="report_problem"),
+    path("report/", views.ReportProblemView.as_view(), name="report_problem"),
     path("reports/mine/", views.MyReportsView.as_view(), name="my_reports"),
     path("reports/<int:pk>/", views.ReportView.as_view(), name="report"),
     path("reports/<int:pk>/reply/", views.reply_to_report, name="reply"),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("reports/<int:pk>/hand/", views.hand_report, name="hand"),
     path("triage/", views.TriageView.as_view(), name="triage"),
     path("responsiveness/", views.ResponsivenessView.as_view(), name="responsiveness"),
-    path("new/", views.blow_whistle, name="blow"),
+    path("new/", views.BlowWhistleView.as_view(), name="blow"),
     path("<int:pk>/", views.WhistleView.as_view(), name="detail"),
     path("<int:pk>/close/", views.close_whistle, name="close"),
     path("<int:pk>/rate/", views.rate_whistle, name="rate"),

@@ -1,27 +1,32 @@
-"""红哨子 pages: the public board, a whistle's whole story, reporting a problem, triage, report-ins, ratings."""
+"""红哨子 pages: the public board, a whistle's whole story, reporting a problem, triage, report-ins, ratings.
+
+Reads are generic views; every change is a POST-only function view that finds
+its object, checks who asks, calls one model method and ends with ``run_action``.
+"""
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from community import audit
 from community.images import store_upload
 from community.models import Image, User
+from community.pagecache import PAGE_NUMBER, KeptPage
+from community.pages import ActionFormMixin, PageMixin, run_action
 from community.pagination import PositionPaginator
 from community.ratelimit import rate_limited
 from community.together import fetch_together, instances
-from community.views import PageMixin
 from volunteers.models import PartnerUnit, Team
 from whistles.forms import (
     CloseForm,
@@ -37,32 +42,16 @@ from whistles.forms import (
     WhistleForm,
 )
 from whistles.models import (
+    SECTION,
     ProblemReport,
     Rating,
     Whistle,
     WhistleCall,
-    WhistleError,
     WhistlePhoto,
     WhistleTransition,
     WhistleUpdate,
     unit_responsiveness,
 )
-
-
-def _errors_to_messages(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def _done(request, target, action, success):
-    try:
-        action()
-    except WhistleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(target)
 
 
 class BoardView(PageMixin, ListView):
@@ -72,6 +61,7 @@ class BoardView(PageMixin, ListView):
     paginate_by = 12
     paginator_class = PositionPaginator
     title = _("红哨子")
+    kept_page = KeptPage(sections=(SECTION,), parameters={"page": PAGE_NUMBER})
 
     def get_queryset(self):
         return Whistle.objects.for_board().order_by("-created", "-id")
@@ -84,6 +74,7 @@ class WhistleView(PageMixin, DetailView):
     """A whistle in the open: calls and report-in times, progress, before/after photos, ratings. No private data."""
 
     template_name = "whistles/whistle_detail.html"
+    kept_page = KeptPage(sections=(SECTION,))
 
     def get_queryset(self):
         return Whistle.objects.select_related("building")
@@ -162,35 +153,25 @@ class WhistleView(PageMixin, DetailView):
         )
 
 
-@login_required
-@sensitive_post_parameters("contact_phone")
-@rate_limited("report")
-def report_problem(request):
+@method_decorator(sensitive_post_parameters("contact_phone"), name="dispatch")
+@method_decorator(rate_limited("report"), name="dispatch")
+class ReportProblemView(LoginRequiredMixin, ActionFormMixin, PageMixin, FormView):
     """随手拍: a signed-in resident reports a problem with up to three photos."""
-    form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    form_class = ReportForm
+    template_name = "whistles/report_form.html"
+    title = _("随手拍 · 反映问题")
+    breadcrumbs = ((_("红哨子"), reverse_lazy("whistles:board")), (_("反映问题"), None))
+    success_message = _("谢谢您！问题已经上报，社区工作人员会尽快处理。")
+
+    def perform(self, form):
         data = dict(form.cleaned_data)
         uploads = data.pop("photos")
-        try:
-            photos = [
-                store_upload(u, alt=gettext("居民上报的问题照片"), uploaded_by=request.user, private=True)
-                for u in uploads
-            ]
-            report = ProblemReport.submit(by=request.user, photos=photos, **data)
-        except WhistleError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, gettext("谢谢您！问题已经上报，社区工作人员会尽快处理。"))
-            return HttpResponseRedirect(report.get_absolute_url())
-    return render(
-        request,
-        "whistles/report_form.html",
-        {
-            "form": form,
-            "title": gettext("随手拍 · 反映问题"),
-            "breadcrumbs": [(gettext("红哨子"), reverse("whistles:board")), (gettext("反映问题"), None)],
-        },
-    )
+        photos = [
+            store_upload(u, alt=gettext("居民上报的问题照片"), uploaded_by=self.request.user, private=True)
+            for u in uploads
+        ]
+        return ProblemReport.submit(by=self.request.user, photos=photos, **data).get_absolute_url()
 
 
 class ReportView(LoginRequiredMixin, PageMixin, DetailView):
@@ -229,8 +210,11 @@ class ReportView(LoginRequiredMixin, PageMixin, DetailView):
 
 
 class MyReportsView(LoginRequiredMixin, PageMixin, ListView):
+    """我反映的问题: the resident's own reports and what became of them."""
+
     template_name = "whistles/my_reports.html"
     title = _("我反映的问题")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
 
     def get_queryset(self):
         return ProblemReport.objects.filter(reporter=self.request.user).select_related("building", "whistle")
@@ -261,107 +245,97 @@ class TriageView(PermissionRequiredMixin, PageMixin, ListView):
         return context
 
 
-@permission_required("whistles.triage_report", raise_exception=True)
-def blow_whistle(request):
+class BlowWhistleView(PermissionRequiredMixin, ActionFormMixin, PageMixin, FormView):
     """Staff create a whistle from one or more reports (?reports=1,2) or from scratch."""
-    initial = {}
-    report_ids = [int(pk) for pk in request.GET.get("reports", "").split(",") if pk.isdigit()]
-    reports = list(
-        ProblemReport.objects.filter(pk__in=report_ids, status=ProblemReport.Status.SUBMITTED).select_related(
-            "building"
+
+    permission_required = "whistles.triage_report"
+    raise_exception = True
+    form_class = WhistleForm
+    template_name = "whistles/whistle_form.html"
+    title = _("吹哨")
+    breadcrumbs = ((_("问题处理"), reverse_lazy("whistles:triage")), (_("吹哨"), None))
+    success_message = _("哨子已吹响，被呼叫的单位会收到通知。")
+
+    def reports(self):
+        """The reports the whistle answers, named in the address (?reports=1,2), still waiting."""
+        ids = [int(pk) for pk in self.request.GET.get("reports", "").split(",") if pk.isdigit()]
+        return list(
+            ProblemReport.objects.filter(pk__in=ids, status=ProblemReport.Status.SUBMITTED).select_related("building")
         )
-    )
-    if reports:
+
+    def get_initial(self):
+        reports = self.reports()
+        if not reports:
+            return {}
         first = reports[0]
-        initial = {
+        return {
             "reports": reports,
             "category": first.category,
             "building": first.building,
             "spot": first.spot,
             "description": "\n".join(r.description for r in reports if r.description),
         }
-    form = WhistleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reports=self.reports(), **kwargs)
+
+    def perform(self, form):
         data = dict(form.cleaned_data)
-        try:
-            whistle = Whistle.blow(
-                by=request.user,
-                units=data.pop("units"),
-                teams=data.pop("teams"),
-                reports=data.pop("reports"),
-                report_in_hours=data.pop("report_in_hours"),
-                resolve_days=data.pop("resolve_days"),
-                **data,
-            )
-        except WhistleError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, gettext("哨子已吹响，被呼叫的单位会收到通知。"))
-            return HttpResponseRedirect(whistle.get_absolute_url())
-    return render(
-        request,
-        "whistles/whistle_form.html",
-        {
-            "form": form,
-            "reports": reports,
-            "title": gettext("吹哨"),
-            "breadcrumbs": [(gettext("问题处理"), reverse("whistles:triage")), (gettext("吹哨"), None)],
-        },
-    )
+        whistle = Whistle.blow(
+            by=self.request.user,
+            units=data.pop("units"),
+            teams=data.pop("teams"),
+            reports=data.pop("reports"),
+            report_in_hours=data.pop("report_in_hours"),
+            resolve_days=data.pop("resolve_days"),
+            **data,
+        )
+        return whistle.get_absolute_url()
 
 
-def _triage_report(request, pk):
-    return get_object_or_404(ProblemReport.objects.visible_to(request.user).select_related("building"), pk=pk)
+def _triage_action(request, pk, form_class, action, *, success):
+    """A staff decision on a report: back to the triage queue when done, to the report when the form is wrong."""
+    report = get_object_or_404(ProblemReport.objects.visible_to(request.user).select_related("building"), pk=pk)
+    form = form_class(request.POST, report=report) if form_class is MergeForm else form_class(request.POST)
+    back = reverse("whistles:triage") if form.is_valid() else report.get_absolute_url()
+    return run_action(request, lambda: action(report, form.cleaned_data), form=form, success=success, back=back)
 
 
 @permission_required("whistles.triage_report", raise_exception=True)
 @require_POST
 def reply_to_report(request, pk):
-    report = _triage_report(request, pk)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(report.get_absolute_url())
-    return _done(
+    return _triage_action(
         request,
-        reverse("whistles:triage"),
-        lambda: report.close_with_reply(by=request.user, reply=form.cleaned_data["reply"]),
-        gettext("已答复居民。"),
+        pk,
+        ReplyForm,
+        lambda report, data: report.close_with_reply(by=request.user, reply=data["reply"]),
+        success=gettext("已答复居民。"),
     )
 
 
 @permission_required("whistles.triage_report", raise_exception=True)
 @require_POST
 def merge_report(request, pk):
-    report = _triage_report(request, pk)
-    form = MergeForm(request.POST, report=report)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(report.get_absolute_url())
-    return _done(
+    return _triage_action(
         request,
-        reverse("whistles:triage"),
-        lambda: report.merge_into(form.cleaned_data["target"], by=request.user),
-        gettext("已合并，居民会收到通知。"),
+        pk,
+        MergeForm,
+        lambda report, data: report.merge_into(data["target"], by=request.user),
+        success=gettext("已合并，居民会收到通知。"),
     )
 
 
 @permission_required("whistles.triage_report", raise_exception=True)
 @require_POST
 def hand_report(request, pk):
-    report = _triage_report(request, pk)
-    form = HandForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(report.get_absolute_url())
-    data = form.cleaned_data
-    return _done(
+    return _triage_action(
         request,
-        reverse("whistles:triage"),
-        lambda: report.hand_to_volunteers(
+        pk,
+        HandForm,
+        lambda report, data: report.hand_to_volunteers(
             by=request.user, team=data["team"], title=data["title"], starts_at=data["starts_at"]
         ),
-        gettext("已生成志愿活动。"),
+        success=gettext("已生成志愿活动。"),
     )
 
 
@@ -378,14 +352,12 @@ def _call_for(request, pk, call_pk):
 def report_in(request, pk, call_pk):
     call = _call_for(request, pk, call_pk)
     form = ReportInForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(call.whistle.get_absolute_url())
-    return _done(
+    return run_action(
         request,
-        call.whistle.get_absolute_url(),
         lambda: call.report_in(by=request.user, **form.cleaned_data),
-        gettext("已报到，谢谢！"),
+        form=form,
+        success=gettext("已报到，谢谢！"),
+        back=call.whistle.get_absolute_url(),
     )
 
 
@@ -394,9 +366,6 @@ def report_in(request, pk, call_pk):
 def post_update(request, pk, call_pk):
     call = _call_for(request, pk, call_pk)
     form = UpdateForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(call.whistle.get_absolute_url())
 
     def action():
         photos = [
@@ -404,7 +373,7 @@ def post_update(request, pk, call_pk):
         ]
         call.post_update(by=request.user, text=form.cleaned_data["text"], photos=photos)
 
-    return _done(request, call.whistle.get_absolute_url(), action, gettext("进展已发布。"))
+    return run_action(request, action, form=form, success=gettext("进展已发布。"), back=call.whistle.get_absolute_url())
 
 
 @login_required
@@ -412,12 +381,12 @@ def post_update(request, pk, call_pk):
 def mark_done(request, pk, call_pk):
     call = _call_for(request, pk, call_pk)
     form = DoneForm(request.POST)
-    form.is_valid()
-    return _done(
+    return run_action(
         request,
-        call.whistle.get_absolute_url(),
-        lambda: call.mark_done(by=request.user, note=form.cleaned_data.get("note", "")),
-        gettext("已标记完成。"),
+        lambda: call.mark_done(by=request.user, note=form.cleaned_data["note"]),
+        form=form,
+        success=gettext("已标记完成。"),
+        back=call.whistle.get_absolute_url(),
     )
 
 
@@ -426,25 +395,23 @@ def mark_done(request, pk, call_pk):
 def close_whistle(request, pk):
     whistle = get_object_or_404(Whistle, pk=pk)
     form = CloseForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(whistle.get_absolute_url())
 
-    def action():
-        data = form.cleaned_data
-        before = (
-            [store_upload(data["before_photo"], alt=gettext("处理前"), uploaded_by=request.user)]
-            if data["before_photo"]
-            else []
-        )
-        after = (
-            [store_upload(data["after_photo"], alt=gettext("处理后"), uploaded_by=request.user)]
-            if data["after_photo"]
-            else []
-        )
-        whistle.close(by=request.user, summary=data["summary"], before_photos=before, after_photos=after)
+    def photos(field, alt):
+        upload = form.cleaned_data[field]
+        return [store_upload(upload, alt=alt, uploaded_by=request.user)] if upload else []
 
-    return _done(request, whistle.get_absolute_url(), action, gettext("已结束，反映问题的居民会收到评价邀请。"))
+    return run_action(
+        request,
+        lambda: whistle.close(
+            by=request.user,
+            summary=form.cleaned_data["summary"],
+            before_photos=photos("before_photo", gettext("处理前")),
+            after_photos=photos("after_photo", gettext("处理后")),
+        ),
+        form=form,
+        success=gettext("已结束，反映问题的居民会收到评价邀请。"),
+        back=whistle.get_absolute_url(),
+    )
 
 
 @login_required
@@ -452,14 +419,12 @@ def close_whistle(request, pk):
 def rate_whistle(request, pk):
     whistle = get_object_or_404(Whistle, pk=pk)
     form = RatingForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(whistle.get_absolute_url())
-    return _done(
+    return run_action(
         request,
-        whistle.get_absolute_url(),
         lambda: whistle.rate(by=request.user, **form.cleaned_data),
-        gettext("谢谢您的评价！"),
+        form=form,
+        success=gettext("谢谢您的评价！"),
+        back=whistle.get_absolute_url(),
     )
 
 
@@ -473,19 +438,17 @@ def hide(request, kind, pk):
     )
     whistle = item.call.whistle if kind == "update" else item.whistle
     form = HideForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return HttpResponseRedirect(whistle.get_absolute_url())
-    return _done(
+    return run_action(
         request,
-        whistle.get_absolute_url(),
         lambda: item.hide(by=request.user, reason=form.cleaned_data["reason"]),
-        gettext("已隐藏，作者会看到原因。"),
+        form=form,
+        success=gettext("已隐藏，作者会看到原因。"),
+        back=whistle.get_absolute_url(),
     )
 
 
 class ResponsivenessView(PermissionRequiredMixin, PageMixin, TemplateView):
-    """Staff: partner units ranked by how quickly they report in, for a period (default: 90 days)."""
+    """Staff: partner units that were called, ranked by how quickly they report in, for a period (default 90 days)."""
 
     permission_required = "whistles.triage_report"
     template_name = "whistles/responsiveness.html"
@@ -496,5 +459,6 @@ class ResponsivenessView(PermissionRequiredMixin, PageMixin, TemplateView):
         days = self.request.GET.get("days", "90")
         days = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 90
         context["days"] = days
-        context["rows"] = unit_responsiveness(since=timezone.now() - timedelta(days=days))
+        rows = unit_responsiveness(start=timezone.now() - timedelta(days=days))
+        context["rows"] = [row for row in rows if row["called"]]
         return context

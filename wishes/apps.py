@@ -7,9 +7,3 @@ class WishesConfig(AppConfig):
 
     name = "wishes"
     verbose_name = _("微心愿")
-
-    def ready(self):
-        from community.images import register_photo_access
-        from wishes.models import may_view_wish_photo
-
-        register_photo_access(may_view_wish_photo)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from community.demo import ensure_account, last_notification_id
 from community.models import Building, Notification, User
 from volunteers.models import PartnerUnit, Volunteer
-from wishes.models import Category, Wish, WishTransition
+from wishes.models import Wish, WishTransition
 
 # (title, description, category, building, resident, story, days ago). The resident is a demo
 # login key, a display name, or "onbehalf:<name>" for a wish staff entered (代录). The story is
@@ -21,7 +21,7 @@ WISHES = [
     (
         "需要一袋大米和食用油",
         "老伴住院了，我一个人腿脚不便，家里米和油快吃完了，想请人帮忙买一袋10斤的大米和一桶油送上楼，钱我来付。",
-        Category.GOODS,
+        Wish.Category.GOODS,
         "团结巷3栋",
         "resident",
         [
@@ -35,7 +35,7 @@ WISHES = [
     (
         "楼道灯坏了，想请人帮忙换",
         "我住三楼，楼道灯坏了快一个月，晚上上下楼看不见，想请会电工的师傅帮忙换个灯泡，灯泡我已经买好了。",
-        Category.REPAIR,
+        Wish.Category.REPAIR,
         "朝阳路2栋",
         "罗秀兰",
         ["publish", "claim:volunteer", "fulfil:灯泡已经换好，顺便检查了二楼和四楼的灯。"],
@@ -44,7 +44,7 @@ WISHES = [
     (
         "希望有人陪我去医院复查",
         "下周四上午要去市中心医院复查眼睛，孩子在外地，想请一位志愿者陪我去，帮忙挂号、排队。",
-        Category.HEALTH,
+        Wish.Category.HEALTH,
         "人民街5栋",
         "宋玉梅",
         ["publish", "claim:demo-volunteer"],
@@ -53,7 +53,7 @@ WISHES = [
     (
         "想学用智能手机视频通话",
         "孙女在外地上大学，想学会用手机和她视频，请有耐心的志愿者教我几次。",
-        Category.TUTORING,
+        Wish.Category.TUTORING,
         "纺织一路2栋",
         "韩德胜",
         ["publish"],
@@ -62,7 +62,7 @@ WISHES = [
     (
         "孙子的数学作业没人辅导",
         "孙子上四年级，数学应用题总是做错，我看不懂，想请人每周辅导一两次。",
-        Category.TUTORING,
+        Wish.Category.TUTORING,
         "纺织二路4栋",
         "黎凤英",
         ["publish"],
@@ -71,7 +71,7 @@ WISHES = [
     (
         "家里的老式收音机坏了",
         "用了二十多年的收音机突然没声音了，每天靠它听戏，想请人看看还能不能修。",
-        Category.REPAIR,
+        Wish.Category.REPAIR,
         "老市委外院3栋",
         "顾长海",
         ["publish"],
@@ -80,7 +80,7 @@ WISHES = [
     (
         "每周有人陪我聊聊天",
         "老伴走了以后一个人住，白天没人说话，希望每周有人来坐坐、聊聊天。",
-        Category.COMPANY,
+        Wish.Category.COMPANY,
         "团结巷8栋",
         "毛桂芝",
         ["publish", "claim:unit:市委党校"],
@@ -89,7 +89,7 @@ WISHES = [
     (
         "冬天需要一床厚棉被",
         "家里的被子太薄，冬天晚上冷得睡不着，想要一床厚一点的棉被。",
-        Category.GOODS,
+        Wish.Category.GOODS,
         "人民街2栋",
         "resident2",
         ["publish", "claim:volunteer", "fulfil:新棉被已送到，还帮忙铺好了床。", "confirm:被子很暖和，谢谢志愿者！"],
@@ -98,7 +98,7 @@ WISHES = [
     (
         "想请人帮忙把旧衣服捐出去",
         "整理出两大袋八成新的旧衣服，想捐给需要的人，但拿不动，请人帮忙送到捐赠点。",
-        Category.OTHER,
+        Wish.Category.OTHER,
         "朝阳路6栋",
         "邵金花",
         [],
@@ -107,7 +107,7 @@ WISHES = [
     (
         "帮忙修一下漏水的水龙头",
         "厨房水龙头一直滴水，老人不会修。",
-        Category.REPAIR,
+        Wish.Category.REPAIR,
         "团结巷10栋",
         "onbehalf:张奶奶",
         [],
@@ -116,7 +116,7 @@ WISHES = [
     (
         "推荐个靠谱的钟点工",
         "想找个钟点工每周来打扫两次卫生。",
-        Category.OTHER,
+        Wish.Category.OTHER,
         "纺织一路5栋",
         "万建华",
         ["reject:钟点工属于有偿服务，不在微心愿的范围内。可以看看社区的“十五分钟便民服务圈”。"],
@@ -125,7 +125,7 @@ WISHES = [
     (
         "需要轮椅借用一个月",
         "脚扭伤了，医生说要休养一个月，想借一台轮椅。",
-        Category.HEALTH,
+        Wish.Category.HEALTH,
         "人民街7栋",
         "严小平",
         ["publish", "withdraw"],
@@ -134,7 +134,7 @@ WISHES = [
     (
         "想要几盆花装点阳台",
         "阳台空荡荡的，想种几盆好养的花，看着心里高兴。",
-        Category.OTHER,
+        Wish.Category.OTHER,
         "朝阳路9栋",
         "武丽华",
         ["publish", "claim:volunteer", "release:这周要出差，怕耽误了，让别的志愿者来吧。"],
@@ -143,7 +143,7 @@ WISHES = [
     (
         "帮忙买一个月的降压药",
         "降压药吃完了，腿不好去不了药店，想请人帮忙去社区卫生站开一个月的药。",
-        Category.HEALTH,
+        Wish.Category.HEALTH,
         "老市委外院1栋",
         "戴国平",
         [
@@ -157,7 +157,7 @@ WISHES = [
     (
         "需要人帮忙搬旧家具下楼",
         "换了新床，旧床架和衣柜想搬下楼处理，家里只有我和老伴。",
-        Category.OTHER,
+        Wish.Category.OTHER,
         "纺织二路1栋",
         "莫志勇",
         ["publish", "close:物业已经安排统一清运大件垃圾，不需要志愿者了。"],
@@ -185,7 +185,7 @@ def load(out):
             "needed_by": timezone.localdate() + timedelta(days=7 + index % 10),
             "contact_phone": f"1358888{index:04d}",
             "contact_address": f"{building_name}{1 + index % 3}单元{(2 + index % 5)}0{1 + index % 2}",
-            "health_consent": category == Category.HEALTH,
+            "health_consent": category == Wish.Category.HEALTH,
         }
         # The last notification before each step, so that each step's messages can be dated with it.
         marks = [last_notification_id()]

@@ -4,15 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import PhoneInput, PhotoField, clean_display_name
-from community.models import Building
-from community.privacy import is_mainland_mobile, normalize_phone
-from wishes.models import Category, Wish
-
-
-class BuildingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, building):
-        return f"{building.grid.name} · {building.name}"
+from community.forms import BuildingChoiceField, PhoneInput, PhotoField, clean_display_name
+from community.models import Building, User
+from community.privacy import canonical_login, is_mainland_mobile, normalize_phone
+from volunteers.models import PartnerUnit
+from wishes.models import ClaimOptions, Wish
 
 
 class WishForm(forms.ModelForm):
@@ -52,7 +48,7 @@ class WishForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("请选择类别")), *Category.choices]
+        self.fields["category"].choices = [("", _("请选择类别")), *Wish.Category.choices]
         self.fields["contact_phone"].required = True
         self.fields["contact_address"].required = True
         self.similar = []
@@ -88,7 +84,7 @@ class WishForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("category") == Category.HEALTH and not data.get("health_consent"):
+        if data.get("category") == Wish.Category.HEALTH and not data.get("health_consent"):
             self.add_error("health_consent", _("医疗健康类心愿需要您勾选同意提供健康信息。"))
         if not self.errors and not data.get("confirm_despite_similar") and not self.instance.pk:
             self.similar = list(
@@ -162,27 +158,30 @@ class ConfirmForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    """Whom a claim is for: oneself (a volunteer) or a partner unit one belongs to."""
+    """Whom a claim is for: oneself (a volunteer) or a partner unit one belongs to (``ClaimOptions``)."""
 
     unit = forms.ModelChoiceField(label=_("代表"), queryset=None, required=False, empty_label=_("我自己（志愿者）"))
 
-    def __init__(self, *args, units=(), allow_self=True, **kwargs):
-        from volunteers.models import PartnerUnit
-
+    def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = PartnerUnit.objects.filter(pk__in=[u.pk for u in units])
-        if not allow_self:
+        self.options = options = options or ClaimOptions()
+        self.may_claim = options.any
+        self.fields["unit"].queryset = PartnerUnit.objects.filter(pk__in=[unit.pk for unit in options.units])
+        self.fields["unit"].error_messages["invalid_choice"] = _("您不是这个共建单位的成员，不能代表它认领。")
+        if not options.as_volunteer:
             self.fields["unit"].empty_label = None
             self.fields["unit"].required = True
+            self.fields["unit"].error_messages["required"] = (
+                _("请选择代表哪个共建单位认领。")
+                if options.units
+                else _("只有审核通过的志愿者或共建单位的成员才能认领心愿。")
+            )
 
 
 class AttachForm(forms.Form):
     username = forms.CharField(label=_("居民的登录名（手机号或用户名）"), max_length=40)
 
     def clean_username(self):
-        from community.models import User
-        from community.privacy import canonical_login
-
         login = canonical_login(self.cleaned_data["username"])
         user = User.objects.filter(username__iexact=login, is_active=True).first()
         if user is None:
@@ -192,7 +191,7 @@ class AttachForm(forms.Form):
 
 
 class WallFilterForm(forms.Form):
-    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部类别")), *Category.choices], required=False)
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部类别")), *Wish.Category.choices], required=False)
     status = forms.ChoiceField(
         label=_("状态"),
         choices=[("", _("全部")), ("published", _("待认领")), ("claimed", _("已认领")), ("done", _("已实现"))],

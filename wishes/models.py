@@ -14,6 +14,7 @@ actions and periodic jobs call these methods; nothing else assigns ``status``.
 """
 
 import contextlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,29 +28,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import audit, search
+from community.lifecycle import Lifecycle, NotAllowed, Transition, hide_with_reason
 from community.models import Building, Image, User
 from community.notifications import notify
 from community.privacy import mask_name, mask_phone
+from community.sections import ShownModel, ShownQuerySet
+from volunteers.models import PartnerUnit, TeamMembership, Volunteer
+
+SECTION = "wishes"
 
 
-class WishError(Exception):
-    """A move the lifecycle does not allow; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class WishError(NotAllowed):
+    """A move the wish lifecycle does not allow; the message is for the person who tried it."""
 
 
-class Category(models.TextChoices):
-    GOODS = "goods", _("生活物资")
-    COMPANY = "company", _("助老陪伴")
-    REPAIR = "repair", _("家电维修")
-    TUTORING = "tutoring", _("学习辅导")
-    HEALTH = "health", _("医疗健康")
-    OTHER = "other", _("其他")
-
-
-class Status(models.TextChoices):
+# Wish.Status (defined out here because the model's constraints list its groups below).
+class WishStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     PUBLISHED = "published", _("待认领")
     CLAIMED = "claimed", _("已认领")
@@ -62,28 +56,43 @@ class Status(models.TextChoices):
 
 DELETED_RESIDENT = "已注销居民"
 
-PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
-OPEN_STATUSES = [Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED]
-WITH_LIVE_CLAIM = [Status.CLAIMED, Status.FULFILLED, Status.CONFIRMED]
-# Help given: the claimant has fulfilled it (and the resident may have confirmed).
-FULFILLED_STATUSES = [Status.FULFILLED, Status.CONFIRMED]
+S = WishStatus
+PUBLIC_STATUSES = [S.PUBLISHED, S.CLAIMED, S.FULFILLED, S.CONFIRMED]
+OPEN_STATUSES = [S.SUBMITTED, S.PUBLISHED, S.CLAIMED, S.FULFILLED]
+WITH_LIVE_CLAIM = [S.CLAIMED, S.FULFILLED, S.CONFIRMED]
+# "Fulfilled" (实现): the claimant has delivered, whether or not the resident has confirmed yet. Every figure
+# of fulfilled wishes (the wall, the home page, the dashboard, team and unit pages) counts these statuses,
+# so a wish staff closed after it was fulfilled is not counted anywhere.
+FULFILLED_STATUSES = [S.FULFILLED, S.CONFIRMED]
 # Still waiting for help: a needed-by date still means something.
-NEEDED_STATUSES = [Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED]
-FINISHED_STATUSES = [Status.CONFIRMED, Status.REJECTED, Status.WITHDRAWN, Status.CLOSED]
+NEEDED_STATUSES = [S.SUBMITTED, S.PUBLISHED, S.CLAIMED]
+FINISHED_STATUSES = [S.CONFIRMED, S.REJECTED, S.WITHDRAWN, S.CLOSED]
+del S
+# A published wish nobody has claimed for this long needs staff (the dashboard's to-do list).
+UNCLAIMED_TOO_LONG = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ClaimOptions:
+    """How a person may claim wishes: for themselves (an approved volunteer), and for which partner units."""
+
+    as_volunteer: bool = False
+    units: tuple = ()
+
+    @property
+    def any(self):
+        return self.as_volunteer or bool(self.units)
 
 
 def claim_roles(user):
-    """How ``user`` may claim wishes: (is an approved volunteer, partner units they act for)."""
-    from volunteers.models import PartnerUnit, Volunteer
-
+    """``ClaimOptions`` of ``user``: whether they are an approved volunteer, the partner units they act for."""
     if not user.is_authenticated:
-        return False, []
+        return ClaimOptions()
     is_volunteer = Volunteer.objects.approved().filter(user=user).exists()
-    units = list(PartnerUnit.objects.with_member(user))
-    return is_volunteer, units
+    return ClaimOptions(as_volunteer=is_volunteer, units=tuple(PartnerUnit.objects.with_member(user)))
 
 
-class WishQuerySet(models.QuerySet):
+class WishQuerySet(ShownQuerySet):
     def public(self):
         """On the wish wall: published and later, never those under review, rejected or withdrawn."""
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -103,12 +112,11 @@ class WishQuerySet(models.QuerySet):
         return self.filter(category=category) if category else self
 
     def fulfilled(self):
-        return self.filter(status__in=FULFILLED_STATUSES)
+        """Fulfilled (实现): delivered by the claimant, confirmed or not yet (``Wish.FULFILLED``)."""
+        return self.filter(Wish.FULFILLED)
 
     def fulfilled_by_members_of(self, team):
         """Fulfilled by the team's members for themselves (not credited to a partner unit)."""
-        from volunteers.models import TeamMembership
-
         members = TeamMembership.objects.filter(team=team, status=TeamMembership.Status.ACCEPTED)
         return self.fulfilled().filter(
             live_claim__claimant__in=members.values("volunteer__user"), live_claim__unit__isnull=True
@@ -117,6 +125,20 @@ class WishQuerySet(models.QuerySet):
     def fulfilled_for(self, unit):
         """Fulfilled by a partner unit's members on its behalf."""
         return self.fulfilled().filter(live_claim__unit=unit)
+
+    def needing_staff(self, now=None, *, limit=20, fields=()):
+        """Wishes staff should act on, oldest first: waiting for review, or unclaimed for too long.
+
+        "Unclaimed for too long": published more than ``UNCLAIMED_TOO_LONG`` ago
+        and still waiting (share it, find someone). Each side takes only its own
+        oldest few (along the status index), so the union stays small.
+        """
+        stale = (now or timezone.now()) - UNCLAIMED_TOO_LONG
+        waiting = self.filter(status=WishStatus.SUBMITTED).order_by("created")
+        unclaimed = self.filter(status=WishStatus.PUBLISHED, published_at__lt=stale).order_by("created")
+        if fields:
+            waiting, unclaimed = waiting.values(*fields), unclaimed.values(*fields)
+        return waiting[:limit].union(unclaimed[:limit], all=True).order_by("created")[:limit]
 
     def in_wall_status(self, status):
         """The wall's status filter: "" all, "done" fulfilled or confirmed, else that status."""
@@ -150,8 +172,28 @@ class WishQuerySet(models.QuerySet):
         )
 
 
-class Wish(models.Model):
+class Wish(Lifecycle, ShownModel):
     """One resident's small, concrete need."""
+
+    Status = WishStatus
+
+    class Category(models.TextChoices):
+        GOODS = "goods", _("生活物资")
+        COMPANY = "company", _("助老陪伴")
+        REPAIR = "repair", _("家电维修")
+        TUTORING = "tutoring", _("学习辅导")
+        HEALTH = "health", _("医疗健康")
+        OTHER = "other", _("其他")
+
+    # "Fulfilled", as a filter: every figure of fulfilled wishes uses it (see FULFILLED_STATUSES).
+    FULFILLED = Q(status__in=FULFILLED_STATUSES)
+    EDIT_REFUSED = _("心愿审核通过后就不能修改了；如需修改，请撤回后重新发布。")
+
+    page_sections = (SECTION,)
+    audit_name = "wish"
+    refusal = WishError
+    refusal_message = _("心愿现在是“%(status)s”，不能这样操作。")
+    move_also_saves = ("updated",)
 
     title = models.CharField(_("心愿"), max_length=40, help_text=_("一句话说清楚，例如“需要一袋大米和食用油”。"))
     description = models.TextField(_("详细说明"), max_length=500, help_text=_("需要什么、什么时候方便，500字以内。"))
@@ -194,7 +236,7 @@ class Wish(models.Model):
     contact_address = models.CharField(_("详细地址"), max_length=100, blank=True)
     contact_erased_at = models.DateTimeField(_("联系方式删除时间"), null=True, blank=True)
 
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(_("状态"), max_length=10, choices=WishStatus.choices, default=WishStatus.SUBMITTED)
     live_claim = models.OneToOneField(
         "WishClaim", verbose_name=_("当前认领"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -303,30 +345,13 @@ class Wish(models.Model):
             return False
         if user.has_perm("wishes.view_wish") and user.is_staff:
             return True
-        return self.status in (Status.CLAIMED, Status.FULFILLED) and self.live_claim.claimant_id == user.pk
+        return self.status in (WishStatus.CLAIMED, WishStatus.FULFILLED) and self.live_claim.claimant_id == user.pk
 
     @property
     def masked_phone(self):
         return mask_phone(self.contact_phone)
 
     # --- The lifecycle ------------------------------------------------------------------
-
-    def _lock(self):
-        """Reload this wish and lock its row until the transaction ends (call inside atomic)."""
-        self.refresh_from_db(from_queryset=Wish.objects.select_for_update(of=("self",)))
-
-    def _require(self, *allowed, message=None):
-        if self.status not in allowed:
-            raise WishError(message or _illegal(self))
-
-    def _move(self, to, *, by, note="", fields=()):
-        """Write a status change on the locked row, its timeline entry and, for staff, the audit entry."""
-        before = self.status
-        self.status = to
-        self.save(update_fields=["status", "updated", *fields])
-        WishTransition.objects.create(wish=self, from_status=before, to_status=to, actor=by, note=note)
-        if by is not None and by.is_staff:
-            audit.record(actor=by, action=f"wish.{to}", target=self, changes={"status": (before, to)}, note=note)
 
     def _notify_owner(self, message, **kwargs):
         notify(self.owner, message % {"title": self.title}, url=self.get_absolute_url(), **kwargs)
@@ -346,10 +371,10 @@ class Wish(models.Model):
                         gettext("您已有 %(n)d 个心愿还没完成，请等它们实现后再发布新的。")
                         % {"n": settings.WISH_MAX_OPEN_WISHES}
                     )
-            wish.status = Status.SUBMITTED
+            wish.status = WishStatus.SUBMITTED
             wish.full_clean(exclude=["photo", "live_claim", "fulfil_photo"])
             wish.save()
-            WishTransition.objects.create(wish=wish, from_status="", to_status=Status.SUBMITTED, actor=by)
+            wish.record_transition("", cls.Status.SUBMITTED, by=by)
             if on_behalf:
                 audit.record(actor=by, action="wish.enter_for_resident", target=wish, note=wish.consent_note)
         return wish
@@ -357,10 +382,10 @@ class Wish(models.Model):
     def publish(self, *, by):
         """Staff approve a wish under review: it goes on the wall."""
         with transaction.atomic():
-            self._lock()
-            self._require(Status.SUBMITTED)
+            self.lock()
+            self.require(WishStatus.SUBMITTED)
             self.published_at = timezone.now()
-            self._move(Status.PUBLISHED, by=by, fields=["published_at"])
+            self.move(WishStatus.PUBLISHED, by=by, fields=["published_at"])
             self._notify_owner(gettext("您的心愿“%(title)s”已通过审核，发布到了心愿墙。"))
 
     def reject(self, *, by, reason):
@@ -368,10 +393,10 @@ class Wish(models.Model):
         if not reason.strip():
             raise WishError(gettext("请写明不通过的原因，居民会看到它。"))
         with transaction.atomic():
-            self._lock()
-            self._require(Status.SUBMITTED)
+            self.lock()
+            self.require(WishStatus.SUBMITTED)
             self.finished_at = timezone.now()
-            self._move(Status.REJECTED, by=by, note=reason, fields=["finished_at"])
+            self.move(WishStatus.REJECTED, by=by, note=reason, fields=["finished_at"])
             self._notify_owner(
                 gettext("您的心愿“%(title)s”没有通过审核"), body=gettext("原因：%(reason)s") % {"reason": reason}
             )
@@ -379,10 +404,10 @@ class Wish(models.Model):
     def update_details(self, *, by, **fields):
         """The resident (or staff) edits a wish while it waits for review."""
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if not (self.is_owner(by) or by.has_perm("wishes.review_wish")):
                 raise WishError(gettext("只有发布心愿的居民可以修改它。"))
-            self._require(Status.SUBMITTED, message=gettext("心愿审核通过后就不能修改了；如需修改，请撤回后重新发布。"))
+            self.require(WishStatus.SUBMITTED, message=self.EDIT_REFUSED)
             for name, value in fields.items():
                 setattr(self, name, value)
             self.full_clean(exclude=["photo", "live_claim", "fulfil_photo"])
@@ -391,50 +416,51 @@ class Wish(models.Model):
     def withdraw(self, *, by, reason=""):
         """The resident takes back a wish that is under review or not yet claimed."""
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if not (self.is_owner(by) or by.has_perm("wishes.enter_wish_for_resident")):
                 raise WishError(gettext("只有发布心愿的居民可以撤回它。"))
-            self._require(
-                Status.SUBMITTED,
-                Status.PUBLISHED,
+            self.require(
+                WishStatus.SUBMITTED,
+                WishStatus.PUBLISHED,
                 message=gettext("心愿已经有人认领，不能撤回了；如有变化，请联系认领人或社区工作人员。"),
             )
             self.finished_at = timezone.now()
-            self._move(Status.WITHDRAWN, by=by, note=reason, fields=["finished_at"])
+            self.move(WishStatus.WITHDRAWN, by=by, note=reason, fields=["finished_at"])
 
     def claim_options(self, user):
-        """How ``user`` could claim this wish now: (for themselves, the partner units they could claim for).
+        """How ``user`` could claim this wish now (``ClaimOptions``).
 
         Nothing while the wish is not published, for its owner, or for someone signed out.
         """
-        if self.status != Status.PUBLISHED or not user.is_authenticated or self.is_owner(user):
-            return False, []
+        if self.status != WishStatus.PUBLISHED or not user.is_authenticated or self.is_owner(user):
+            return ClaimOptions()
         return claim_roles(user)
 
-    def claim(self, *, by, unit=None):
+    def claim(self, *, by, unit=None, options=None):
         """An approved volunteer claims a published wish, or a partner unit's member claims it for the unit.
 
+        ``options``: ``claim_roles(by)``, if the caller worked it out already (the claim form did).
         The wish row is locked first, so that of many simultaneous claims one
         wins and the others are told it was taken; the claimant's row is locked
         too, so that their open-claim limit holds under double clicks.
         """
         if self.is_owner(by):
             raise WishError(gettext("不能认领自己发布的心愿。"))
-        is_volunteer, units = claim_roles(by)
-        if unit is not None and unit not in units:
+        options = options if options is not None else claim_roles(by)
+        if unit is not None and unit not in options.units:
             raise WishError(gettext("您不是这个共建单位的成员，不能代表它认领。"))
-        if unit is None and not is_volunteer:
-            if units:
+        if unit is None and not options.as_volunteer:
+            if options.units:
                 raise WishError(gettext("请选择代表哪个共建单位认领。"))
             raise WishError(gettext("只有审核通过的志愿者或共建单位的成员才能认领心愿。"))
         with transaction.atomic():
             User.objects.select_for_update().filter(pk=by.pk).first()
-            self._lock()
+            self.lock()
             if self.status in WITH_LIVE_CLAIM:
                 raise WishError(gettext("这个心愿已被认领，看看其他心愿吧。"))
-            self._require(Status.PUBLISHED, message=gettext("这个心愿现在不能认领。"))
-            open_claims = Wish.objects.filter(status=Status.CLAIMED).filter(
-                Q(live_claim__claimant=by) | Q(live_claim__unit__in=units)
+            self.require(WishStatus.PUBLISHED, message=gettext("这个心愿现在不能认领。"))
+            open_claims = Wish.objects.filter(status=WishStatus.CLAIMED).filter(
+                Q(live_claim__claimant=by) | Q(live_claim__unit__in=options.units)
             )
             if open_claims.count() >= settings.WISH_MAX_OPEN_CLAIMS:
                 raise WishError(
@@ -443,7 +469,7 @@ class Wish(models.Model):
                 )
             claim = WishClaim.objects.create(wish=self, claimant=by, unit=unit)
             self.live_claim = claim
-            self._move(Status.CLAIMED, by=by, fields=["live_claim"], note=unit.name if unit else "")
+            self.move(WishStatus.CLAIMED, by=by, fields=["live_claim"], note=unit.name if unit else "")
             self._notify_owner(gettext("您的心愿“%(title)s”已被认领，认领人会尽快和您联系。"))
         return claim
 
@@ -455,8 +481,8 @@ class Wish(models.Model):
         if not expired and not reason.strip():
             raise WishError(gettext("请写明放弃认领的原因，方便社区重新安排。"))
         with transaction.atomic():
-            self._lock()
-            self._require(Status.CLAIMED, message=gettext("只有已认领、还没实现的心愿可以放弃认领。"))
+            self.lock()
+            self.require(WishStatus.CLAIMED, message=gettext("只有已认领、还没实现的心愿可以放弃认领。"))
             claim = WishClaim.objects.select_for_update().get(pk=self.live_claim_id)
             if not expired and claim.claimant_id != by.pk:
                 raise WishError(gettext("只有认领人可以放弃认领。"))
@@ -465,7 +491,7 @@ class Wish(models.Model):
             claim.note = reason
             claim.save(update_fields=["ended_at", "end_reason", "note"])
             self.live_claim = None
-            self._move(Status.PUBLISHED, by=None if expired else by, note=reason, fields=["live_claim"])
+            self.move(WishStatus.PUBLISHED, by=None if expired else by, note=reason, fields=["live_claim"])
             if expired:
                 message = gettext("心愿“%(title)s”认领超过 %(days)d 天未实现，已重新发布。") % {
                     "title": self.title,
@@ -479,30 +505,30 @@ class Wish(models.Model):
     def fulfil(self, *, by, note="", photo=None):
         """The claimant has delivered; the resident is asked to confirm."""
         with transaction.atomic():
-            self._lock()
-            self._require(Status.CLAIMED, message=gettext("只有已认领的心愿可以标记为已实现。"))
+            self.lock()
+            self.require(WishStatus.CLAIMED, message=gettext("只有已认领的心愿可以标记为已实现。"))
             if self.live_claim.claimant_id != by.pk:
                 raise WishError(gettext("只有认领人可以标记心愿已实现。"))
             self.fulfil_note = note
             self.fulfil_photo = photo
             self.fulfilled_at = timezone.now()
-            self._move(Status.FULFILLED, by=by, note=note, fields=["fulfil_note", "fulfil_photo", "fulfilled_at"])
+            self.move(WishStatus.FULFILLED, by=by, note=note, fields=["fulfil_note", "fulfil_photo", "fulfilled_at"])
             self._notify_owner(gettext("认领人说您的心愿“%(title)s”已经实现了，请确认。"))
 
     def confirm(self, *, by, thanks="", automatically=False):
         """The resident (or staff for a resident without an account) confirms receipt, and may thank."""
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if not automatically and not (self.is_owner(by) or by.has_perm("wishes.enter_wish_for_resident")):
                 raise WishError(gettext("只有发布心愿的居民可以确认。"))
-            self._require(Status.FULFILLED, message=gettext("心愿还没有被标记为已实现，暂时不能确认。"))
+            self.require(WishStatus.FULFILLED, message=gettext("心愿还没有被标记为已实现，暂时不能确认。"))
             self.thanks = thanks
             self.confirmed_at = self.finished_at = timezone.now()
             note = ""
             if automatically:
                 note = gettext("超过 %(days)d 天未确认，自动确认") % {"days": settings.WISH_AUTO_CONFIRM_DAYS}
-            self._move(
-                Status.CONFIRMED,
+            self.move(
+                WishStatus.CONFIRMED,
                 by=None if automatically else by,
                 note=note,
                 fields=["thanks", "confirmed_at", "finished_at"],
@@ -519,8 +545,8 @@ class Wish(models.Model):
         if not reason.strip():
             raise WishError(gettext("请写明关闭的原因。"))
         with transaction.atomic():
-            self._lock()
-            self._require(*OPEN_STATUSES, message=gettext("这个心愿已经结束，不需要关闭。"))
+            self.lock()
+            self.require(*OPEN_STATUSES, message=gettext("这个心愿已经结束，不需要关闭。"))
             fields = ["finished_at"]
             if self.live_claim_id:
                 claim = self.live_claim
@@ -531,7 +557,7 @@ class Wish(models.Model):
                 self.live_claim = None
                 fields.append("live_claim")
             self.finished_at = timezone.now()
-            self._move(Status.CLOSED, by=by, note=reason, fields=fields)
+            self.move(WishStatus.CLOSED, by=by, note=reason, fields=fields)
             self._notify_owner(gettext("您的心愿“%(title)s”已被社区关闭。"), body=reason)
 
     def reopen(self, *, by, reason):
@@ -539,11 +565,11 @@ class Wish(models.Model):
         if not reason.strip():
             raise WishError(gettext("请写明重新开放的原因。"))
         with transaction.atomic():
-            self._lock()
-            self._require(Status.CLOSED, message=gettext("只有已关闭的心愿可以重新开放。"))
+            self.lock()
+            self.require(WishStatus.CLOSED, message=gettext("只有已关闭的心愿可以重新开放。"))
             self.finished_at = None
             self.published_at = timezone.now()
-            self._move(Status.PUBLISHED, by=by, note=reason, fields=["finished_at", "published_at"])
+            self.move(WishStatus.PUBLISHED, by=by, note=reason, fields=["finished_at", "published_at"])
             self._notify_owner(gettext("您的心愿“%(title)s”已重新开放，等待认领。"))
 
     def hide_thanks(self, *, by, reason):
@@ -556,17 +582,22 @@ class Wish(models.Model):
         self._hide("fulfilment_hidden_reason", claimant, gettext("您写的实现说明和照片已被隐藏"), by=by, reason=reason)
 
     def _hide(self, field, author, title, *, by, reason):
-        if not reason.strip():
-            raise WishError(gettext("请写明隐藏的原因，作者会看到。"))
-        setattr(self, field, reason)
-        self.save(update_fields=[field, "updated"])
-        audit.record(actor=by, action=f"wish.hide.{field}", target=self, note=reason)
-        notify(author, title, body=gettext("原因：%(reason)s") % {"reason": reason}, url=self.get_absolute_url())
+        hide_with_reason(
+            self,
+            field,
+            author=author,
+            title=title,
+            url=self.get_absolute_url(),
+            by=by,
+            reason=reason,
+            refusal=WishError,
+            also_saves=["updated"],
+        )
 
     def attach_to(self, *, by, resident):
         """Staff hand a wish entered for a resident (代录) to that resident's new account."""
         with transaction.atomic():
-            self._lock()
+            self.lock()
             if self.owner_id:
                 raise WishError(gettext("这个心愿已经属于一个账号了。"))
             self.owner = resident
@@ -574,12 +605,10 @@ class Wish(models.Model):
             audit.record(actor=by, action="wish.attach", target=self, changes={"owner": (None, resident.pk)})
 
 
-def _illegal(wish):
-    return gettext("心愿现在是“%(status)s”，不能这样操作。") % {"status": wish.get_status_display()}
-
-
-class WishClaim(models.Model):
+class WishClaim(ShownModel):
     """One claim of a wish. A released or expired claim keeps its history; at most one is live."""
+
+    page_sections = (SECTION,)
 
     class End(models.TextChoices):
         RELEASED = "released", _("主动放弃")
@@ -589,7 +618,7 @@ class WishClaim(models.Model):
     wish = models.ForeignKey(Wish, verbose_name=_("心愿"), on_delete=models.CASCADE, related_name="claims")
     claimant = models.ForeignKey(User, verbose_name=_("认领人"), on_delete=models.PROTECT, related_name="wish_claims")
     unit = models.ForeignKey(
-        "volunteers.PartnerUnit",
+        PartnerUnit,
         verbose_name=_("代表的共建单位"),
         on_delete=models.PROTECT,
         null=True,
@@ -624,27 +653,19 @@ class WishClaim(models.Model):
         return self.unit.name if self.unit_id else self.claimant.public_name
 
 
-class WishTransition(models.Model):
-    """One step in a wish's life: who, when, from, to, and why (shown as the wish's timeline)."""
+class WishTransition(Transition, ShownModel):
+    """One step in a wish's life (shown as the wish's timeline)."""
+
+    page_sections = (SECTION,)
 
     wish = models.ForeignKey(Wish, verbose_name=_("心愿"), on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("原状态"), max_length=10, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=10, choices=Status.choices)
-    actor = models.ForeignKey(
-        User, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.CharField(_("说明"), max_length=300, blank=True)
-    created = models.DateTimeField(_("时间"), auto_now_add=True)
+    from_status = models.CharField(_("原状态"), max_length=10, choices=WishStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=WishStatus.choices)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("心愿进展")
         verbose_name_plural = _("心愿进展")
-        ordering = ["created", "id"]
         indexes = [models.Index(fields=["wish", "created"], name="wishtransition_wish")]
-
-    def __str__(self):
-        # Shown above each row of the admin's timeline: the step in words, e.g. "待审核 → 待认领".
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 def release_stale_claims(now=None):
@@ -652,7 +673,7 @@ def release_stale_claims(now=None):
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WISH_CLAIM_EXPIRY_DAYS)
     released = 0
-    for wish in Wish.objects.filter(status=Status.CLAIMED, live_claim__created__lt=cutoff):
+    for wish in Wish.objects.filter(status=WishStatus.CLAIMED, live_claim__created__lt=cutoff):
         with contextlib.suppress(WishError):  # changed in the meantime
             wish.release(by=None, reason=gettext("认领超时，自动释放"), expired=True)
             released += 1
@@ -664,7 +685,7 @@ def confirm_overdue(now=None):
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WISH_AUTO_CONFIRM_DAYS)
     confirmed = 0
-    for wish in Wish.objects.filter(status=Status.FULFILLED, fulfilled_at__lt=cutoff):
+    for wish in Wish.objects.filter(status=WishStatus.FULFILLED, fulfilled_at__lt=cutoff):
         with contextlib.suppress(WishError):  # changed in the meantime
             wish.confirm(by=None, automatically=True)
             confirmed += 1

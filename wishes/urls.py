@@ -6,13 +6,13 @@ app_name = "wishes"
 
 urlpatterns = [
     path("", views.WishWallView.as_view(), name="wall"),
-    path("new/", views.submit_wish, name="submit"),
-    path("on-behalf/", views.submit_on_behalf, name="on_behalf"),
+    path("new/", views.SubmitWishView.as_view(), name="submit"),
+    path("on-behalf/", views.SubmitOnBehalfView.as_view(), name="on_behalf"),
     path("mine/", views.MyWishesView.as_view(), name="mine"),
     path("claimed/", views.MyClaimsView.as_view(), name="claimed"),
     path("review/", views.ReviewQueueView.as_view(), name="review"),
     path("<int:pk>/", views.WishDetailView.as_view(), name="detail"),
-    path("<int:pk>/edit/", views.edit_wish, name="edit"),
+    path("<int:pk>/edit/", views.EditWishView.as_view(), name="edit"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/reject/", views.reject, name="reject"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -1,33 +1,37 @@
 """Wish pages: the wall, a wish with its timeline, posting, and the small POST views that move a wish along.
 
 Reads are generic views; every change is a POST-only function view that finds
-the wish through ``Wish.objects.visible_to``, calls one model method, and turns
-a ``WishError`` into a message (never a 500).
+the wish through ``Wish.objects.visible_to``, calls one model method and ends
+with ``run_action`` (a refusal becomes a message, never a 500).
 """
+
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from community import audit, pagecache
+from community import audit
 from community.images import store_upload
+from community.pagecache import PAGE_NUMBER, KeptPage, cached_html
+from community.pages import ActionFormMixin, PageMixin, run_action
 from community.pagination import PositionPaginator
 from community.ratelimit import rate_limited
-from community.views import PageMixin
 from wishes.forms import (
     AttachForm,
     ClaimForm,
@@ -38,9 +42,10 @@ from wishes.forms import (
     WallFilterForm,
     WishForm,
 )
-from wishes.models import FULFILLED_STATUSES, Status, Wish, WishClaim, WishError, claim_roles
+from wishes.models import SECTION, Wish, WishClaim, claim_roles
 
 WALL_PAGE_SIZE = 12
+WALL_FILTER = re.compile(r"[a-z]{0,12}")
 
 
 def wall_counts(now=None):
@@ -48,9 +53,9 @@ def wall_counts(now=None):
     now = timezone.localtime(now)
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return Wish.objects.aggregate(
-        open=Count("pk", filter=Q(status=Status.PUBLISHED)),
-        claimed=Count("pk", filter=Q(status=Status.CLAIMED)),
-        fulfilled_this_month=Count("pk", filter=Q(status__in=FULFILLED_STATUSES, fulfilled_at__gte=month_start)),
+        open=Count("pk", filter=Q(status=Wish.Status.PUBLISHED)),
+        claimed=Count("pk", filter=Q(status=Wish.Status.CLAIMED)),
+        fulfilled_this_month=Count("pk", filter=Wish.FULFILLED & Q(fulfilled_at__gte=month_start)),
     )
 
 
@@ -64,6 +69,10 @@ class WishWallView(PageMixin, TemplateView):
 
     template_name = "wishes/wish_list.html"
     title = _("心愿墙")
+    kept_page = KeptPage(
+        sections=(SECTION,),
+        parameters={"page": PAGE_NUMBER, "category": WALL_FILTER, "status": WALL_FILTER},
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,8 +80,8 @@ class WishWallView(PageMixin, TemplateView):
         page = self.request.GET.get("page", "1")
         if filters.is_valid() and page.isdigit() and {"category", "status", "page"}.issuperset(self.request.GET):
             key = "wishes:wall:{category}:{status}:".format(**filters.cleaned_data) + str(int(page))
-            context["wall"] = pagecache.cached_html(
-                key, ("wishes",), "wishes/_wall.html", lambda: self.wall_context(filters, page)
+            context["wall"] = cached_html(
+                key, (SECTION,), "wishes/_wall.html", lambda: self.wall_context(filters, page)
             )
         else:
             context["wall"] = render_to_string("wishes/_wall.html", self.wall_context(filters, page))
@@ -105,6 +114,7 @@ class WishDetailView(PageMixin, DetailView):
     """
 
     template_name = "wishes/wish_detail.html"
+    kept_page = KeptPage(sections=(SECTION,))
 
     def get_queryset(self):
         return Wish.objects.visible_to(self.request.user).select_related(
@@ -128,15 +138,15 @@ class WishDetailView(PageMixin, DetailView):
                 viewer_role=gettext("认领人") if not user.is_staff else gettext("社区工作人员"),
                 context=gettext("微心愿：%(title)s") % {"title": wish.title},
             )
-        is_volunteer, units = wish.claim_options(user)
+        claim_form = ClaimForm(options=wish.claim_options(user))
         context.update(
             {
                 "timeline": wish.transitions.select_related("actor").order_by("created", "id"),
                 "show_contact": show_contact,
                 "is_owner": wish.is_owner(user),
                 "is_claimant": bool(wish.live_claim_id and wish.live_claim.claimant_id == user.pk),
-                "can_claim": is_volunteer or bool(units),
-                "claim_form": ClaimForm(units=units, allow_self=is_volunteer),
+                "can_claim": claim_form.may_claim,
+                "claim_form": claim_form,
                 "claim_days": settings.WISH_CLAIM_EXPIRY_DAYS,
                 "can_review": user.has_perm("wishes.review_wish"),
                 "can_act_for_resident": user.has_perm("wishes.enter_wish_for_resident"),
@@ -144,135 +154,111 @@ class WishDetailView(PageMixin, DetailView):
                 "fulfil_form": FulfilForm(),
                 "confirm_form": ConfirmForm(),
                 "attach_form": AttachForm(),
-                "Status": Status,
+                "Status": Wish.Status,
             }
         )
         return context
 
 
-@login_required
-@sensitive_post_parameters("contact_phone", "contact_address", "resident_name")
-@rate_limited("wish_submit")
-def submit_wish(request):
-    """A resident posts a wish; it waits for review. Similar open wishes nearby are shown first."""
-    form = WishForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            wish = Wish.submit(by=request.user, **form.wish_fields(), **_photo(form, request, private=True))
-        except WishError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, gettext("心愿已提交，社区工作人员审核后会公开到心愿墙。"))
-            return HttpResponseRedirect(wish.get_absolute_url())
-    return render(
-        request,
-        "wishes/wish_form.html",
-        {
-            "form": form,
-            "title": gettext("发布微心愿"),
-            "breadcrumbs": [(gettext("心愿墙"), reverse("wishes:wall")), (gettext("发布微心愿"), None)],
-        },
-    )
-
-
-@permission_required("wishes.enter_wish_for_resident", raise_exception=True)
-@sensitive_post_parameters("contact_phone", "contact_address", "resident_name")
-def submit_on_behalf(request):
-    """Staff enter a wish for a resident who has no account or smartphone (代录)."""
-    form = OnBehalfWishForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            wish = Wish.submit(
-                by=request.user, on_behalf=True, **form.wish_fields(), **_photo(form, request, private=True)
-            )
-        except WishError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, gettext("已代居民登记心愿，请在审核列表中发布。"))
-            return HttpResponseRedirect(wish.get_absolute_url())
-    return render(
-        request,
-        "wishes/wish_form.html",
-        {
-            "form": form,
-            "on_behalf": True,
-            "title": gettext("代居民登记心愿"),
-            "breadcrumbs": [(gettext("心愿墙"), reverse("wishes:wall")), (gettext("代居民登记心愿"), None)],
-        },
-    )
-
-
-@login_required
-@sensitive_post_parameters("contact_phone", "contact_address")
-def edit_wish(request, pk):
-    """The resident edits their wish while it waits for review."""
-    wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=pk)
-    if not (wish.is_owner(request.user) or request.user.has_perm("wishes.review_wish")):
-        return render(request, "403.html", status=403)
-    form = WishForm(request.POST or None, request.FILES or None, instance=wish)
-    if request.method == "POST" and form.is_valid():
-        try:
-            wish.update_details(by=request.user, **form.wish_fields(), **_photo(form, request, private=True))
-        except WishError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, gettext("心愿已修改。"))
-            return HttpResponseRedirect(wish.get_absolute_url())
-    elif request.method == "GET" and wish.status != Status.SUBMITTED:
-        messages.warning(request, gettext("心愿审核通过后就不能修改了；如需修改，请撤回后重新发布。"))
-        return HttpResponseRedirect(wish.get_absolute_url())
-    return render(
-        request,
-        "wishes/wish_form.html",
-        {
-            "form": form,
-            "wish": wish,
-            "title": gettext("修改心愿"),
-            "breadcrumbs": [
-                (gettext("心愿墙"), reverse("wishes:wall")),
-                (wish.title, wish.get_absolute_url()),
-                (gettext("修改"), None),
-            ],
-        },
-    )
-
-
-def _photo(form, request, *, private, field="photo_upload"):
+def _stored_photo(form, request, *, field="photo_upload"):
+    """The form's uploaded photo, stored privately (a wish's photos are seen only by who may open it)."""
     upload = form.cleaned_data.get(field)
     if not upload:
         return {}
     return {
-        "photo": store_upload(upload, alt=form.cleaned_data.get("title", ""), uploaded_by=request.user, private=private)
+        "photo": store_upload(upload, alt=form.cleaned_data.get("title", ""), uploaded_by=request.user, private=True)
     }
 
 
-def _act(request, pk, action, form_class=None, success="", queryset=None):
-    """Find the wish the person may see, run one model method, report the outcome, go back to the wish."""
-    wish = get_object_or_404((queryset or Wish.objects).visible_to(request.user), pk=pk)
-    form = form_class(request.POST, request.FILES) if form_class else None
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return HttpResponseRedirect(wish.get_absolute_url())
-    try:
-        action(wish, form.cleaned_data if form else {})
-    except WishError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = wish.get_absolute_url()
-    return HttpResponseRedirect(back)
+class WishFormView(ActionFormMixin, PageMixin, FormView):
+    """The wish form's page: posting, entering for a resident, editing."""
+
+    form_class = WishForm
+    template_name = "wishes/wish_form.html"
+
+    def get_breadcrumbs(self):
+        return [(gettext("心愿墙"), reverse("wishes:wall")), (self.title, None)]
+
+
+@method_decorator(sensitive_post_parameters("contact_phone", "contact_address"), name="dispatch")
+@method_decorator(rate_limited("wish_submit"), name="dispatch")
+class SubmitWishView(LoginRequiredMixin, WishFormView):
+    """A resident posts a wish; it waits for review. Similar open wishes nearby are shown first."""
+
+    title = _("发布微心愿")
+    success_message = _("心愿已提交，社区工作人员审核后会公开到心愿墙。")
+
+    def perform(self, form):
+        wish = Wish.submit(by=self.request.user, **form.wish_fields(), **_stored_photo(form, self.request))
+        return wish.get_absolute_url()
+
+
+@method_decorator(sensitive_post_parameters("contact_phone", "contact_address", "resident_name"), name="dispatch")
+class SubmitOnBehalfView(PermissionRequiredMixin, WishFormView):
+    """Staff enter a wish for a resident who has no account or smartphone (代录)."""
+
+    permission_required = "wishes.enter_wish_for_resident"
+    raise_exception = True
+    form_class = OnBehalfWishForm
+    title = _("代居民登记心愿")
+    success_message = _("已代居民登记心愿，请在审核列表中发布。")
+    extra_context = {"on_behalf": True}
+
+    def perform(self, form):
+        wish = Wish.submit(
+            by=self.request.user, on_behalf=True, **form.wish_fields(), **_stored_photo(form, self.request)
+        )
+        return wish.get_absolute_url()
+
+
+@method_decorator(sensitive_post_parameters("contact_phone", "contact_address"), name="dispatch")
+class EditWishView(LoginRequiredMixin, WishFormView):
+    """The resident (or staff who review wishes) edits a wish while it waits for review."""
+
+    title = _("修改心愿")
+    success_message = _("心愿已修改。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=kwargs["pk"])
+        if not (self.wish.is_owner(request.user) or request.user.has_perm("wishes.review_wish")):
+            raise PermissionDenied
+        if request.method == "GET" and self.wish.status != Wish.Status.SUBMITTED:
+            messages.warning(request, Wish.EDIT_REFUSED)
+            return HttpResponseRedirect(self.wish.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.wish}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(wish=self.wish, **kwargs)
+
+    def get_breadcrumbs(self):
+        return [
+            (gettext("心愿墙"), reverse("wishes:wall")),
+            (self.wish.title, self.wish.get_absolute_url()),
+            (gettext("修改"), None),
+        ]
+
+    def perform(self, form):
+        self.wish.update_details(by=self.request.user, **form.wish_fields(), **_stored_photo(form, self.request))
+        return self.wish.get_absolute_url()
+
+
+def _wish_action(request, pk, action, *, success, form=None):
+    """Find the wish the person may see, run one of its verbs, say how it went, go back (to ``next`` if safe)."""
+    wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=pk)
+    return run_action(request, lambda: action(wish), form=form, success=success, back=wish.get_absolute_url())
 
 
 @login_required
 @require_POST
 @permission_required("wishes.review_wish", raise_exception=True)
 def publish(request, pk):
-    return _act(
-        request, pk, lambda wish, data: wish.publish(by=request.user), success=gettext("已审核通过，心愿已发布。")
+    return _wish_action(
+        request, pk, lambda wish: wish.publish(by=request.user), success=gettext("已审核通过，心愿已发布。")
     )
 
 
@@ -280,74 +266,79 @@ def publish(request, pk):
 @require_POST
 @permission_required("wishes.review_wish", raise_exception=True)
 def reject(request, pk):
-    return _act(
+    form = ReasonForm(request.POST)
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: wish.reject(by=request.user, reason=data["reason"]),
-        ReasonForm,
-        gettext("已退回，居民会看到原因。"),
+        lambda wish: wish.reject(by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=gettext("已退回，居民会看到原因。"),
     )
 
 
 @login_required
 @require_POST
 def withdraw(request, pk):
-    return _act(request, pk, lambda wish, data: wish.withdraw(by=request.user), success=gettext("心愿已撤回。"))
+    return _wish_action(request, pk, lambda wish: wish.withdraw(by=request.user), success=gettext("心愿已撤回。"))
 
 
 @login_required
 @require_POST
 @rate_limited("claim")
 def claim(request, pk):
-    """Claim a published wish (as a volunteer, or for one's partner unit). One winner when many click at once."""
-    _is_volunteer, units = claim_roles(request.user)
-    unit_id = request.POST.get("unit") or None
-    unit = next((u for u in units if str(u.pk) == unit_id), None)
-    if unit_id and unit is None:
-        wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=pk)
-        messages.error(request, gettext("您不是这个共建单位的成员，不能代表它认领。"))
-        return HttpResponseRedirect(wish.get_absolute_url())
-    return _act(
+    """Claim a published wish (as a volunteer, or for one's partner unit). One winner when many click at once.
+
+    The form is the one the wish page showed, bound to the same choices: who
+    the person may claim for is worked out once.
+    """
+    wish = get_object_or_404(Wish.objects.visible_to(request.user), pk=pk)
+    form = ClaimForm(request.POST, options=claim_roles(request.user))
+    return run_action(
         request,
-        pk,
-        lambda wish, data: wish.claim(by=request.user, unit=unit),
+        lambda: wish.claim(by=request.user, unit=form.cleaned_data["unit"], options=form.options),
+        form=form,
         success=gettext("认领成功！居民的联系方式已显示在下方，请尽快联系。"),
+        back=wish.get_absolute_url(),
     )
 
 
 @login_required
 @require_POST
 def release(request, pk):
-    return _act(
+    form = ReasonForm(request.POST)
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: wish.release(by=request.user, reason=data["reason"]),
-        ReasonForm,
-        gettext("已放弃认领，心愿重新回到心愿墙。"),
+        lambda wish: wish.release(by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=gettext("已放弃认领，心愿重新回到心愿墙。"),
     )
 
 
 @login_required
 @require_POST
 def fulfil(request, pk):
-    def action(wish, data):
-        photo = None
-        if data.get("photo"):
-            photo = store_upload(data["photo"], alt=wish.title, uploaded_by=request.user, private=True)
-        wish.fulfil(by=request.user, note=data["note"], photo=photo)
+    form = FulfilForm(request.POST, request.FILES)
 
-    return _act(request, pk, action, FulfilForm, gettext("已标记为实现，等待居民确认。谢谢您！"))
+    def action(wish):
+        photo = None
+        if form.cleaned_data.get("photo"):
+            photo = store_upload(form.cleaned_data["photo"], alt=wish.title, uploaded_by=request.user, private=True)
+        wish.fulfil(by=request.user, note=form.cleaned_data["note"], photo=photo)
+
+    return _wish_action(request, pk, action, form=form, success=gettext("已标记为实现，等待居民确认。谢谢您！"))
 
 
 @login_required
 @require_POST
 def confirm(request, pk):
-    return _act(
+    form = ConfirmForm(request.POST)
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: wish.confirm(by=request.user, thanks=data["thanks"]),
-        ConfirmForm,
-        gettext("已确认收到，谢谢！"),
+        lambda wish: wish.confirm(by=request.user, thanks=form.cleaned_data["thanks"]),
+        form=form,
+        success=gettext("已确认收到，谢谢！"),
     )
 
 
@@ -355,12 +346,13 @@ def confirm(request, pk):
 @require_POST
 @permission_required("wishes.review_wish", raise_exception=True)
 def close(request, pk):
-    return _act(
+    form = ReasonForm(request.POST)
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: wish.close(by=request.user, reason=data["reason"]),
-        ReasonForm,
-        gettext("心愿已关闭。"),
+        lambda wish: wish.close(by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=gettext("心愿已关闭。"),
     )
 
 
@@ -368,12 +360,13 @@ def close(request, pk):
 @require_POST
 @permission_required("wishes.review_wish", raise_exception=True)
 def reopen(request, pk):
-    return _act(
+    form = ReasonForm(request.POST)
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: wish.reopen(by=request.user, reason=data["reason"]),
-        ReasonForm,
-        gettext("心愿已重新开放。"),
+        lambda wish: wish.reopen(by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=gettext("心愿已重新开放。"),
     )
 
 
@@ -382,13 +375,14 @@ def reopen(request, pk):
 @permission_required("wishes.review_wish", raise_exception=True)
 def hide(request, pk, part):
     """Staff hide what residents and claimants wrote in public (the thanks, or the fulfilment note and photo)."""
+    form = ReasonForm(request.POST)
     actions = {"thanks": Wish.hide_thanks, "fulfilment": Wish.hide_fulfilment}
-    return _act(
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: actions[part](wish, by=request.user, reason=data["reason"]),
-        ReasonForm,
-        gettext("已隐藏，作者会看到原因。"),
+        lambda wish: actions[part](wish, by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=gettext("已隐藏，作者会看到原因。"),
     )
 
 
@@ -397,12 +391,13 @@ def hide(request, pk, part):
 @permission_required("wishes.enter_wish_for_resident", raise_exception=True)
 @sensitive_post_parameters("username")
 def attach(request, pk):
-    return _act(
+    form = AttachForm(request.POST)
+    return _wish_action(
         request,
         pk,
-        lambda wish, data: wish.attach_to(by=request.user, resident=data["resident"]),
-        AttachForm,
-        gettext("心愿已关联到居民的账号。"),
+        lambda wish: wish.attach_to(by=request.user, resident=form.cleaned_data["resident"]),
+        form=form,
+        success=gettext("心愿已关联到居民的账号。"),
     )
 
 
@@ -411,14 +406,12 @@ class MyWishesView(LoginRequiredMixin, PageMixin, ListView):
 
     template_name = "wishes/my_wishes.html"
     title = _("我的心愿")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
 
     def get_queryset(self):
         return Wish.objects.filter(owner=self.request.user).select_related(
             "building", "live_claim__claimant", "live_claim__unit"
         )
-
-    def get_breadcrumbs(self):
-        return [(gettext("我的"), reverse("me")), (self.title, None)]
 
 
 class MyClaimsView(LoginRequiredMixin, PageMixin, ListView):
@@ -426,6 +419,7 @@ class MyClaimsView(LoginRequiredMixin, PageMixin, ListView):
 
     template_name = "wishes/my_claims.html"
     title = _("我认领的")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
 
     def get_queryset(self):
         return (
@@ -433,9 +427,6 @@ class MyClaimsView(LoginRequiredMixin, PageMixin, ListView):
             .select_related("wish", "wish__building", "unit")
             .order_by("ended_at", "-created")
         )
-
-    def get_breadcrumbs(self):
-        return [(gettext("我的"), reverse("me")), (self.title, None)]
 
 
 class ReviewQueueView(PermissionRequiredMixin, PageMixin, ListView):
@@ -447,7 +438,7 @@ class ReviewQueueView(PermissionRequiredMixin, PageMixin, ListView):
 
     def get_queryset(self):
         return (
-            Wish.objects.filter(status=Status.SUBMITTED)
+            Wish.objects.filter(status=Wish.Status.SUBMITTED)
             .select_related("building", "owner", "entered_by")
             .order_by("created")
         )

@@ -18,7 +18,7 @@ from community.models import User
 from news import reads
 from news.models import Article
 from volunteers.models import Activity, ServiceHourRecord, SignUp, Volunteer
-from wishes.models import OPEN_STATUSES, WITH_LIVE_CLAIM, Status, Wish, WishClaim, WishTransition
+from wishes.models import OPEN_STATUSES, WITH_LIVE_CLAIM, Wish, WishClaim, WishTransition
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_seeding_is_recorded_so_that_the_next_run_reuses_the_database(seeding):
 def test_seeded_wishes_are_in_every_state_with_status_and_live_claim_in_step(seeded):
     wishes = list(Wish.objects.select_related("live_claim"))
     assert len(wishes) == seed.TINY.wishes
-    assert {wish.status for wish in wishes} == set(Status.values)
+    assert {wish.status for wish in wishes} == set(Wish.Status.values)
     for wish in wishes:
         assert (wish.live_claim_id is not None) == (wish.status in WITH_LIVE_CLAIM), wish.status
         if wish.live_claim_id:
@@ -65,7 +65,7 @@ def test_each_seeded_wish_has_a_timeline_that_leads_to_its_status(seeded):
         timelines.setdefault(transition.wish_id, []).append(transition)
     for wish in Wish.objects.all():
         steps = timelines[wish.pk]
-        assert (steps[0].from_status, steps[0].to_status) == ("", Status.SUBMITTED)
+        assert (steps[0].from_status, steps[0].to_status) == ("", Wish.Status.SUBMITTED)
         for before, after in zip(steps, steps[1:], strict=False):
             assert after.from_status == before.to_status
             assert after.created >= before.created
@@ -75,7 +75,7 @@ def test_each_seeded_wish_has_a_timeline_that_leads_to_its_status(seeded):
 def test_seeded_residents_and_claimants_stay_within_the_portals_limits(seeded):
     open_per_owner = Wish.objects.filter(status__in=OPEN_STATUSES).values("owner").annotate(n=Count("pk"))
     assert max(row["n"] for row in open_per_owner if row["owner"]) <= settings.WISH_MAX_OPEN_WISHES
-    claims = Wish.objects.filter(status=Status.CLAIMED).values("live_claim__claimant").annotate(n=Count("pk"))
+    claims = Wish.objects.filter(status=Wish.Status.CLAIMED).values("live_claim__claimant").annotate(n=Count("pk"))
     assert max(row["n"] for row in claims) <= settings.WISH_MAX_OPEN_CLAIMS
     assert not Wish.objects.filter(owner__isnull=False, live_claim__claimant=F("owner")).exists()
 

@@ -30,7 +30,7 @@ def test_the_demo_staff_account_can_log_in_with_the_printed_password(settings, t
 @pytest.mark.django_db
 def test_demo_messages_are_dated_with_their_story_and_only_the_latest_step_is_unread(settings, tmp_path):
     from community.models import Notification
-    from wishes.models import Status, Wish
+    from wishes.models import Wish
 
     settings.DATA_DIR = tmp_path
     call_command("load_demo")
@@ -38,7 +38,7 @@ def test_demo_messages_are_dated_with_their_story_and_only_the_latest_step_is_un
     for message in Notification.objects.for_user(resident).unread().filter(url__startswith="/wishes/"):
         wish = Wish.objects.get(pk=int(message.url.strip("/").split("/")[1]))
         # An unread message is the last word on its wish: a finished wish asks nothing more of her.
-        assert "确认" not in message.title or wish.status == Status.FULFILLED, (message.title, wish.status)
+        assert "确认" not in message.title or wish.status == Wish.Status.FULFILLED, (message.title, wish.status)
     spread = {message.created.date() for message in Notification.objects.filter(url__startswith="/wishes/")}
     assert len(spread) > 3
     # The resolved whistle's story (rated by her) asks nothing more of her either.

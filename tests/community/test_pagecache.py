@@ -117,7 +117,7 @@ def test_private_pages_are_never_cached(client):
 
 
 def test_a_deleted_account_leaves_cached_pages_at_once(client, django_capture_on_commit_callbacks):
-    from community.services import user_delete
+    from portal.personal_data import user_delete
     from wishes.models import DELETED_RESIDENT
 
     # A surname no factory gives, so that the claimant (a factory user) never shares it.
@@ -179,16 +179,16 @@ def test_a_page_showing_a_csrf_token_is_never_kept():
 
 
 def test_signing_in_does_not_make_every_page_stale(django_capture_on_commit_callbacks):
-    from community import pagecache
+    from community import sections
 
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        pagecache.changed(*pagecache.SECTIONS)
-    before = pagecache.changed_at("wishes")
+        sections.changed(sections.SITE)
+    before = sections.changed_at(sections.SITE)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         user.save(update_fields=["last_login"])
-    assert callbacks == [] and pagecache.changed_at("wishes") == before
+    assert callbacks == [] and sections.changed_at(sections.SITE) == before
     with django_capture_on_commit_callbacks(execute=True):
         user.display_name = "李秀英"
         user.save()
-    assert pagecache.changed_at("wishes") > before
+    assert sections.changed_at(sections.SITE) > before

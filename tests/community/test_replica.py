@@ -206,14 +206,14 @@ class TestThroughTheReplica:
 
     def test_the_home_sections_everyone_shares_are_built_from_the_primary(self, replica_routing):
         """Built from a lagging replica just after a change, they would be kept, stale, until the next change."""
-        from community import home
+        from portal import home
 
         ArticleFactory(title="楼道灯修好了")
         cache.delete(home.HOME_KEY)
 
         def build_sections():
             with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
-                home.sections()
+                home.html()
             assert any("news_article" in sql for sql in selects(primary))
             assert not any("news_article" in sql for sql in selects(replica))
 

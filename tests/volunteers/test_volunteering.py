@@ -152,13 +152,14 @@ class TestTeams:
         for_the_unit.fulfil(by=member.user)
         make_wish(status="confirmed", title="别人实现的心愿")  # by a volunteer outside the team
 
+        # The wishes app contributes the figure and the list to the team's and the unit's page.
         page = client.get(reverse("volunteers:team", kwargs={"pk": team.pk}))
-        assert page.context["fulfilled_count"] == 11  # the figure, though the list shows the newest 10
-        assert len(page.context["fulfilled_wishes"]) == 10
+        assert dict(page.context["part_figures"])["帮助实现心愿"] == 11  # the figure, though the list shows 10
+        assert len(page.context["wishes"]) == 10
         assert "以单位名义认领的心愿" not in page.text and "别人实现的心愿" not in page.text
         page = client.get(reverse("volunteers:unit", kwargs={"pk": unit.pk}))
-        assert page.context["fulfilled_count"] == 1
-        assert [wish.title for wish in page.context["fulfilled_wishes"]] == ["以单位名义认领的心愿"]
+        assert dict(page.context["part_figures"])["帮助实现心愿"] == 1
+        assert [wish.title for wish in page.context["wishes"]] == ["以单位名义认领的心愿"]
 
 
 class TestActivities:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.factories import BuildingFactory, PartnerUnitFactory, StaffFactory, UserFactory, VolunteerFactory
 from volunteers.models import PartnerMembership
-from wishes.models import Category, Wish
+from wishes.models import Wish
 
 
 def make_volunteer(**kwargs):
@@ -29,7 +29,7 @@ def make_wish(*, owner=None, status="published", claimant=None, reviewer=None, b
     data = {
         "title": "需要一袋大米和食用油",
         "description": "腿脚不便，想请人帮忙买米和油送上楼。",
-        "category": Category.GOODS,
+        "category": Wish.Category.GOODS,
         "building": building or BuildingFactory(),
         "needed_by": timezone.localdate() + timedelta(days=7),
         "contact_phone": "13812345678",

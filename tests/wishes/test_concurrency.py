@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 
 from tests.wishes.helpers import make_volunteer, make_wish
-from wishes.models import Status, Wish, WishClaim, WishError
+from wishes.models import Wish, WishClaim, WishError
 
 CLAIMANTS = 20
 ROUNDS = 3
@@ -47,10 +47,10 @@ def test_of_twenty_simultaneous_claims_exactly_one_wins(round_number):
     assert len(refusals) == CLAIMANTS - 1
     assert set(refusals) == {"这个心愿已被认领，看看其他心愿吧。"}
     wish.refresh_from_db()
-    assert wish.status == Status.CLAIMED
+    assert wish.status == Wish.Status.CLAIMED
     assert wish.live_claim.claimant_id == winners[0]
     assert WishClaim.objects.filter(wish=wish).count() == 1
-    assert wish.transitions.filter(to_status=Status.CLAIMED).count() == 1
+    assert wish.transitions.filter(to_status=Wish.Status.CLAIMED).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

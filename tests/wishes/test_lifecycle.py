@@ -10,7 +10,7 @@ from django.utils import timezone
 from community.models import AuditEntry, Notification
 from tests.factories import BuildingFactory, StaffFactory, UserFactory
 from tests.wishes.helpers import make_member, make_volunteer, make_wish
-from wishes.models import Status, Wish, WishClaim, WishError, confirm_overdue, release_stale_claims
+from wishes.models import Wish, WishClaim, WishError, confirm_overdue, release_stale_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ class TestAllowedPath:
         wish.fulfil(by=volunteer, note="米和油送到了")
         wish.confirm(by=owner, thanks="谢谢小伙子！")
         wish.refresh_from_db()
-        assert wish.status == Status.CONFIRMED and wish.thanks == "谢谢小伙子！"
+        assert wish.status == Wish.Status.CONFIRMED and wish.thanks == "谢谢小伙子！"
         assert statuses(wish) == [
             ("", "submitted"),
             ("submitted", "published"),
@@ -60,7 +60,7 @@ class TestAllowedPath:
         second = make_wish(status=None)
         second.publish(by=reviewer)
         second.withdraw(by=second.owner)
-        assert Wish.objects.get(pk=first.pk).status == Wish.objects.get(pk=second.pk).status == Status.WITHDRAWN
+        assert Wish.objects.get(pk=first.pk).status == Wish.objects.get(pk=second.pk).status == Wish.Status.WITHDRAWN
 
     def test_a_released_claim_keeps_its_history_and_the_wish_is_published_again(self):
         wish = make_wish()
@@ -80,10 +80,10 @@ class TestAllowedPath:
         wish.claim(by=volunteer)
         wish.close(by=reviewer, reason="居民已搬走")
         wish.refresh_from_db()
-        assert wish.status == Status.CLOSED and wish.live_claim is None
+        assert wish.status == Wish.Status.CLOSED and wish.live_claim is None
         assert WishClaim.objects.get().end_reason == WishClaim.End.CLOSED
         wish.reopen(by=reviewer, reason="居民回来了")
-        assert Wish.objects.get(pk=wish.pk).status == Status.PUBLISHED
+        assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
 
     def test_a_partner_unit_member_claims_for_the_unit(self):
         member, unit = make_member(unit_name="市委党校")
@@ -189,7 +189,7 @@ class TestForbiddenMoves:
     def test_the_database_refuses_a_claimed_status_without_a_claim(self):
         wish = make_wish()
         with pytest.raises(IntegrityError), transaction.atomic():
-            Wish.objects.filter(pk=wish.pk).update(status=Status.CLAIMED)
+            Wish.objects.filter(pk=wish.pk).update(status=Wish.Status.CLAIMED)
 
 
 class TestLimits:
@@ -229,7 +229,7 @@ class TestPeriodicJobs:
         with time_machine.travel(timezone.now() + timedelta(days=8)):
             assert release_stale_claims() == 1
         wish.refresh_from_db()
-        assert wish.status == Status.PUBLISHED
+        assert wish.status == Wish.Status.PUBLISHED
         assert WishClaim.objects.get().end_reason == WishClaim.End.EXPIRED
         assert Notification.objects.filter(recipient=volunteer, title__contains="超过 7 天").exists()
         assert Notification.objects.filter(recipient=wish.owner, title__contains="超过 7 天").exists()
@@ -242,7 +242,7 @@ class TestPeriodicJobs:
         WishClaim.objects.update(created=timezone.now() - timedelta(days=30))
         results = dict((name, ok) for name, ok, _msg in run_due_jobs(only=["wishes.release_stale_claims"]))
         assert results == {"wishes.release_stale_claims": True}
-        assert Wish.objects.get(pk=wish.pk).status == Status.PUBLISHED
+        assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
 
     def test_a_fulfilled_wish_is_confirmed_automatically_after_n_days(self, settings):
         settings.WISH_AUTO_CONFIRM_DAYS = 7
@@ -250,5 +250,5 @@ class TestPeriodicJobs:
         assert confirm_overdue(timezone.now() + timedelta(days=3)) == 0
         assert confirm_overdue(timezone.now() + timedelta(days=8)) == 1
         wish.refresh_from_db()
-        assert wish.status == Status.CONFIRMED
+        assert wish.status == Wish.Status.CONFIRMED
         assert "自动确认" in wish.transitions.last().note

@@ -10,7 +10,7 @@ from community.models import ContactView, Image
 from tests.factories import BuildingFactory, StaffFactory, UserFactory
 from tests.images import upload
 from tests.wishes.helpers import make_member, make_volunteer, make_wish
-from wishes.models import Category, Status, Wish
+from wishes.models import Wish
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ class TestPrivacy:
             reverse("wishes:submit"),
             {
                 "title": "楼道灯坏了想请人换",
-                "category": Category.REPAIR,
+                "category": Wish.Category.REPAIR,
                 "description": "三楼楼道灯坏了一个月，晚上看不见。",
                 "needed_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
                 "building": building.pk,
@@ -135,7 +135,7 @@ class TestSubmitting:
     def valid(self, building, **changes):
         data = {
             "title": "需要一床厚棉被",
-            "category": Category.GOODS,
+            "category": Wish.Category.GOODS,
             "description": "家里被子太薄，冬天晚上冷得睡不着。",
             "needed_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
             "building": building.pk,
@@ -150,7 +150,7 @@ class TestSubmitting:
         response = client.post(reverse("wishes:submit"), self.valid(BuildingFactory()))
         wish = Wish.objects.get()
         assert response.url == detail(wish)
-        assert wish.status == Status.SUBMITTED
+        assert wish.status == Wish.Status.SUBMITTED
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),
@@ -181,9 +181,9 @@ class TestSubmitting:
 
     def test_a_health_wish_needs_separate_consent(self, client):
         client.force_login(UserFactory())
-        response = client.post(reverse("wishes:submit"), self.valid(BuildingFactory(), category=Category.HEALTH))
+        response = client.post(reverse("wishes:submit"), self.valid(BuildingFactory(), category=Wish.Category.HEALTH))
         assert "需要您勾选同意提供健康信息" in response.text
-        data = self.valid(BuildingFactory(), category=Category.HEALTH, health_consent="on")
+        data = self.valid(BuildingFactory(), category=Wish.Category.HEALTH, health_consent="on")
         assert client.post(reverse("wishes:submit"), data).status_code == 302
         assert Wish.objects.get().health_consent
 
@@ -191,7 +191,7 @@ class TestSubmitting:
         building = BuildingFactory()
         existing = make_wish(
             title="楼道灯坏了请人换灯泡",
-            category=Category.REPAIR,
+            category=Wish.Category.REPAIR,
             building=building,
             description="三楼楼道灯坏了，晚上上下楼看不见。",
         )
@@ -199,7 +199,7 @@ class TestSubmitting:
         data = self.valid(
             building,
             title="楼道的灯不亮了",
-            category=Category.REPAIR,
+            category=Wish.Category.REPAIR,
             description="我们单元楼道灯坏了，想请人帮忙换灯泡。",
         )
         response = client.post(reverse("wishes:submit"), data)
@@ -242,7 +242,7 @@ class TestActionsOverHttp:
         client.force_login(owner)
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), follow=True)
         assert "不能认领自己发布的心愿" in response.text
-        assert Wish.objects.get(pk=wish.pk).status == Status.PUBLISHED
+        assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
 
     def test_a_replayed_claim_after_the_wish_was_taken_gets_the_taken_message(self, client):
         wish = make_wish()
@@ -264,7 +264,7 @@ class TestActionsOverHttp:
         client.force_login(member)
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), {"unit": other_unit.pk}, follow=True)
         assert "不是这个共建单位的成员" in response.text
-        assert Wish.objects.get(pk=wish.pk).status == Status.PUBLISHED
+        assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
 
     def test_confirming_someone_else_s_wish_is_refused(self, client):
         wish = make_wish(status="fulfilled")
@@ -278,7 +278,7 @@ class TestActionsOverHttp:
         client.force_login(make_volunteer())
         response = client.post(reverse(f"wishes:{view}", kwargs={"pk": wish.pk}), {"reason": "x"})
         assert response.status_code == 403
-        assert Wish.objects.get(pk=wish.pk).status == Status.SUBMITTED
+        assert Wish.objects.get(pk=wish.pk).status == Wish.Status.SUBMITTED
 
     def test_actions_are_post_only(self, client):
         wish = make_wish()
@@ -290,7 +290,7 @@ class TestActionsOverHttp:
         client.force_login(StaffFactory(groups=["审核员"]))
         response = client.post(reverse("wishes:publish", kwargs={"pk": wish.pk}), {"next": reverse("wishes:review")})
         assert response.url == reverse("wishes:review")
-        assert Wish.objects.get(pk=wish.pk).status == Status.PUBLISHED
+        assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
 
     def test_staff_attach_a_wish_entered_for_a_resident_to_their_new_account(self, client):
         staff = StaffFactory(groups=["网格员"])
@@ -301,7 +301,7 @@ class TestActionsOverHttp:
             consent_note="电话同意",
             title="帮忙修水龙头",
             description="厨房水龙头一直滴水。",
-            category=Category.REPAIR,
+            category=Wish.Category.REPAIR,
             building=BuildingFactory(),
             needed_by=timezone.localdate() + timedelta(days=3),
             contact_phone=PHONE,
@@ -331,8 +331,8 @@ class TestWallAndQueries:
 
     def test_the_wall_filters_by_category_and_status(self, client, many):
         response = client.get(reverse("wishes:wall"), {"status": "claimed"})
-        assert {w.status for w in response.context["object_list"]} == {Status.CLAIMED}
-        response = client.get(reverse("wishes:wall"), {"category": Category.HEALTH})
+        assert {w.status for w in response.context["object_list"]} == {Wish.Status.CLAIMED}
+        response = client.get(reverse("wishes:wall"), {"category": Wish.Category.HEALTH})
         assert list(response.context["object_list"]) == []
         assert response.context["counts"]["claimed"] == 9
 

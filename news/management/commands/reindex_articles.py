@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from community import pagecache
 from news.models import Article
 
 
@@ -22,5 +21,4 @@ class Command(BaseCommand):
             Article.objects.bulk_update(batch, ["body", "body_text", "excerpt", "search_title", "search_text"])
             done += len(batch)
             last_id = batch[-1].pk
-        pagecache.changed("news")  # bulk_update sends no signal
         self.stdout.write(f"{done} articles reindexed")

@@ -12,7 +12,7 @@ from community.models import ContactView, Notification, User
 from community.periodic import run_due_jobs
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 from tests.wishes.helpers import make_volunteer, make_wish
-from wishes.models import DELETED_RESIDENT, Status, Wish
+from wishes.models import DELETED_RESIDENT, Wish
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ class TestDeletingAnAccount:
         done.refresh_from_db()
         assert done.owner is None and done.contact_phone == "" and done.contact_address == ""
         assert done.public_name == DELETED_RESIDENT
-        assert Wish.objects.get(pk=waiting.pk).status == Status.WITHDRAWN
+        assert Wish.objects.get(pk=waiting.pk).status == Wish.Status.WITHDRAWN
         assert "已注销居民" in client.get(done.get_absolute_url()).text
         assert not client.post(reverse("login"), {"username": "13912345678", "password": PASSWORD}).status_code == 302
         assert not Notification.objects.filter(recipient=owner).exists()

@@ -8,8 +8,11 @@ are masked unless the staff member asked for full data (which is recorded).
 
 import tablib
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from community.privacy import mask_name, mask_phone
+from volunteers.models import Activity, ServiceHourRecord, SignUp
+from wishes.models import Wish
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,14 +25,10 @@ def neutral(value):
 
 
 def _local(moment):
-    from django.utils import timezone
-
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def wishes(period, *, full):
-    from wishes.models import Wish
-
     data = tablib.Dataset(
         headers=[
             "编号",
@@ -80,8 +79,6 @@ def wishes(period, *, full):
 
 
 def hours(period, *, full):
-    from volunteers.models import ServiceHourRecord
-
     data = tablib.Dataset(headers=["志愿者", "手机号", "服务队", "活动", "服务日期", "时长（小时）", "类型", "原因"])
     rows = (
         ServiceHourRecord.objects.filter(served_on__gte=period.first_day, served_on__lte=period.last_day)
@@ -106,14 +103,12 @@ def hours(period, *, full):
 
 
 def attendance(period, *, full):
-    from volunteers.models import Activity
-
     data = tablib.Dataset(headers=["活动", "服务队", "开始时间", "地点", "名额", "报名人数", "签到人数", "状态"])
     rows = (
         Activity.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
         .select_related("team")
         .annotate(
-            signed=Count("signups", filter=Q(signups__status="signed_up")),
+            signed=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)),
             attended=Count("signups", filter=Q(signups__attended=True)),
         )
         .order_by("starts_at", "pk")

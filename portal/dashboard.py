@@ -1,17 +1,30 @@
-"""Staff insight: how the community is doing, computed by PostgreSQL for a date range.
+"""The staff dashboard: how the community is doing, computed by PostgreSQL for a date range.
 
 Every figure is an aggregate query (GROUP BY, COUNT … FILTER, percentile_cont);
 no wish, hour or article rows are loaded into Python. The dashboard runs a
 small fixed number of queries however much data there is.
+
+The words keep the meaning their apps give them: "fulfilled" is
+``wishes.models.FULFILLED_STATUSES``, "approved" is ``Volunteer.Status.APPROVED``,
+a unit's response figures are ``whistles.models.responsiveness_query``, a
+published article is ``Article.objects.published()``. The SQL here is fed
+those definitions; it restates none of them.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
-STALE_DAYS = 7
+from news.models import Article
+from volunteers.models import Volunteer
+from whistles.models import Category as ProblemCategory
+from whistles.models import ProblemReport, Rating, Whistle, responsiveness_query
+from wishes.models import FULFILLED_STATUSES, Wish
+
+FULFILLED = [str(status) for status in FULFILLED_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -59,14 +72,15 @@ def wish_events(period):
             SELECT 'submitted' AS event, created AS at, category FROM wishes_wish
             UNION ALL SELECT 'published', published_at, category FROM wishes_wish WHERE published_at IS NOT NULL
             UNION ALL SELECT 'claimed', c.created, w.category FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
-            UNION ALL SELECT 'fulfilled', fulfilled_at, category FROM wishes_wish WHERE fulfilled_at IS NOT NULL
+            UNION ALL SELECT 'fulfilled', fulfilled_at, category FROM wishes_wish
+                       WHERE fulfilled_at IS NOT NULL AND status = ANY(%s)
             UNION ALL SELECT 'confirmed', confirmed_at, category FROM wishes_wish WHERE confirmed_at IS NOT NULL
         )
         SELECT event, to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, category, COUNT(*) AS n
         FROM events WHERE at >= %s AND at < %s
         GROUP BY event, month, category
     """
-    return _rows(sql, [period.start, period.end])
+    return _rows(sql, [FULFILLED, period.start, period.end])
 
 
 def wish_medians(period):
@@ -76,26 +90,17 @@ def wish_medians(period):
           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.created - w.published_at) / 3600)
             AS publish_to_claim,
           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM w.fulfilled_at - c.created) / 3600)
-            FILTER (WHERE w.fulfilled_at IS NOT NULL AND c.ended_at IS NULL) AS claim_to_fulfil
+            FILTER (WHERE w.status = ANY(%s) AND c.ended_at IS NULL) AS claim_to_fulfil
         FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
         WHERE c.created >= %s AND c.created < %s AND w.published_at IS NOT NULL
     """
-    return _rows(sql, [period.start, period.end])[0]
+    return _rows(sql, [FULFILLED, period.start, period.end])[0]
 
 
 def wish_todo(now=None, limit=20):
-    """Wishes that need staff: waiting for review, or published and unclaimed for over a week."""
-    from wishes.models import Status, Wish
-
-    now = now or timezone.now()
-    stale = now - timedelta(days=STALE_DAYS)
+    """Wishes that need staff (``Wish.objects.needing_staff``), oldest first."""
     fields = ("pk", "title", "status", "created", "published_at")
-    # Each side takes only its own oldest few (along the status index), so the union stays small.
-    waiting = Wish.objects.filter(status=Status.SUBMITTED).order_by("created").values(*fields)[:limit]
-    unclaimed = (
-        Wish.objects.filter(status=Status.PUBLISHED, published_at__lt=stale).order_by("created").values(*fields)[:limit]
-    )
-    return list(waiting.union(unclaimed, all=True).order_by("created")[:limit])
+    return list(Wish.objects.needing_staff(now, limit=limit, fields=fields))
 
 
 def volunteer_figures(period):
@@ -104,20 +109,27 @@ def volunteer_figures(period):
         """
         SELECT
           (SELECT COUNT(*) FROM volunteers_volunteer
-            WHERE status = 'approved' AND decided_at >= %(start)s AND decided_at < %(end)s) AS new_volunteers,
+            WHERE status = %(approved)s AND decided_at >= %(start)s AND decided_at < %(end)s) AS new_volunteers,
           (SELECT COUNT(*) FROM (
               SELECT v.user_id FROM volunteers_volunteer v WHERE v.id IN (
                 SELECT h.volunteer_id FROM volunteers_servicehourrecord h
                  WHERE h.served_on >= %(first)s AND h.served_on <= %(last)s AND h.kind = 'attendance')
               UNION
               SELECT c.claimant_id FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
-               WHERE c.ended_at IS NULL AND c.unit_id IS NULL
+               WHERE c.ended_at IS NULL AND c.unit_id IS NULL AND w.status = ANY(%(fulfilled)s)
                  AND w.fulfilled_at >= %(start)s AND w.fulfilled_at < %(end)s
           ) active) AS active_volunteers,
           (SELECT COALESCE(SUM(hours), 0) FROM volunteers_servicehourrecord
             WHERE served_on >= %(first)s AND served_on <= %(last)s) AS hours
         """,
-        {"start": period.start, "end": period.end, "first": period.first_day, "last": period.last_day},
+        {
+            "start": period.start,
+            "end": period.end,
+            "first": period.first_day,
+            "last": period.last_day,
+            "approved": Volunteer.Status.APPROVED.value,
+            "fulfilled": FULFILLED,
+        },
     )[0]
     hours = _rows(
         """
@@ -152,29 +164,22 @@ def volunteer_figures(period):
 
 
 def unit_figures(period):
-    """Per partner unit: wishes fulfilled, whistles called and answered, median hours, overdue (one query)."""
-    return _rows(
-        """
-        SELECT u.id, u.name,
-          (SELECT COUNT(*) FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
-            WHERE c.unit_id = u.id AND c.ended_at IS NULL
-              AND w.fulfilled_at >= %(start)s AND w.fulfilled_at < %(end)s) AS wishes_fulfilled,
-          COUNT(wc.id) AS called,
-          COUNT(wc.reported_in_at) AS answered,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM wc.reported_in_at - wc.called_at) / 3600)
-            FILTER (WHERE wc.reported_in_at IS NOT NULL) AS median_report_in_hours,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM wc.done_at - wc.called_at) / 3600)
-            FILTER (WHERE wc.done_at IS NOT NULL) AS median_resolve_hours,
-          COUNT(wc.id) FILTER (WHERE (wc.reported_in_at IS NULL AND now() > wh.report_in_by)
-                               OR wc.reported_in_at > wh.report_in_by) AS overdue
-        FROM volunteers_partnerunit u
-        LEFT JOIN whistles_whistlecall wc ON wc.unit_id = u.id
-        LEFT JOIN whistles_whistle wh ON wh.id = wc.whistle_id AND wh.created >= %(start)s AND wh.created < %(end)s
-        WHERE wc.id IS NULL OR wh.id IS NOT NULL
-        GROUP BY u.id ORDER BY wishes_fulfilled DESC, answered DESC, u.name
-        """,
-        {"start": period.start, "end": period.end},
+    """Per partner unit: wishes fulfilled, and how it answered the whistle (``responsiveness_query``); two queries.
+
+    Every unit is listed, also one with nothing in the period.
+    """
+    sql, params = responsiveness_query(start=period.start, end=period.end)
+    units = _rows(sql, params)
+    fulfilled = dict(
+        Wish.objects.fulfilled()
+        .filter(fulfilled_at__gte=period.start, fulfilled_at__lt=period.end, live_claim__unit__isnull=False)
+        .values_list("live_claim__unit")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for unit in units:
+        unit["wishes_fulfilled"] = fulfilled.get(unit["unit_id"], 0)
+    return sorted(units, key=lambda unit: (-unit["wishes_fulfilled"], -unit["answered"], unit["name"]))
 
 
 def whistle_figures(period):
@@ -194,21 +199,32 @@ def whistle_figures(period):
     )
 
 
-def news_figures(period):
-    """Articles published in the period and the ten most read (from the per-day read counts), one query."""
+def news_figures(period, now=None):
+    """Articles published in the period and the ten most read (from the per-day read counts), one query.
+
+    Published means ``Article.objects.published()``: published, and its time has come.
+    """
     return _rows(
         """
         SELECT 0 AS id, '' AS title, (SELECT COUNT(*) FROM news_article
-           WHERE status = 'published' AND publish_at >= %(start)s AND publish_at < %(end)s) AS reads
+           WHERE status = %(published)s AND publish_at <= %(now)s
+             AND publish_at >= %(start)s AND publish_at < %(end)s) AS reads
         UNION ALL
         (SELECT a.id, a.title, r.reads
           FROM (SELECT article_id, SUM(count) AS reads FROM news_articleread
                  WHERE day >= %(first)s AND day <= %(last)s GROUP BY article_id) r
           JOIN news_article a ON a.id = r.article_id
-          WHERE a.status = 'published'
+          WHERE a.status = %(published)s AND a.publish_at <= %(now)s
           ORDER BY r.reads DESC, a.id LIMIT 10)
         """,
-        {"start": period.start, "end": period.end, "first": period.first_day, "last": period.last_day},
+        {
+            "start": period.start,
+            "end": period.end,
+            "first": period.first_day,
+            "last": period.last_day,
+            "published": Article.Status.PUBLISHED.value,
+            "now": now or timezone.now(),
+        },
     )
 
 
@@ -223,10 +239,6 @@ def chart(rows, *, label="label", value="value"):
 
 def dashboard(period, now=None):
     """Everything the staff dashboard shows, assembled from the aggregate queries above."""
-    from whistles.models import Category as ProblemCategory
-    from whistles.models import ProblemReport, Rating, Whistle
-    from wishes.models import Category, Status
-
     events = wish_events(period)
     totals = {name: 0 for name in ("submitted", "published", "claimed", "fulfilled", "confirmed")}
     by_month, by_category = {}, {}
@@ -234,7 +246,7 @@ def dashboard(period, now=None):
         totals[row["event"]] += row["n"]
         by_month.setdefault(row["month"], dict.fromkeys(totals, 0))[row["event"]] += row["n"]
         by_category.setdefault(row["category"], dict.fromkeys(totals, 0))[row["event"]] += row["n"]
-    category_names = dict(Category.choices)
+    category_names = dict(Wish.Category.choices)
     volunteer_counts, hours_rows, top_activities = volunteer_figures(period)
     hours_by_team, hours_by_month = {}, {}
     for row in hours_rows:
@@ -253,7 +265,7 @@ def dashboard(period, now=None):
                 counts[row[key]] = counts.get(row[key], 0) + row["n"]
         return [{"label": names.get(k, k), "value": v} for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
 
-    news_rows = news_figures(period)
+    news_rows = news_figures(period, now)
     return {
         "period": period,
         "wishes": {
@@ -264,7 +276,7 @@ def dashboard(period, now=None):
             ),
             "medians": wish_medians(period),
             "todo": wish_todo(now),
-            "status_names": dict(Status.choices),
+            "status_names": dict(Wish.Status.choices),
         },
         "volunteers": {
             "counts": volunteer_counts,
@@ -283,24 +295,3 @@ def dashboard(period, now=None):
         },
         "news": {"published": news_rows[0]["reads"], "top_read": news_rows[1:]},
     }
-
-
-def impact_figures_query():
-    """The home page's public figures for this year, and the partner units to thank: (sql, params), one row."""
-    start = timezone.make_aware(datetime(timezone.localdate().year, 1, 1))
-    sql = """
-        SELECT
-          (SELECT COUNT(*) FROM wishes_wish WHERE fulfilled_at >= %s) AS wishes_fulfilled,
-          (SELECT COALESCE(SUM(hours), 0) FROM volunteers_servicehourrecord WHERE served_on >= %s) AS hours,
-          (SELECT COUNT(DISTINCT a.team_id) FROM volunteers_activity a
-            WHERE a.starts_at >= %s AND a.status <> 'cancelled') AS active_teams,
-          (SELECT COUNT(*) FROM whistles_whistle WHERE closed_at >= %s) AS whistles_closed,
-          (SELECT json_agg(u ORDER BY u.fulfilled DESC, u.name) FROM (
-              SELECT pu.id, pu.name, COUNT(DISTINCT c.id) AS fulfilled
-              FROM volunteers_partnerunit pu
-              JOIN wishes_wishclaim c ON c.unit_id = pu.id AND c.ended_at IS NULL
-              JOIN wishes_wish w ON w.id = c.wish_id
-              WHERE w.status IN ('fulfilled', 'confirmed') AND w.fulfilled_at >= %s
-              GROUP BY pu.id ORDER BY fulfilled DESC, pu.name LIMIT 5) u) AS thanked_units
-        """
-    return sql, [start, start.date(), start, start, start]

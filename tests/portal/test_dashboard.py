@@ -11,15 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from community import insight
 from community.models import AuditEntry
+from portal import dashboard
 from tests.factories import ActivityFactory, BuildingFactory, StaffFactory, TeamFactory, UserFactory, VolunteerFactory
 from volunteers.models import ServiceHourRecord
-from wishes.models import Category, Status, Wish, WishClaim
+from wishes.models import Wish, WishClaim
 
 pytestmark = pytest.mark.django_db
 
-NOVEMBER = insight.Period(date(2026, 11, 1), date(2026, 11, 30))
+NOVEMBER = dashboard.Period(date(2026, 11, 1), date(2026, 11, 30))
 
 
 def shanghai(*args):
@@ -28,7 +28,14 @@ def shanghai(*args):
 
 
 def wish_row(
-    title, *, created, category=Category.GOODS, status=Status.SUBMITTED, published=None, fulfilled=None, **extra
+    title,
+    *,
+    created,
+    category=Wish.Category.GOODS,
+    status=Wish.Status.SUBMITTED,
+    published=None,
+    fulfilled=None,
+    **extra,
 ):
     """A wish row with given timestamps (history written directly, for counting)."""
     wish = Wish.objects.create(
@@ -39,7 +46,7 @@ def wish_row(
         needed_by=date(2026, 12, 31),
         owner=UserFactory(),
         contact_phone=extra.pop("phone", "13812345678"),
-        status=Status.SUBMITTED,
+        status=Wish.Status.SUBMITTED,
         **extra,
     )
     Wish.objects.filter(pk=wish.pk).update(created=created, published_at=published, fulfilled_at=fulfilled)
@@ -52,20 +59,20 @@ def fixture_data():
     # 23:30 on 31 October in Shanghai: October, not November.
     wish_row("十月的心愿", created=shanghai(2026, 10, 31, 23, 30))
     # 00:10 on 1 November in Shanghai (still 31 October in UTC): November.
-    wish_row("十一月第一个", created=shanghai(2026, 11, 1, 0, 10), category=Category.REPAIR)
+    wish_row("十一月第一个", created=shanghai(2026, 11, 1, 0, 10), category=Wish.Category.REPAIR)
     wish_row("十一月第二个", created=shanghai(2026, 11, 15, 9, 0), published=shanghai(2026, 11, 15, 10, 0))
     # Created in November, published on 1 December 00:30 in Shanghai: published counts in December.
     wish_row("跨月发布", created=shanghai(2026, 11, 30, 23, 0), published=shanghai(2026, 12, 1, 0, 30))
     claimed = wish_row(
         "已认领",
         created=shanghai(2026, 11, 2, 8, 0),
-        category=Category.HEALTH,
+        category=Wish.Category.HEALTH,
         published=shanghai(2026, 11, 2, 9, 0),
         fulfilled=shanghai(2026, 11, 5, 9, 0),
     )
     claim = WishClaim.objects.create(wish=claimed, claimant=VolunteerFactory().user)
     WishClaim.objects.filter(pk=claim.pk).update(created=shanghai(2026, 11, 3, 9, 0))  # 24 h after publishing
-    Wish.objects.filter(pk=claimed.pk).update(status=Status.FULFILLED, live_claim=claim)
+    Wish.objects.filter(pk=claimed.pk).update(status=Wish.Status.FULFILLED, live_claim=claim)
 
     team = TeamFactory(name="卫生保洁协会")
     activity = ActivityFactory(team=team, starts_at=shanghai(2026, 11, 10, 9, 0), ends_at=shanghai(2026, 11, 10, 11, 0))
@@ -88,7 +95,7 @@ def fixture_data():
 
 
 def test_the_wish_figures_match_a_hand_count_in_shanghai_time(fixture_data):
-    data = insight.dashboard(NOVEMBER)
+    data = dashboard.dashboard(NOVEMBER)
     assert data["wishes"]["totals"] == {"submitted": 4, "published": 2, "claimed": 1, "fulfilled": 1, "confirmed": 0}
     assert dict(data["wishes"]["by_month"])["2026-11"]["submitted"] == 4
     categories = {row["label"]: row["value"] for row in data["wishes"]["by_category"]}
@@ -98,7 +105,7 @@ def test_the_wish_figures_match_a_hand_count_in_shanghai_time(fixture_data):
 
 
 def test_the_volunteer_figures_match_a_hand_count(fixture_data):
-    data = insight.dashboard(NOVEMBER)
+    data = dashboard.dashboard(NOVEMBER)
     assert data["volunteers"]["counts"]["hours"] == Decimal("2.50")
     assert data["volunteers"]["counts"]["active_volunteers"] == 2  # the attendee and the wish's claimant
     assert [(row["label"], row["value"]) for row in data["volunteers"]["hours_by_team"]] == [
@@ -108,10 +115,10 @@ def test_the_volunteer_figures_match_a_hand_count(fixture_data):
 
 def test_the_to_do_list_has_wishes_awaiting_review_and_stale_ones(fixture_data):
     stale = wish_row("没人认领", created=shanghai(2026, 1, 1, 9, 0))
-    Wish.objects.filter(pk=stale.pk).update(status=Status.PUBLISHED, published_at=shanghai(2026, 1, 2, 9, 0))
+    Wish.objects.filter(pk=stale.pk).update(status=Wish.Status.PUBLISHED, published_at=shanghai(2026, 1, 2, 9, 0))
     fresh = wish_row("刚发布", created=shanghai(2026, 11, 20, 9, 0))
-    Wish.objects.filter(pk=fresh.pk).update(status=Status.PUBLISHED, published_at=datetime.now(UTC))
-    titles = {row["title"] for row in insight.wish_todo()}
+    Wish.objects.filter(pk=fresh.pk).update(status=Wish.Status.PUBLISHED, published_at=datetime.now(UTC))
+    titles = {row["title"] for row in dashboard.wish_todo()}
     assert "没人认领" in titles and "十一月第一个" in titles and "刚发布" not in titles
 
 
@@ -130,7 +137,7 @@ def test_top_activities_are_ranked_by_attendance_and_skip_those_nobody_attended(
     activity("义诊", 13, attended=4)
     activity("无人到场", 14, attended=0, absent=5)
     activity("十月的活动", 31, attended=9, month=10)
-    top = insight.dashboard(NOVEMBER)["volunteers"]["top_activities"]
+    top = dashboard.dashboard(NOVEMBER)["volunteers"]["top_activities"]
     assert [(row["title"], row["attended"]) for row in top] == [("义诊", 4), ("楼道清扫", 2)]
 
 
@@ -149,17 +156,17 @@ def test_the_most_read_articles_add_up_the_days_in_the_range(fixture_data):
         (draft, date(2026, 11, 2), 900),  # not published: not listed
     ):
         ArticleRead.objects.create(article=article, day=day, count=count)
-    top = insight.dashboard(NOVEMBER)["news"]["top_read"]
+    top = dashboard.dashboard(NOVEMBER)["news"]["top_read"]
     assert [(row["title"], row["reads"]) for row in top] == [("常读", 60), ("热门", 50)]
 
 
 def test_the_to_do_list_is_oldest_first_and_limited(fixture_data):
     for day in range(1, 6):
         wish = wish_row(f"旧心愿{day}", created=shanghai(2026, 1, day, 9, 0))
-        Wish.objects.filter(pk=wish.pk).update(status=Status.PUBLISHED, published_at=shanghai(2026, 1, day, 10, 0))
+        Wish.objects.filter(pk=wish.pk).update(status=Wish.Status.PUBLISHED, published_at=shanghai(2026, 1, day, 10, 0))
     waiting = wish_row("待审核的老心愿", created=shanghai(2026, 1, 3, 12, 0))
-    assert waiting.status == Status.SUBMITTED
-    titles = [row["title"] for row in insight.wish_todo(limit=4)]
+    assert waiting.status == Wish.Status.SUBMITTED
+    titles = [row["title"] for row in dashboard.wish_todo(limit=4)]
     assert titles == ["旧心愿1", "旧心愿2", "旧心愿3", "待审核的老心愿"]
 
 

@@ -1,0 +1,126 @@
+"""The portal's own pages, gathering every app: home, 我的, the staff dashboard, exports and one's own data."""
+
+import json
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from community import audit
+from community.contributions import gather, home_figures, home_page, workbench
+from community.forms import DeleteAccountForm
+from community.pagecache import KeptPage
+from community.pages import PageMixin
+from portal import dashboard, exports, home, personal_data
+from portal.forms import DashboardForm
+
+
+class HomeView(TemplateView):
+    """The front page: what the community is, its news, and where to go next (the apps' parts)."""
+
+    template_name = "portal/home.html"
+    kept_page = KeptPage(slots=(home_page, home_figures))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = home.html()
+        return context
+
+
+class MeView(LoginRequiredMixin, PageMixin, TemplateView):
+    """“我的”: the signed-in person's own page, the hub for everything that is theirs (the apps' panels)."""
+
+    template_name = "portal/me.html"
+    title = _("我的")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["panels"] = gather(workbench, user, request=self.request).html
+        context["contact_views"] = user.contact_views.select_related("viewer").order_by("-created")[:20]
+        return context
+
+
+class DashboardView(PermissionRequiredMixin, PageMixin, TemplateView):
+    """The staff dashboard: wishes, volunteers, partner units, red whistle and news for a period."""
+
+    permission_required = "community.view_dashboard"
+    template_name = "portal/dashboard.html"
+    title = _("统计看板")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = DashboardForm(self.request.GET or None)
+        context["form"] = form
+        context["data"] = dashboard.dashboard(form.period())
+        params = self.request.GET.copy()
+        params.pop("full", None)
+        context["query"] = params.urlencode()
+        return context
+
+
+@permission_required("community.view_dashboard", raise_exception=True)
+def export(request, kind, fmt):
+    """CSV or XLSX of wishes, hours or attendance for the dashboard's period.
+
+    Phone numbers and names come masked; ``full=1`` (for staff allowed to) gives
+    them in full and records who asked for what, and when.
+    """
+    if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    period = DashboardForm(request.GET or None).period()
+    full = request.GET.get("full") == "1" and request.user.has_perm("community.export_personal_data")
+    if full:
+        audit.record(
+            actor=request.user,
+            action="export.full",
+            target=request.user,
+            note=f"{kind} {period.first_day}–{period.last_day}",
+        )
+    build, label = exports.KINDS[kind]
+    body, content_type = exports.render(build(period, full=full), fmt)
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"{label}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def my_data(request):
+    """Download everything the portal holds about oneself, as JSON."""
+    data = personal_data.user_export_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = "attachment; filename=my-data.json"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class DeleteAccountView(LoginRequiredMixin, PageMixin, FormView):
+    """Delete one's own account after confirming the password; public history stays, anonymised."""
+
+    form_class = DeleteAccountForm
+    template_name = "portal/delete_account.html"
+    title = _("注销账号")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        personal_data.user_delete(user=self.request.user)
+        logout(self.request)
+        messages.success(self.request, gettext("您的账号已注销，个人信息已删除。感谢您曾经的参与。"))
+        return HttpResponseRedirect(reverse("home"))

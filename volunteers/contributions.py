@@ -1,0 +1,161 @@
+"""What volunteering adds to pages of the portal, and the slots of its own pages that the apps above fill.
+
+Team and partner-unit pages show what their members did in other apps (the
+wishes they fulfilled, the whistles they answered): wishes and whistles add
+those parts to ``team_page`` and ``unit_page``, so that volunteers imports
+neither.
+"""
+
+from django.db.models import Count, Sum
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext_lazy as _
+
+from community.contributions import (
+    Figure,
+    Part,
+    Slot,
+    export_time,
+    home_figures,
+    home_page,
+    personal_data_erase,
+    personal_data_export,
+    workbench,
+)
+from community.together import instances, total_of
+from volunteers.models import (
+    SECTION,
+    Activity,
+    Appointment,
+    PartnerMembership,
+    ServiceHourRecord,
+    SignUp,
+    Team,
+    TeamMembership,
+    Volunteer,
+    Workstation,
+    upcoming_for_home,
+)
+
+# Parts of a team's page (subject: the Team) and of a partner unit's page (subject: the PartnerUnit).
+team_page = Slot("服务队页面")
+unit_page = Slot("共建单位页面")
+
+
+# --- The home page ------------------------------------------------------------------------
+
+home_page.register(
+    Part(
+        name="activities",
+        template="volunteers/_home_upcoming.html",
+        rows=lambda subject: {
+            "upcoming": upcoming_for_home().values(
+                "id", "title", "starts_at", "place", "status", "capacity", "signup_count", "team__name"
+            )
+        },
+        context=lambda rows, subject: {"activities": instances(Activity, rows["upcoming"], team=Team)},
+        section=SECTION,
+        order=30,
+    )
+)
+home_figures.register(
+    Figure(
+        name="hours",
+        label=_("今年志愿服务（小时）"),
+        rows=lambda start: total_of(ServiceHourRecord.objects.filter(served_on__gte=start.date()), Sum("hours")),
+        show=lambda n: floatformat(n, "0"),
+        section=SECTION,
+        order=20,
+    )
+)
+home_figures.register(
+    Figure(
+        name="active_teams",
+        label=_("今年活跃的服务队"),
+        rows=lambda start: total_of(
+            Activity.objects.filter(starts_at__gte=start).exclude(status=Activity.Status.CANCELLED),
+            Count("team", distinct=True),
+        ),
+        section=SECTION,
+        order=30,
+    )
+)
+
+
+# --- 我的 ----------------------------------------------------------------------------------
+
+
+def _workbench_context(rows, user):
+    volunteer = Volunteer.objects.filter(user=user).first()
+    context = {
+        "my_volunteer": volunteer,
+        "my_workstations": Workstation.objects.filter(leader=user),
+        "my_appointments": user.appointments.select_related("workstation").order_by("-day")[:10],
+    }
+    if volunteer and volunteer.status == Volunteer.Status.APPROVED:
+        context["my_hours"] = volunteer.hours()
+        context["my_signups"] = (
+            volunteer.signups.filter(status=SignUp.Status.SIGNED_UP, activity__status=Activity.Status.OPEN)
+            .select_related("activity")
+            .order_by("activity__starts_at")
+        )
+        context["my_led_teams"] = Team.objects.led_by(user)
+    return context
+
+
+workbench.register(Part(name="volunteering", template="volunteers/_me_section.html", context=_workbench_context))
+
+
+# --- Personal data -------------------------------------------------------------------------
+
+
+@personal_data_export.register
+def export_volunteering(user):
+    volunteer = Volunteer.objects.filter(user=user).first()
+    return {
+        "volunteer": None
+        if volunteer is None
+        else {
+            "real_name": volunteer.real_name,
+            "phone": volunteer.phone,
+            "skills": volunteer.skills,
+            "availability": volunteer.availability,
+            "status": volunteer.get_status_display(),
+            "applied": export_time(volunteer.applied_at),
+            "teams": [
+                {"team": m.team.name, "status": m.get_status_display(), "leader": m.is_leader}
+                for m in TeamMembership.objects.filter(volunteer=volunteer).select_related("team")
+            ],
+            "hours": [
+                {
+                    "date": r.served_on.isoformat(),
+                    "hours": str(r.hours),
+                    "activity": r.activity.title if r.activity_id else "",
+                    "kind": r.get_kind_display(),
+                    "reason": r.reason,
+                }
+                for r in ServiceHourRecord.objects.filter(volunteer=volunteer).select_related("activity")
+            ],
+        },
+        "partner_units": [m.unit.name for m in PartnerMembership.objects.filter(user=user).select_related("unit")],
+        "appointments": [
+            {
+                "workstation": a.workstation.name,
+                "day": a.day.isoformat(),
+                "topic": a.topic,
+                "phone": a.phone,
+                "status": a.get_status_display(),
+            }
+            for a in Appointment.objects.filter(resident=user).select_related("workstation")
+        ],
+    }
+
+
+@personal_data_erase.register
+def erase_volunteering(user):
+    """The volunteer's details go; hours stay (they count for teams), under no name."""
+    Volunteer.objects.filter(user=user).update(
+        real_name="已注销", phone="", skills="", availability="", show_on_honour_roll=False
+    )
+    TeamMembership.objects.filter(volunteer__user=user).update(status=TeamMembership.Status.LEFT, is_leader=False)
+    PartnerMembership.objects.filter(user=user).delete()
+    Appointment.objects.filter(resident=user).delete()
