@@ -48,6 +48,25 @@ class AuditedAdminMixin:
         super().delete_queryset(request, queryset)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown inside a record's admin page that are written elsewhere (by the model's verbs), never here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TimelineInline(ReadOnlyInline):
+    """A record's timeline: its transitions (community.lifecycle.Transition), oldest first."""
+
+    fields = ("created", "from_status", "to_status", "actor", "note")
+
+
 class PhotoUploadAdminMixin:
     """Replaces foreign keys to Image with an upload field and a description field.
 

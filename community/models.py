@@ -112,15 +112,25 @@ class Building(ShownModel):
 
     page_sections = (SITE,)
 
-    grid = models.ForeignKey(Grid, verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="buildings")
+    grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("所属网格"),
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        help_text=_("楼栋属于哪个网格，决定由哪位网格员负责。"),
+    )
     name = models.CharField(
         _("楼栋"),
         max_length=40,
         unique=True,
         help_text=_("公开显示的大致位置，例如“团结巷3栋”。不要写门牌号。"),
     )
-    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    households = models.PositiveIntegerField(
+        _("户数"), null=True, blank=True, help_text=_("这栋楼的户数，用于统计；不知道可以留空。")
+    )
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("在楼栋列表里的顺序，数字小的排在前面。")
+    )
 
     class Meta:
         verbose_name = _("楼栋")

@@ -47,7 +47,7 @@ class Column(ShownModel):
 
     page_sections = (SECTION,)
 
-    name = models.CharField(_("名称"), max_length=30)
+    name = models.CharField(_("名称"), max_length=30, help_text=_("栏目名称，显示在导航和文章上方，例如“党群动态”。"))
     slug = models.SlugField(
         _("网址名"),
         max_length=40,
@@ -64,7 +64,9 @@ class Column(ShownModel):
         help_text=_("留空表示顶级栏目。"),
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
-    description = models.CharField(_("简介"), max_length=200, blank=True)
+    description = models.CharField(
+        _("简介"), max_length=200, blank=True, help_text=_("一两句话介绍这个栏目登什么内容，显示在栏目页顶部。")
+    )
     show_on_home = models.BooleanField(_("首页显示"), default=True, help_text=_("在首页显示这个栏目的最新文章。"))
 
     class Meta:
@@ -182,21 +184,39 @@ class Article(ShownModel):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
-    title = models.CharField(_("标题"), max_length=120)
-    column = models.ForeignKey(Column, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(_("标题"), max_length=120, help_text=_("一句话概括文章内容，120字以内。"))
+    column = models.ForeignKey(
+        Column,
+        verbose_name=_("栏目"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_("文章放在哪个栏目下；居民在这个栏目和首页能看到它。"),
+    )
     summary = models.CharField(
         _("摘要"), max_length=300, blank=True, help_text=_("列表和分享时显示的一两句话；留空则取正文开头。")
     )
-    body = ProseEditorField(_("正文"), extensions=EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
+    body = ProseEditorField(
+        _("正文"),
+        extensions=EDITOR_EXTENSIONS,
+        sanitize=sanitize_body,
+        blank=True,
+        help_text=_("正文。可以插入照片，照片会自动压缩并去掉拍摄地点等信息。"),
+    )
     cover = models.ForeignKey(
         Image, verbose_name=_("封面图片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     source = models.CharField(_("来源"), max_length=60, default="社区党委", help_text=_("文章出处，如“社区党委”。"))
-    author = models.CharField(_("作者"), max_length=40, blank=True)
+    author = models.CharField(_("作者"), max_length=40, blank=True, help_text=_("写稿人（选填），显示在文章末尾。"))
     publish_at = models.DateTimeField(
         _("发布时间"), default=timezone.now, help_text=_("填将来的时间即为定时发布，到点后才对居民可见。")
     )
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("选“已发布”并到了发布时间，居民才能看到；草稿只有工作人员能预览。"),
+    )
     pinned = models.BooleanField(_("置顶"), default=False, help_text=_("置顶文章排在首页和栏目最前面。"))
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated = models.DateTimeField(_("修改时间"), auto_now=True)

@@ -66,8 +66,16 @@ class Volunteer(ShownModel):
         APPROVED = "approved", _("已通过")
         REJECTED = "rejected", _("未通过")
 
-    user = models.OneToOneField(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="volunteer")
-    real_name = models.CharField(_("真实姓名"), max_length=20)
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        related_name="volunteer",
+        help_text=_("志愿者用来登录的账号。"),
+    )
+    real_name = models.CharField(
+        _("真实姓名"), max_length=20, help_text=_("用于记录服务时长和出具证明，公开页面不显示全名。")
+    )
     phone = models.CharField(_("手机号"), max_length=11, help_text=_("只有社区工作人员和所在服务队的队长能看到。"))
     skills = models.CharField(
         _("特长"), max_length=200, blank=True, help_text=_("例如：理发、修家电、会开车、懂法律。")
@@ -75,7 +83,13 @@ class Volunteer(ShownModel):
     availability = models.CharField(
         _("有空的时间"), max_length=100, blank=True, help_text=_("例如：周末上午、工作日晚上。")
     )
-    wanted_teams = models.ManyToManyField("Team", verbose_name=_("想加入的服务队"), blank=True, related_name="+")
+    wanted_teams = models.ManyToManyField(
+        "Team",
+        verbose_name=_("想加入的服务队"),
+        blank=True,
+        related_name="+",
+        help_text=_("申请时选的服务队；审核通过后会向这些队发出入队申请。"),
+    )
     terms_accepted_at = models.DateTimeField(_("同意志愿者守则时间"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED)
     reject_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
@@ -235,8 +249,16 @@ class Team(ShownModel):
         TEAM = "team", _("志愿服务队")
         ASSOCIATION = "association", _("协会")
 
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.ASSOCIATION)
+    name = models.CharField(
+        _("名称"), max_length=40, unique=True, help_text=_("服务队或协会的名称，例如“爱心助老协会”。")
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.ASSOCIATION,
+        help_text=_("志愿服务队还是协会，显示在名称下方。"),
+    )
     description = models.TextField(
         _("简介"), max_length=1000, help_text=_("这个队做什么、什么时候活动、欢迎什么样的人加入。")
     )
@@ -246,8 +268,12 @@ class Team(ShownModel):
     office_phone = models.CharField(
         _("办公电话"), max_length=20, blank=True, help_text=_("公开显示的办公电话，不要填个人手机。")
     )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("在运行"), default=True)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("在志愿服务页面上的顺序，数字小的排在前面。")
+    )
+    active = models.BooleanField(
+        _("在运行"), default=True, help_text=_("不再活动的队取消勾选：页面上不再显示，历史时长保留。")
+    )
 
     objects = TeamQuerySet.as_manager()
 
@@ -376,11 +402,17 @@ class PartnerUnit(ShownModel):
         ORGANISATION = "organisation", _("社会组织")
         OTHER = "other", _("其他")
 
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.GOVERNMENT)
-    description = models.TextField(_("简介"), max_length=1000, blank=True)
-    office_phone = models.CharField(_("联系电话（办公室）"), max_length=20, blank=True)
-    office_address = models.CharField(_("办公地址"), max_length=100, blank=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True, help_text=_("单位全称，例如“市委党校”。"))
+    kind = models.CharField(
+        _("类型"), max_length=12, choices=Kind.choices, default=Kind.GOVERNMENT, help_text=_("单位类型，用于统计。")
+    )
+    description = models.TextField(
+        _("简介"), max_length=1000, blank=True, help_text=_("单位和社区共建的情况，公开显示在单位页面。")
+    )
+    office_phone = models.CharField(
+        _("联系电话（办公室）"), max_length=20, blank=True, help_text=_("公开显示的办公电话，不要填个人手机。")
+    )
+    office_address = models.CharField(_("办公地址"), max_length=100, blank=True, help_text=_("公开显示的办公地址。"))
     logo = models.ForeignKey(
         Image, verbose_name=_("标志"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -390,6 +422,7 @@ class PartnerUnit(ShownModel):
         through="PartnerMembership",
         through_fields=("unit", "user"),
         related_name="partner_units",
+        help_text=_("代表单位认领心愿、响应吹哨的人员账号。"),
     )
 
     objects = PartnerUnitQuerySet.as_manager()
@@ -439,17 +472,29 @@ class Workstation(ShownModel):
 
     page_sections = (SECTION,)
 
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    leader = models.ForeignKey(User, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="workstations")
+    name = models.CharField(
+        _("名称"), max_length=40, unique=True, help_text=_("通常以负责人的名字命名，例如“李秀英调解工作室”。")
+    )
+    leader = models.ForeignKey(
+        User,
+        verbose_name=_("负责人"),
+        on_delete=models.PROTECT,
+        related_name="workstations",
+        help_text=_("负责人处理居民的预约，需要有门户账号。"),
+    )
     services = models.CharField(
         _("服务内容"), max_length=200, help_text=_("用顿号分开，例如：调解邻里纠纷、谈心疏导、帮老人办事。")
     )
-    description = models.TextField(_("介绍"), max_length=1000, blank=True)
-    place = models.CharField(_("地点"), max_length=100)
+    description = models.TextField(
+        _("介绍"), max_length=1000, blank=True, help_text=_("介绍工作室的来历和能帮居民做什么。")
+    )
+    place = models.CharField(_("地点"), max_length=100, help_text=_("居民上门的地点，例如“社区党群服务中心二楼”。"))
     photo = models.ForeignKey(
         Image, verbose_name=_("照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("在志愿服务页面上的顺序，数字小的排在前面。")
+    )
 
     class Meta:
         verbose_name = _("个性化服务工作室")
@@ -655,14 +700,20 @@ class Activity(ShownModel):
         COMPLETED = "completed", _("已完成")
         CANCELLED = "cancelled", _("已取消")
 
-    team = models.ForeignKey(Team, verbose_name=_("服务队"), on_delete=models.PROTECT, related_name="activities")
-    title = models.CharField(_("活动名称"), max_length=60)
-    description = models.TextField(_("活动内容"), max_length=2000)
-    starts_at = models.DateTimeField(_("开始时间"))
-    ends_at = models.DateTimeField(_("结束时间"))
-    place = models.CharField(_("地点"), max_length=100)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("服务队"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text=_("组织这个活动的服务队；队长负责签到。"),
+    )
+    title = models.CharField(_("活动名称"), max_length=60, help_text=_("例如“楼道清理”“义诊进社区”。"))
+    description = models.TextField(_("活动内容"), max_length=2000, help_text=_("做什么、需要带什么、注意事项。"))
+    starts_at = models.DateTimeField(_("开始时间"), help_text=_("开始时间（北京时间）。"))
+    ends_at = models.DateTimeField(_("结束时间"), help_text=_("结束时间；服务时长按开始到结束计算。"))
+    place = models.CharField(_("地点"), max_length=100, help_text=_("集合地点，例如“社区广场东门”。"))
     capacity = models.PositiveSmallIntegerField(_("名额"), help_text=_("最多多少人参加。"))
-    signup_deadline = models.DateTimeField(_("报名截止"))
+    signup_deadline = models.DateTimeField(_("报名截止"), help_text=_("过了这个时间不能再报名或在网上取消。"))
     cover = models.ForeignKey(
         Image, verbose_name=_("封面"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,17 +1,25 @@
 from django.contrib import admin
 
-from community.admin import AuditedAdminMixin
-from whistles.models import ProblemReport, Rating, ReportPhoto, Whistle, WhistleCall, WhistleTransition, WhistleUpdate
+from community.admin import AuditedAdminMixin, ReadOnlyInline, TimelineInline
+from whistles.models import (
+    ProblemReport,
+    Rating,
+    ReportPhoto,
+    ReportTransition,
+    Whistle,
+    WhistleCall,
+    WhistleTransition,
+    WhistleUpdate,
+)
 
 
-class ReportPhotoInline(admin.TabularInline):
+class ReportPhotoInline(ReadOnlyInline):
     model = ReportPhoto
-    extra = 0
-    readonly_fields = ("image", "order")
-    can_delete = False
+    fields = ("image", "order")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class ReportTransitionInline(TimelineInline):
+    model = ReportTransition
 
 
 @admin.register(ProblemReport)
@@ -23,29 +31,16 @@ class ProblemReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("status", "reporter", "entered_by", "merged_into", "whistle", "activity", "reply", "created")
     fields = ("category", "description", "building", "spot", "contact_phone", *readonly_fields)
     autocomplete_fields = ("building",)
-    inlines = [ReportPhotoInline]
+    inlines = [ReportPhotoInline, ReportTransitionInline]
 
 
-class CallInline(admin.TabularInline):
+class CallInline(ReadOnlyInline):
     model = WhistleCall
-    extra = 0
     fields = ("unit", "team", "status", "reported_in_at", "people", "done_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TimelineInline):
     model = WhistleTransition
-    extra = 0
-    fields = ("created", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Whistle)

@@ -77,9 +77,19 @@ class ProblemReport(Lifecycle, models.Model):
         WHISTLED = "whistled", _("已吹哨")
         RESOLVED = "resolved", _("已解决")
 
-    category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
-    description = models.TextField(_("问题描述"), max_length=500, blank=True)
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="reports")
+    category = models.CharField(
+        _("类别"), max_length=12, choices=Category.choices, help_text=_("问题的类别，用于统计和吹哨时选择单位。")
+    )
+    description = models.TextField(
+        _("问题描述"), max_length=500, blank=True, help_text=_("居民描述的问题，500字以内。")
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("楼栋"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text=_("问题在哪栋楼附近，决定由哪位网格员处理。"),
+    )
     spot = models.CharField(_("具体位置"), max_length=100, blank=True, help_text=_("例如“楼后垃圾池旁”。"))
     contact_phone = models.CharField(
         _("联系电话（选填）"), max_length=12, blank=True, help_text=_("只有社区工作人员能看到，方便核实情况。")
@@ -284,15 +294,27 @@ class Whistle(Lifecycle, ShownModel):
     audit_name = "whistle"
     refusal = WhistleError
 
-    title = models.CharField(_("要解决的问题"), max_length=60)
-    description = models.TextField(_("需要做什么"), max_length=1000)
-    category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="whistles")
-    spot = models.CharField(_("具体位置"), max_length=100, blank=True)
+    title = models.CharField(_("要解决的问题"), max_length=60, help_text=_("一句话说清要解决的问题，公开显示。"))
+    description = models.TextField(_("需要做什么"), max_length=1000, help_text=_("需要被呼叫的单位做什么，公开显示。"))
+    category = models.CharField(
+        _("类别"), max_length=12, choices=Category.choices, help_text=_("问题的类别，用于统计。")
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("楼栋"),
+        on_delete=models.PROTECT,
+        related_name="whistles",
+        help_text=_("问题所在的楼栋，公开显示。"),
+    )
+    spot = models.CharField(
+        _("具体位置"), max_length=100, blank=True, help_text=_("更具体的位置，例如“楼后垃圾池旁”，不要写门牌号。")
+    )
     report_in_by = models.DateTimeField(_("报到截止"))
     resolve_by = models.DateTimeField(_("解决期限"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.CALLED)
-    summary = models.TextField(_("处理结果"), max_length=1000, blank=True)
+    summary = models.TextField(
+        _("处理结果"), max_length=1000, blank=True, help_text=_("处理结果，结束时填写，公开显示并请居民评价。")
+    )
     created_by = models.ForeignKey(
         User, verbose_name=_("吹哨人"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -621,7 +643,9 @@ class WhistleUpdate(ShownModel):
     author = models.ForeignKey(User, verbose_name=_("发布人"), on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.CharField(_("进展"), max_length=300, blank=True)
     photos = models.ManyToManyField(Image, verbose_name=_("照片"), blank=True, related_name="+")
-    hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
+    hidden_reason = models.CharField(
+        _("隐藏原因"), max_length=200, blank=True, help_text=_("填写后这条进展及照片不再公开，发布人会看到这个原因。")
+    )
     created = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = WhistleUpdateQuerySet.as_manager()
@@ -700,7 +724,12 @@ class Rating(ShownModel):
     rater = models.ForeignKey(User, verbose_name=_("评价人"), on_delete=models.CASCADE, related_name="+")
     score = models.CharField(_("评价"), max_length=12, choices=Score.choices)
     comment = models.CharField(_("意见"), max_length=200, blank=True)
-    hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
+    hidden_reason = models.CharField(
+        _("隐藏原因"),
+        max_length=200,
+        blank=True,
+        help_text=_("填写后评价意见不再公开（评分照常计入），居民会看到这个原因。"),
+    )
     created = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

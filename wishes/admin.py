@@ -1,30 +1,17 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from community.admin import AuditedAdminMixin
+from community.admin import AuditedAdminMixin, ReadOnlyInline, TimelineInline
 from wishes.models import Wish, WishClaim, WishError, WishTransition
 
 
-class WishTransitionInline(admin.TabularInline):
+class WishTransitionInline(TimelineInline):
     model = WishTransition
-    extra = 0
-    fields = ("created", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class WishClaimInline(admin.TabularInline):
+class WishClaimInline(ReadOnlyInline):
     model = WishClaim
-    extra = 0
     fields = ("created", "claimant", "unit", "ended_at", "end_reason", "note")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Wish)

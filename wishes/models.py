@@ -197,11 +197,16 @@ class Wish(Lifecycle, ShownModel):
 
     title = models.CharField(_("心愿"), max_length=40, help_text=_("一句话说清楚，例如“需要一袋大米和食用油”。"))
     description = models.TextField(_("详细说明"), max_length=500, help_text=_("需要什么、什么时候方便，500字以内。"))
-    category = models.CharField(_("类别"), max_length=10, choices=Category.choices)
+    category = models.CharField(
+        _("类别"),
+        max_length=10,
+        choices=Category.choices,
+        help_text=_("心愿的类别；医疗健康类需要居民单独同意提供健康信息。"),
+    )
     photo = models.ForeignKey(
         Image, verbose_name=_("照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    needed_by = models.DateField(_("希望在哪天前实现"))
+    needed_by = models.DateField(_("希望在哪天前实现"), help_text=_("居民希望在这天之前得到帮助。"))
     building = models.ForeignKey(
         Building,
         verbose_name=_("大致位置"),
@@ -212,7 +217,13 @@ class Wish(Lifecycle, ShownModel):
 
     # Who: a resident with an account, or one without, entered by staff (代录).
     owner = models.ForeignKey(
-        User, verbose_name=_("居民"), on_delete=models.SET_NULL, null=True, blank=True, related_name="wishes"
+        User,
+        verbose_name=_("居民"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wishes",
+        help_text=_("发布心愿的居民账号；代录的心愿没有账号，填写下面的称呼。"),
     )
     resident_name = models.CharField(
         _("居民称呼"), max_length=20, blank=True, help_text=_("代录时填写：没有账号的居民怎么称呼。")
@@ -229,24 +240,42 @@ class Wish(Lifecycle, ShownModel):
     consent_note = models.CharField(
         _("居民同意情况"), max_length=200, blank=True, help_text=_("代录时记下居民如何同意登记，例如“电话中同意”。")
     )
-    health_consent = models.BooleanField(_("同意提供健康信息"), default=False)
+    health_consent = models.BooleanField(
+        _("同意提供健康信息"), default=False, help_text=_("医疗健康类心愿必须有居民的单独同意。")
+    )
 
     # Private: staff and the live claimant only.
-    contact_phone = models.CharField(_("联系电话"), max_length=12, blank=True)
-    contact_address = models.CharField(_("详细地址"), max_length=100, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=12, blank=True, help_text=_("只给认领人和工作人员看，心愿结束后按规定删除。")
+    )
+    contact_address = models.CharField(
+        _("详细地址"), max_length=100, blank=True, help_text=_("门牌号，只给认领人和工作人员看，心愿结束后按规定删除。")
+    )
     contact_erased_at = models.DateTimeField(_("联系方式删除时间"), null=True, blank=True)
 
     status = models.CharField(_("状态"), max_length=10, choices=WishStatus.choices, default=WishStatus.SUBMITTED)
     live_claim = models.OneToOneField(
         "WishClaim", verbose_name=_("当前认领"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    fulfil_note = models.CharField(_("实现说明"), max_length=300, blank=True)
+    fulfil_note = models.CharField(
+        _("实现说明"), max_length=300, blank=True, help_text=_("认领人写的实现情况，公开显示。")
+    )
     fulfil_photo = models.ForeignKey(
         Image, verbose_name=_("实现照片"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     thanks = models.CharField(_("感谢留言"), max_length=200, blank=True, help_text=_("居民的感谢，公开显示。"))
-    thanks_hidden_reason = models.CharField(_("感谢留言隐藏原因"), max_length=200, blank=True)
-    fulfilment_hidden_reason = models.CharField(_("实现说明和照片隐藏原因"), max_length=200, blank=True)
+    thanks_hidden_reason = models.CharField(
+        _("感谢留言隐藏原因"),
+        max_length=200,
+        blank=True,
+        help_text=_("填写后感谢留言不再公开显示，居民会看到这个原因。"),
+    )
+    fulfilment_hidden_reason = models.CharField(
+        _("实现说明和照片隐藏原因"),
+        max_length=200,
+        blank=True,
+        help_text=_("填写后实现说明和照片不再公开显示，认领人会看到这个原因。"),
+    )
 
     created = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -275,10 +304,11 @@ class Wish(Lifecycle, ShownModel):
             # The wall, newest first: its pages are numbered from this index alone (community/pagination.py).
             models.Index(fields=["-published_at", "-id"], include=["status", "category"], name="wish_wall"),
             models.Index(fields=["status", "-published_at", "-id"], name="wish_status_published"),
-            # The staff dashboard counts fulfilled and confirmed wishes by month and category from these alone.
+            # The staff dashboard counts fulfilled and confirmed wishes by month and category from these alone
+            # (fulfilled: by FULFILLED_STATUSES, hence the status).
             models.Index(
                 fields=["fulfilled_at"],
-                include=["category"],
+                include=["category", "status"],
                 condition=Q(fulfilled_at__isnull=False),
                 name="wish_fulfilled",
             ),

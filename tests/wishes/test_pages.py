@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,6 +267,22 @@ class TestActionsOverHttp:
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), {"unit": other_unit.pk}, follow=True)
         assert "不是这个共建单位的成员" in response.text
         assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
+
+    def test_the_claim_form_is_bound_and_who_may_claim_is_worked_out_once(self, client):
+        """The claim view binds the form the page showed; who the person may claim for is looked up once."""
+        member, unit = make_member(unit_name="区医保局")
+        wish = make_wish()
+        client.force_login(member)
+        url = reverse("wishes:claim", kwargs={"pk": wish.pk})
+        response = client.post(url, {"unit": "不是编号"}, follow=True)
+        assert "不是这个共建单位的成员" in response.text
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"unit": str(unit.pk)})
+        assert response.status_code == 302
+        assert Wish.objects.get(pk=wish.pk).live_claim.unit == unit
+        volunteer_lookups = [q for q in queries.captured_queries if 'FROM "volunteers_volunteer"' in q["sql"]]
+        unit_lookups = [q for q in queries.captured_queries if 'INNER JOIN "volunteers_partnermembership"' in q["sql"]]
+        assert (len(volunteer_lookups), len(unit_lookups)) == (1, 1)
 
     def test_confirming_someone_else_s_wish_is_refused(self, client):
         wish = make_wish(status="fulfilled")
