@@ -12,6 +12,8 @@ VNU_VERSION := 26.9.27
 VNU_INTEGRITY := sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA==
 VNU_JAR := $(VENV)/vnu-$(VNU_VERSION)/vnu.jar
 JOBS_EVERY := 60
+# make run PORT=8001 when 8000 is taken.
+PORT ?= 8000
 
 # Install a Debian/Ubuntu package when a check fails: with apt-get as root,
 # otherwise by telling the user the one command to run.
@@ -33,7 +35,7 @@ endef
 .PHONY: help messages backup restore run test deps system-deps test-system-deps migrate demo jobs serve lint format check-migrations db-stop bench
 
 help:
-	@echo "make run    - install what is missing, load the demo community and serve http://127.0.0.1:8000"
+	@echo "make run    - install what is missing, load the demo community and serve http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   - install what is missing and run the whole test suite"
 	@echo "make lint   - ruff check and format check"
 	@echo "make backup - write a backup (database and media) to .data/backups/"
@@ -74,8 +76,8 @@ run: demo
 	@echo "Periodic jobs run every $(JOBS_EVERY) s beside the server (manage.py run_jobs)."
 	@$(PY) manage.py run_jobs --loop $(JOBS_EVERY) & jobs_pid=$$!; \
 	  trap 'kill $$jobs_pid 2>/dev/null' EXIT INT TERM; \
-	  echo "Serving the portal at http://127.0.0.1:8000 (Ctrl+C stops it)"; \
-	  $(PY) manage.py runserver 127.0.0.1:8000
+	  echo "Serving the portal at http://127.0.0.1:$(PORT) (Ctrl+C stops it)"; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: deps test-system-deps $(VNU_JAR) check-migrations lint
 	VNU_JAR=$(VNU_JAR) $(PY) -m pytest -n 2 --dist loadgroup --junitxml=test-results/junit.xml $(PYTEST_ARGS)

@@ -3,8 +3,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from community import contributions, roles
-
 
 class CommunityConfig(AppConfig):
     """The site itself: accounts, grids and buildings, site-wide pages, periodic jobs."""
@@ -14,6 +12,9 @@ class CommunityConfig(AppConfig):
     default = True  # this module also holds the login-protection config below
 
     def ready(self):
+        # Imported once the app registry is ready: these modules read the models.
+        from community import contributions, roles
+
         # Each app's contributions.py adds its parts to pages of other apps (home, 我的, personal data …).
         contributions.discover()
 

@@ -6,7 +6,10 @@ behalf (they know who acts) and by the admin (``community.admin.AuditedAdminMixi
 to someone else, which the resident can see on “我的”.
 """
 
+from datetime import timedelta
+
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from community.models import AuditEntry, ContactView
 from community.privacy import mask_name, mask_phone
@@ -62,17 +65,38 @@ def record(*, actor, action, target, changes=None, note=""):
     )
 
 
+# Seeing the same details on the same page again within this time is not recorded again: the resident's list
+# says who saw them where, not how often the page was reloaded.
+CONTACT_VIEW_WINDOW = timedelta(hours=1)
+
+
 def record_contact_view(*, subject, viewer, viewer_role, context):
-    if subject is None or viewer is None or subject.pk == viewer.pk:
-        return None
-    return ContactView.objects.create(subject=subject, viewer=viewer, viewer_role=viewer_role, context=context[:200])
+    return record_contact_views(subjects=[subject], viewer=viewer, viewer_role=viewer_role, context=context)
 
 
 def record_contact_views(*, subjects, viewer, viewer_role, context):
-    """Record in one statement that ``viewer`` saw the full contact details of each of ``subjects``."""
+    """Record that ``viewer`` saw the full contact details of each of ``subjects`` on a page (``context``).
+
+    Once per person and page per CONTACT_VIEW_WINDOW; two statements however many subjects.
+    """
+    if viewer is None:
+        return 0
+    context = context[:200]
+    people = {s.pk: s for s in subjects if s is not None and s.pk != viewer.pk}
+    if not people:
+        return 0
+    seen = set(
+        ContactView.objects.filter(
+            subject__in=people,
+            viewer=viewer,
+            context=context,
+            created__gte=timezone.now() - CONTACT_VIEW_WINDOW,
+        ).values_list("subject", flat=True)
+    )
     rows = [
-        ContactView(subject=subject, viewer=viewer, viewer_role=viewer_role, context=context[:200])
-        for subject in {s.pk: s for s in subjects if s is not None and s.pk != viewer.pk}.values()
+        ContactView(subject=subject, viewer=viewer, viewer_role=viewer_role, context=context)
+        for pk, subject in people.items()
+        if pk not in seen
     ]
     ContactView.objects.bulk_create(rows)
     return len(rows)

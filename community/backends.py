@@ -40,8 +40,11 @@ class LoginNameBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
-        """The person's own and their groups' permissions in one query (Django asks for them in two)."""
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+        """The person's own and their groups' permissions in one query (Django asks for them in two).
+
+        Permissions are staff roles (community/roles.py): a resident holds none, and asking costs no query.
+        """
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None or not user_obj.is_staff:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             from django.contrib.auth.models import Permission

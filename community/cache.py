@@ -11,6 +11,8 @@ import pickle
 import random
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
@@ -20,34 +22,62 @@ CULL_ONE_WRITE_IN = 500
 
 
 class PostgresCache(DatabaseCache):
-    def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
-        if mode == "touch":
-            return super()._base_set(mode, key, value, timeout)
+    def _row(self, key, value, timeout):
+        """(key, encoded value, expiry) as the table stores them; ``key`` already made."""
         timeout = self.get_backend_timeout(timeout)
         expires = (
             datetime.max.replace(tzinfo=UTC) if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
         ).replace(microsecond=0)
+        return key, base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), expires
+
+    def _upsert(self, rows, *, only_if_expired=False):
+        """One INSERT … ON CONFLICT for all ``rows``; now and then it also deletes expired entries."""
         now = tz_now().replace(microsecond=0)
-        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         connection = connections[router.db_for_write(self.cache_model_class)]
         table = connection.ops.quote_name(self._table)
+        condition = f" WHERE {table}.expires < %s" if only_if_expired else ""
         with connection.cursor() as cursor:
             if random.random() < 1 / CULL_ONE_WRITE_IN:
                 cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
-            only_if_expired = f" WHERE {table}.expires < %s" if mode == "add" else ""
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "
-                f"ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires"
-                + only_if_expired,
-                [key, encoded, expires, now] if mode == "add" else [key, encoded, expires],
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES {', '.join(['(%s, %s, %s)'] * len(rows))} "
+                f"ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires" + condition,
+                [value for row in rows for value in row] + ([now] if only_if_expired else []),
             )
-            return cursor.rowcount == 1
+            return cursor.rowcount
+
+    def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
+        if mode == "touch":
+            return super()._base_set(mode, key, value, timeout)
+        return self._upsert([self._row(key, value, timeout)], only_if_expired=mode == "add") == 1
+
+    def set_rows(self, rows):
+        """Several entries [(key, value, seconds)], each with its own lifetime, in one statement."""
+        latest = {self.make_and_validate_key(key): (value, seconds) for key, value, seconds in rows}
+        self._upsert([self._row(key, value, seconds) for key, (value, seconds) in latest.items()])
+
+
+def store_many(rows):
+    """Write [(key, value, seconds)] to the default cache in as few round trips as the backend allows.
+
+    The PostgreSQL cache writes them in one statement; another backend (Redis) in
+    one ``set_many`` per distinct lifetime (a pipeline each).
+    """
+    if not rows:
+        return
+    backend = caches["default"]
+    if isinstance(backend, PostgresCache):
+        backend.set_rows(rows)
+        return
+    by_seconds = {}
+    for key, value, seconds in rows:
+        by_seconds.setdefault(seconds, {})[key] = value
+    for seconds, values in by_seconds.items():
+        backend.set_many(values, seconds)
 
 
 def delete_expired(now=None):
     """Remove expired cache rows (a periodic job); returns how many."""
-    from django.conf import settings
-
     if not settings.CACHES["default"]["BACKEND"].endswith("PostgresCache"):
         return 0
     connection = connections["default"]

@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from community.contributions import waiting_total
 from community.notifications import unread_count
 from community.pages import is_elderly, site_details
 
@@ -10,8 +11,10 @@ def site(request):
         "community": site_details(),
         "elderly_mode": is_elderly(request),
         "nav_section": _section(request),
-        # One query, and only on pages that show it (the header does, for people signed in).
+        # Counted with the user (community/backends.py); shown in the header for people signed in.
         "unread_notifications": SimpleLazyObject(lambda: unread_count(request.user)),
+        # What waits for the person on 我的, kept per person until one of those queues changes.
+        "waiting_count": SimpleLazyObject(lambda: waiting_total(request.user)),
     }
 
 

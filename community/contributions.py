@@ -9,15 +9,20 @@ app's ``jobs.py``. The slots every app may fill are declared here; a feature
 app declares the slots of its own pages in its ``contributions.py``.
 """
 
+import hashlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
-from community.together import fetch_together
+from community.models import HOMES, NOTIFICATIONS, Home, Notification
+from community.pagecache import cached, expect
+from community.together import count_of, fetch_together
 
 
 class Slot:
@@ -131,6 +136,101 @@ home_figures = Slot("首页的年度数字")
 # Panels of a signed-in person's 我的 (subject: the user), rendered with the request (their forms carry CSRF tokens).
 workbench = Slot("“我的”页面的各个部分")
 
+
+@dataclass(frozen=True)
+class Queue:
+    """Something that waits for a person, at the top of their 我的 (workbench) and counted in the nav's badge.
+
+    ``items(user)``: the waiting things as a queryset, most urgent or newest
+    first, or None when the person has no such queue (not their role);
+    ``fields``: what an item shows, read with ``.values()``; ``describe(row)``:
+    its line; ``link(row)``: where to act on it; ``url``: the page that lists
+    them all. ``section``: the page-cache section whose changes move the count.
+    """
+
+    name: str
+    label: str
+    items: Callable
+    fields: tuple
+    describe: Callable
+    link: Callable
+    url: str
+    section: str
+    order: int = 100
+
+
+workbench_queues = Slot("“我的”顶部：等着我处理的事")
+
+# The nav's count is kept this long at most: some queues move with time alone (a deadline passing).
+WAITING_SECONDS = 300
+
+
+@dataclass
+class Waiting:
+    """One queue as a person sees it: how many things wait, the first few (text, link), the full list's address."""
+
+    label: str
+    count: int
+    items: list
+    url: str
+
+
+def waiting_for(user, *, first=3):
+    """What waits for ``user``: the queues of their roles that hold something, most urgent first (one query)."""
+    applicable = [(queue, items) for queue in workbench_queues if (items := queue.items(user)) is not None]
+    lists = {}
+    for queue, items in applicable:
+        lists[f"{queue.name}_n"] = count_of(items)
+        if first:
+            lists[f"{queue.name}_first"] = items.values(*queue.fields)[:first]
+    found = fetch_together(**lists) if lists else {}
+    waiting = []
+    for queue, _items in applicable:
+        count = found[f"{queue.name}_n"][0]["n"] if found[f"{queue.name}_n"] else 0
+        if count:
+            rows = found.get(f"{queue.name}_first", [])
+            waiting.append(
+                Waiting(
+                    label=queue.label,
+                    count=count,
+                    items=[(queue.describe(row), queue.link(row)) for row in rows],
+                    url=reverse(queue.url) if queue.url else "",
+                )
+            )
+    return waiting
+
+
+def _waiting_key(user):
+    """The nav count's cache key and sections: per person and role (a new role shows other queues)."""
+    roles = (user.is_staff, user.is_superuser, sorted(user.get_all_permissions()))
+    fingerprint = hashlib.sha256(repr(roles).encode()).hexdigest()[:16]
+    return f"waiting:{user.pk}:{fingerprint}", tuple(dict.fromkeys(queue.section for queue in workbench_queues))
+
+
+def waiting_total(user):
+    """How many things wait for ``user`` (the nav's badge): counted in one query, kept until one of the queues
+    changes (or WAITING_SECONDS pass), per person and role."""
+    if not user.is_authenticated:
+        return 0
+    key, sections = _waiting_key(user)
+    return cached(key, sections, lambda: sum(each.count for each in waiting_for(user, first=0)), WAITING_SECONDS)
+
+
+class WaitingCountMiddleware:
+    """Every signed-in page shows the count: it is looked up with the page's first cache read, not on its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            expect(*_waiting_key(user))
+
+
 # Personal data (个人信息保护法): each function gets the user. Exporters return {key: plain data} for the
 # JSON download; erasers delete or anonymise what their app holds, inside the deletion's transaction.
 personal_data_export = Slot("下载我的数据")
@@ -140,3 +240,37 @@ personal_data_erase = Slot("注销账号时删除的个人信息")
 def export_time(moment):
     """A moment as the data download writes it: ISO 8601 in the community's time zone (or None)."""
     return timezone.localtime(moment).isoformat() if moment else None
+
+
+# --- The site's own queues on 我的 -----------------------------------------------------------------
+
+workbench_queues.register(
+    Queue(
+        name="people_to_phone",
+        label=_("待电话通知的居民"),
+        items=lambda user: (
+            Notification.objects.needing_a_call()
+            if user.is_staff and user.has_perm("community.call_residents")
+            else None
+        ),
+        fields=("id", "recipient__display_name", "title"),
+        describe=lambda row: f"{row['recipient__display_name']}：{row['title']}",
+        link=lambda row: reverse("call_list"),
+        url="call_list",
+        section=NOTIFICATIONS,
+        order=35,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="homes_to_confirm",
+        label=_("等我确认的住址"),
+        items=lambda user: Home.objects.waiting_for(user).order_by("updated") if user.is_staff else None,
+        fields=("id", "resident__display_name", "building__name"),
+        describe=lambda row: f"{row['resident__display_name']} · {row['building__name']}",
+        link=lambda row: reverse("homes_to_confirm"),
+        url="homes_to_confirm",
+        section=HOMES,
+        order=32,
+    )
+)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from community.images import check_upload
+from community.models import Building
 from community.privacy import canonical_login, is_mainland_mobile
 
 User = get_user_model()
@@ -149,6 +150,37 @@ class PhotoField(forms.FileField):
         if upload and upload is not initial:
             check_upload(upload)
         return upload
+
+
+class HomeForm(forms.Form):
+    """A resident's home address: a building from the community's list, the unit and the room."""
+
+    building = BuildingChoiceField(
+        label=_("楼栋"),
+        queryset=Building.objects.select_related("grid"),
+        empty_label=_("请选择楼栋"),
+        help_text=_("只有您自己、社区工作人员和您所在网格的网格员能看到住址。"),
+    )
+    unit = forms.CharField(
+        label=_("单元（选填）"), max_length=10, required=False, help_text=_("例如“2”；没有单元就不填。")
+    )
+    room = forms.CharField(label=_("房号"), max_length=10, help_text=_("例如“401”。"))
+
+    def clean_unit(self):
+        return _address_part(self.cleaned_data["unit"], _("单元"))
+
+    def clean_room(self):
+        return _address_part(self.cleaned_data["room"], _("房号"))
+
+
+ADDRESS_PART_RE = re.compile(r"^[0-9A-Za-z\-]{0,10}$")
+
+
+def _address_part(value, name):
+    value = value.strip().removesuffix("单元").removesuffix("室").removesuffix("号")
+    if not ADDRESS_PART_RE.match(value):
+        raise ValidationError(_("%(name)s只能填数字或字母，例如“2”或“401”。") % {"name": name}, code="invalid")
+    return value
 
 
 class DeleteAccountForm(forms.Form):

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.privacy import is_mainland_mobile, mask_name, mask_phone
-from community.sections import SITE, ShownModel, changed
+from community.sections import SITE, ShownModel, ShownQuerySet, changed
 
 DELETED_DISPLAY_NAME = "已注销居民"
 
@@ -79,6 +80,13 @@ class User(AbstractUser):
         return mask_name(self.display_name or "居民")
 
 
+def staff_who_may(permission):
+    """Active staff who hold ``permission`` ("app_label.codename") through a role, and superusers: who gets told."""
+    app_label, codename = permission.split(".")
+    holds = models.Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    return User.objects.filter(holds | models.Q(is_superuser=True), is_staff=True, is_active=True).distinct()
+
+
 class Grid(ShownModel):
     """A subdivision of the community (网格), looked after by a grid worker."""
 
@@ -141,6 +149,93 @@ class Building(ShownModel):
         return self.name
 
 
+# Homes are on no public page; their section moves the counts that wait on grid workers' 我的.
+HOMES = "homes"
+
+
+class HomeQuerySet(ShownQuerySet):
+    def visible_to(self, user):
+        """A home is private: its resident, staff who may view homes, and the grid worker of its building's grid."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff and user.has_perm("community.view_home"):
+            return self
+        return self.filter(models.Q(resident=user) | models.Q(building__grid__grid_worker=user))
+
+    def waiting_for(self, grid_worker):
+        """Homes the grid worker should confirm: set or changed by the resident, in one of the worker's grids."""
+        return self.filter(confirmed_at__isnull=True, building__grid__grid_worker=grid_worker)
+
+
+class Home(ShownModel):
+    """A resident's home address (住址): building, unit and room. Private; confirmed by the grid worker.
+
+    Shown only to the resident, staff and the grid worker of the building; a
+    wish or a problem report starts from it, and public pages show at most its
+    building. Changing it clears the confirmation.
+    """
+
+    page_sections = (HOMES,)
+
+    resident = models.OneToOneField(User, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="home")
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("楼栋"),
+        on_delete=models.PROTECT,
+        related_name="homes",
+        help_text=_("从社区的楼栋名单中选择。"),
+    )
+    unit = models.CharField(_("单元"), max_length=10, blank=True, help_text=_("例如“2”，没有单元可以不填。"))
+    room = models.CharField(_("房号"), max_length=10, help_text=_("例如“401”。"))
+    updated = models.DateTimeField(_("填写时间"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = HomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("住址")
+        verbose_name_plural = _("住址")
+        indexes = [models.Index(fields=["building", "unit", "room"], name="home_household")]
+        permissions = [("confirm_home", _("可确认居民的住址"))]
+
+    def __str__(self):
+        return self.address
+
+    @property
+    def address(self):
+        """团结巷3栋2单元401"""
+        unit = f"{self.unit}单元" if self.unit else ""
+        return f"{self.building.name}{unit}{self.room}"
+
+    def may_confirm(self, user):
+        """The grid worker of the building's grid, or staff allowed to confirm homes."""
+        if not user.is_authenticated:
+            return False
+        grid_worker = self.building.grid.grid_worker_id
+        return user.pk == grid_worker or (user.is_staff and user.has_perm("community.confirm_home"))
+
+    @classmethod
+    def set_for(cls, resident, *, building, unit, room):
+        """The resident sets or changes their home; a change waits for the grid worker's confirmation again."""
+        home = cls.objects.filter(resident=resident).first() or cls(resident=resident)
+        changed = (home.building_id, home.unit, home.room) != (building.pk, unit, room)
+        home.building, home.unit, home.room = building, unit, room
+        if changed:
+            home.confirmed_at, home.confirmed_by = None, None
+        home.save()
+        return home
+
+    def confirm(self, *, by, now=None):
+        """The grid worker checked the address (a visit, the household register) and confirms it."""
+        if not self.may_confirm(by):
+            raise PermissionDenied
+        self.confirmed_at, self.confirmed_by = now or timezone.now(), by
+        self.save(update_fields=["confirmed_at", "confirmed_by"])
+
+
 class Image(ShownModel):
     """An uploaded photo, stored only as re-encoded web renditions (see community/images.py).
 
@@ -199,7 +294,11 @@ class Image(ShownModel):
         return ", ".join(f"{self._rendition_url(width, name)} {width}w" for width, _height, name in self.renditions)
 
 
-class NotificationQuerySet(models.QuerySet):
+# Notifications are on no public page; their section moves the staff call list's count on 我的.
+NOTIFICATIONS = "notifications"
+
+
+class NotificationQuerySet(ShownQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -229,8 +328,10 @@ class NotificationQuerySet(models.QuerySet):
         )
 
 
-class Notification(models.Model):
+class Notification(ShownModel):
     """A message for one person: in the site's inbox, by email when they have one, by phone otherwise."""
+
+    page_sections = (NOTIFICATIONS,)
 
     class Email(models.TextChoices):
         NONE = "none", _("不发邮件")

@@ -30,15 +30,19 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from community import dbrouter
+from community.cache import store_many
 from community.pages import is_elderly
 from community.sections import CACHE_ERRORS, SITE, version_key
 
 logger = logging.getLogger(__name__)
 
 _building_kept_page = ContextVar("building_kept_page", default=False)
+# The earliest moment something being built shows changes by time alone (an activity's deadline passing).
+_valid_until = ContextVar("kept_valid_until", default=None)
 
 PAGE_SECONDS = 600
 # A page number as the kept pages accept it (?page=3).
@@ -68,23 +72,89 @@ class KeptPage:
         return tuple(dict.fromkeys((SITE, *self.sections, *contributed)))
 
 
+def valid_until(moment):
+    """What is being built shows a label that changes at ``moment`` by time alone: keep it no longer than that.
+
+    Kept pages and parts built now expire at the earliest such moment (or after
+    their usual time, whichever comes first), so that a kept page never shows a
+    deadline as still open after it passed.
+    """
+    if moment is None:
+        return
+    current = _valid_until.get()
+    if current is None or moment < current:
+        _valid_until.set(moment)
+
+
+def _seconds_until(moment, seconds):
+    if moment is None:
+        return seconds
+    return max(1, min(seconds, int((moment - timezone.now()).total_seconds())))
+
+
+@dataclass
+class _ThisRequest:
+    """What one request reads from and writes to the cache, so that it asks in as few round trips as it can.
+
+    ``expected``: keys it will ask for (with their sections), fetched with its
+    first lookup; ``found``: what that lookup brought for them; ``writes``:
+    entries to store, written together when the response is ready.
+    """
+
+    expected: dict = field(default_factory=dict)
+    found: dict = field(default_factory=dict)
+    writes: list = field(default_factory=list)
+
+
+_this_request = ContextVar("page_cache_request", default=None)
+
+
+def expect(key, sections):
+    """This request will ask for ``key`` (kept under ``sections``): bring it with the request's first lookup."""
+    state = _this_request.get()
+    if state is not None and key not in state.found:
+        state.expected[key] = (SITE, *sections)
+
+
 def _lookup(key, sections):
     """(what is kept under ``key`` if it was built from the sections' current versions, else None; the versions).
 
-    One cache query for the value and the versions together.
+    One cache query for the value and the versions together, and for whatever
+    else this request said it expects.
     """
-    version_keys = [version_key(section) for section in sections]
-    found = cache.get_many([key, *version_keys])
-    versions = tuple(found.get(version_key, 0) for version_key in version_keys)
-    stored = found.get(key)
-    return (stored[1] if stored is not None and stored[0] == versions else None), versions
+    state = _this_request.get()
+    if state is not None and key in state.found:
+        return state.found.pop(key)
+    wanted = {key: sections}
+    if state is not None:
+        wanted |= {other: wanted_sections for other, wanted_sections in state.expected.items() if other != key}
+        state.expected = {}
+    version_keys = {section: version_key(section) for each in wanted.values() for section in each}
+    found = cache.get_many([*wanted, *version_keys.values()])
+    results = {}
+    for each, each_sections in wanted.items():
+        versions = tuple(found.get(version_keys[section], 0) for section in each_sections)
+        stored = found.get(each)
+        results[each] = ((stored[1] if stored is not None and stored[0] == versions else None), versions)
+    if state is not None:
+        state.found |= {other: result for other, result in results.items() if other != key}
+    return results[key]
 
 
 def _keep(key, versions, value, seconds):
+    """Store an entry: at the end of the request, with its other entries, or at once outside a request."""
+    state = _this_request.get()
+    if state is not None:
+        state.writes.append((key, (versions, value), seconds))
+    else:
+        _store([(key, (versions, value), seconds)])
+
+
+def _store(rows):
     try:
-        cache.set(key, (versions, value), seconds)
+        store_many(rows)
     except CACHE_ERRORS:
-        logger.warning("Could not keep %s in the cache", key, exc_info=True)
+        logger.warning("Could not keep %s in the cache", [row[0] for row in rows], exc_info=True)
 
 
 def cached(key, sections, build, seconds=PAGE_SECONDS):
@@ -101,9 +171,15 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     except CACHE_ERRORS:
         return build()
     if value is None:
-        with dbrouter.reads_from_primary():
-            value = build()
-        _keep(key, versions, value, seconds)
+        token = _valid_until.set(None)
+        try:
+            with dbrouter.reads_from_primary():
+                value = build()
+            until = _valid_until.get()
+        finally:
+            _valid_until.reset(token)
+        valid_until(until)  # the page around the part changes then too
+        _keep(key, versions, value, _seconds_until(until, seconds))
     return value
 
 
@@ -145,17 +221,23 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _building_kept_page.set(False)
+        state = _ThisRequest()
+        building, until, this = _building_kept_page.set(False), _valid_until.set(None), _this_request.set(state)
         try:
             response = self.get_response(request)
+            expires = _valid_until.get()
         finally:
-            _building_kept_page.reset(token)
+            _building_kept_page.reset(building)
+            _valid_until.reset(until)
+            _this_request.reset(this)
         marker = getattr(request, "_page_cache", None)
         if marker is not None and self._storable(request, response):
             page_key, versions = marker
-            _keep(page_key, versions, (response.content, response["Content-Type"]), PAGE_SECONDS)
+            seconds = _seconds_until(expires, PAGE_SECONDS)
+            state.writes.append((page_key, (versions, (response.content, response["Content-Type"])), seconds))
             if settings.PAGE_CACHE_HEADER:
                 response["X-Page-Cache"] = "miss"
+        _store(state.writes)  # everything this request built, in one write
         return response
 
     def process_view(self, request, view, args, kwargs):

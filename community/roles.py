@@ -64,6 +64,8 @@ ROLE_PERMISSIONS = {
         "community.view_building",
         "community.add_building",
         "community.change_building",
+        "community.view_home",
+        "community.confirm_home",
     ],
 }
 

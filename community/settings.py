@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "community.middleware.StaffSessionTimeoutMiddleware",
     # After authentication and messages, so that it knows who asks; inside the header middleware.
     "community.pagecache.AnonymousPageCacheMiddleware",
+    # Inside the page cache's, whose request it shares: the nav's count comes with the page's first cache read.
+    "community.contributions.WaitingCountMiddleware",
     # Inside the others, so that its process_exception sees database errors from views.
     "community.middleware.DatabaseOutageMiddleware",
     # Last, so that it sees login attempts after authentication ran.
@@ -224,6 +226,9 @@ RATE_LIMITS = {
     "appointment": {"client": "20/h", "account": "10/d"},
     "signup": {"client": "60/h", "account": "30/h"},
 }
+
+# Activities (volunteers/models.py): check-in opens this long before the start.
+CHECK_IN_OPENS_MINUTES_BEFORE = env_int("CHECK_IN_OPENS_MINUTES_BEFORE", 60)
 
 # Micro-wishes (wishes/models.py).
 WISH_MAX_OPEN_CLAIMS = env_int("WISH_MAX_OPEN_CLAIMS", 3)

@@ -42,6 +42,9 @@ accounts = [
 
 urlpatterns = [
     path("me/profile/", views.ProfileUpdateView.as_view(), name="profile"),
+    path("me/home/", views.MyHomeView.as_view(), name="my_home"),
+    path("staff/homes/", views.HomesToConfirmView.as_view(), name="homes_to_confirm"),
+    path("staff/homes/<int:pk>/confirm/", views.confirm_home, name="confirm_home"),
     path("me/inbox/", views.InboxView.as_view(), name="inbox"),
     path("me/inbox/<int:pk>/", views.open_notification, name="open_notification"),
     path("me/inbox/read-all/", views.read_all_notifications, name="read_all_notifications"),

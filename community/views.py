@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,15 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
 
 from community import audit
-from community.forms import ProfileForm, RegistrationForm
+from community.forms import HomeForm, ProfileForm, RegistrationForm
 from community.images import may_view_photo, storage_for
 from community.middleware import database_unavailable_response
-from community.models import Image, Notification
+from community.models import Home, Image, Notification
 from community.pagecache import KeptPage
-from community.pages import ELDERLY_COOKIE, ELDERLY_COOKIE_AGE, PageMixin, safe_next
+from community.pages import ELDERLY_COOKIE, ELDERLY_COOKIE_AGE, PageMixin, run_action, safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -203,3 +204,56 @@ def server_error(request):
             '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>服务暂时出错</title>'
             "<h1>抱歉，服务暂时出错</h1><p>请稍后再试，或拨打社区电话。</p></html>"
         )
+
+
+class MyHomeView(LoginRequiredMixin, PageMixin, FormView):
+    """我的住址: the resident sets or changes their home; the grid worker of its grid then confirms it."""
+
+    form_class = HomeForm
+    template_name = "community/home_form.html"
+    title = _("我的住址")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
+
+    def get_initial(self):
+        home = Home.objects.filter(resident=self.request.user).first()
+        return {"building": home.building, "unit": home.unit, "room": home.room} if home else {}
+
+    def form_valid(self, form):
+        Home.set_for(self.request.user, **form.cleaned_data)
+        messages.success(self.request, gettext("住址已保存，网格员核实后会确认。"))
+        return HttpResponseRedirect(reverse("me"))
+
+
+class HomesToConfirmView(LoginRequiredMixin, PageMixin, ListView):
+    """住址确认: the homes residents set in the grid worker's grids, waiting for him to confirm them."""
+
+    template_name = "community/homes_to_confirm.html"
+    title = _("住址确认")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
+
+    def get_queryset(self):
+        if not self.request.user.is_staff:
+            raise PermissionDenied
+        return Home.objects.waiting_for(self.request.user).select_related("resident", "building__grid")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit.record_contact_views(
+            subjects=[home.resident for home in context["object_list"]],
+            viewer=self.request.user,
+            viewer_role=gettext("网格员"),
+            context=gettext("住址确认"),
+        )
+        return context
+
+
+@login_required
+@require_POST
+def confirm_home(request, pk):
+    home = get_object_or_404(Home.objects.visible_to(request.user).select_related("building__grid"), pk=pk)
+    return run_action(
+        request,
+        lambda: home.confirm(by=request.user),
+        success=gettext("已确认住址：%(name)s") % {"name": home.resident.display_name},
+        back=reverse("homes_to_confirm"),
+    )

@@ -16,8 +16,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from community import audit
-from community.contributions import gather, home_figures, home_page, workbench
+from community.contributions import gather, home_figures, home_page, waiting_for, workbench
 from community.forms import DeleteAccountForm
+from community.models import Grid, Home
 from community.pagecache import KeptPage
 from community.pages import PageMixin
 from portal import dashboard, exports, home, personal_data
@@ -36,6 +37,20 @@ class HomeView(TemplateView):
         return context
 
 
+def robots_txt(request):
+    """For search engines: what to index and where the sitemap is; nothing personal or staff-only."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /me/",
+        "Disallow: /staff/",
+        "Disallow: /accounts/",
+        "Disallow: /photos/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 class MeView(LoginRequiredMixin, PageMixin, TemplateView):
     """“我的”: the signed-in person's own page, the hub for everything that is theirs (the apps' panels)."""
 
@@ -45,7 +60,10 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context["waiting"] = waiting_for(user)
         context["panels"] = gather(workbench, user, request=self.request).html
+        context["home"] = Home.objects.filter(resident=user).select_related("building").first()
+        context["confirms_homes"] = user.is_staff and Grid.objects.filter(grid_worker=user).exists()
         context["contact_views"] = user.contact_views.select_related("viewer").order_by("-created")[:20]
         return context
 

@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from community.images import store_upload
+from community.models import Home
 from community.notifications import notify
 from news.models import Article
 from tests.factories import (
@@ -95,6 +96,15 @@ def table(w):
         "private_photo": ("get", w["private_photo_url"], None, expect(404, resident=200, staff=200)),
         "me": ("get", reverse("me"), None, expect(200, anonymous=302)),
         "profile": ("get", reverse("profile"), None, LOGIN),
+        "my_home": ("get", reverse("my_home"), None, LOGIN),
+        "homes_to_confirm": ("get", reverse("homes_to_confirm"), None, STAFF_PAGE),
+        "confirm_home": (
+            "post",
+            reverse("confirm_home", kwargs=pk(w["home"])),
+            {},
+            expect(404, anonymous=302, resident=403, staff=302),
+        ),
+        "robots_txt": ("get", reverse("robots_txt"), None, PUBLIC),
         "inbox": ("get", reverse("inbox"), None, LOGIN),
         "my_data": ("get", reverse("my_data"), None, LOGIN),
         "delete_account": ("get", reverse("delete_account"), None, LOGIN),
@@ -309,6 +319,12 @@ def table(w):
             {"note": "送到了"},
             POST_LOGIN,
         ),
+        "wishes:not_resolved": (
+            "post",
+            reverse("wishes:not_resolved", kwargs=pk(w["wish_claimed"])),
+            {"note": "油还没有送到"},
+            POST_LOGIN,
+        ),
         "wishes:confirm": (
             "post",
             reverse("wishes:confirm", kwargs=pk(w["wish_claimed"])),
@@ -349,6 +365,19 @@ def table(w):
         "whistles:board": ("get", reverse("whistles:board"), None, PUBLIC),
         "whistles:detail": ("get", reverse("whistles:detail", kwargs=pk(w["whistle"])), None, PUBLIC),
         "whistles:report_problem": ("get", reverse("whistles:report_problem"), None, LOGIN),
+        "whistles:report_on_behalf": ("get", reverse("whistles:report_on_behalf"), None, expect(403, staff=200)),
+        "whistles:withdraw_call": (
+            "post",
+            reverse("whistles:withdraw_call", kwargs=pk(w["whistle"])),
+            {"call": w["call"].pk, "reason": "多次联系未响应"},
+            expect(403, staff=302),
+        ),
+        "whistles:call_more": (
+            "post",
+            reverse("whistles:call_more", kwargs=pk(w["whistle"])),
+            {"units": [w["unit"].pk]},
+            expect(403, staff=302),
+        ),
         "whistles:my_reports": ("get", reverse("whistles:my_reports"), None, LOGIN),
         "whistles:report": (
             "get",
@@ -428,8 +457,9 @@ class PortalWorld(TestCase):
     @classmethod
     def setUpTestData(cls):
         w = {}
-        building = BuildingFactory()
+        building = BuildingFactory(name="团结巷3栋")
         w["resident"] = UserFactory(username="resident", display_name="王秀英")
+        w["home"] = Home.set_for(w["resident"], building=building, unit="9", room="909")
         w["other_resident"] = UserFactory(username="other")
         v = VolunteerFactory(
             user=UserFactory(username="vol", display_name="孙丽萍"), real_name="孙丽萍", phone=VOLUNTEER_PHONE
@@ -510,6 +540,7 @@ class PortalWorld(TestCase):
         )
         call = whistle.calls.get()
         call.report_in(by=w["unit_member"], people=2)
+        w["call"] = call
         w["update"] = call.updates.first()
         w["whistle"] = whistle
         w["report_in_url"] = reverse("whistles:report_in", kwargs={"pk": whistle.pk, "call_pk": call.pk})

@@ -6,13 +6,19 @@ those parts to ``team_page`` and ``unit_page``, so that volunteers imports
 neither.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.contributions import (
     Figure,
     Part,
+    Queue,
     Slot,
     export_time,
     home_figures,
@@ -20,9 +26,11 @@ from community.contributions import (
     personal_data_erase,
     personal_data_export,
     workbench,
+    workbench_queues,
 )
 from community.together import instances, total_of
 from volunteers.models import (
+    APPOINTMENTS,
     SECTION,
     Activity,
     Appointment,
@@ -49,7 +57,16 @@ home_page.register(
         template="volunteers/_home_upcoming.html",
         rows=lambda subject: {
             "upcoming": upcoming_for_home().values(
-                "id", "title", "starts_at", "place", "status", "capacity", "signup_count", "team__name"
+                "id",
+                "title",
+                "starts_at",
+                "ends_at",
+                "signup_deadline",
+                "place",
+                "status",
+                "capacity",
+                "signup_count",
+                "team__name",
             )
         },
         context=lambda rows, subject: {"activities": instances(Activity, rows["upcoming"], team=Team)},
@@ -159,3 +176,112 @@ def erase_volunteering(user):
     TeamMembership.objects.filter(volunteer__user=user).update(status=TeamMembership.Status.LEFT, is_leader=False)
     PartnerMembership.objects.filter(user=user).delete()
     Appointment.objects.filter(resident=user).delete()
+
+
+# --- What waits on 我的 ------------------------------------------------------------------------
+
+
+def _appointments_to_answer(user):
+    if user.is_staff and user.has_perm("volunteers.change_appointment"):
+        stations = Workstation.objects.all()
+    else:
+        stations = Workstation.objects.filter(leader=user)
+    return Appointment.objects.filter(workstation__in=stations, status=Appointment.Status.REQUESTED).order_by(
+        "day", "start"
+    )
+
+
+def _join_requests(user):
+    teams = (
+        Team.objects.all() if user.is_staff and user.has_perm("volunteers.change_team") else Team.objects.led_by(user)
+    )
+    return TeamMembership.objects.filter(team__in=teams, status=TeamMembership.Status.REQUESTED).order_by("created")
+
+
+def _activities_to_check_in(user, now=None):
+    """Activities whose check-in is open now (from shortly before the start) and not yet closed."""
+    now = now or timezone.now()
+    if user.is_staff and user.has_perm("volunteers.change_activity"):
+        activities = Activity.objects.all()
+    else:
+        activities = Activity.objects.filter(team__in=Team.objects.led_by(user))
+    opens = timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES_BEFORE)
+    return activities.filter(
+        status=Activity.Status.OPEN, starts_at__lte=now + opens, starts_at__gte=now - CHECK_IN_STAYS_OPEN
+    ).order_by("starts_at")
+
+
+# An activity nobody closed stays on its leader's list this long after its start.
+CHECK_IN_STAYS_OPEN = timedelta(days=7)
+
+workbench_queues.register(
+    Queue(
+        name="appointments_proposed",
+        label=_("工作室建议了新的预约时间，等我回复"),
+        items=lambda user: Appointment.objects.filter(resident=user, status=Appointment.Status.PROPOSED).order_by(
+            "day"
+        ),
+        fields=("id", "workstation__name", "day"),
+        describe=lambda row: f"{row['workstation__name']} · {row['day']}",
+        link=lambda row: reverse("me") + "#me-appointments",
+        url="",
+        section=APPOINTMENTS,
+        order=7,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="activities_to_check_in",
+        label=_("今天要签到的活动"),
+        items=_activities_to_check_in,
+        fields=("id", "title", "starts_at"),
+        describe=lambda row: row["title"],
+        link=lambda row: reverse("volunteers:check_in", kwargs={"pk": row["id"]}),
+        url="",
+        section=SECTION,
+        order=12,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="appointments_to_answer",
+        label=_("等我确认的预约"),
+        items=_appointments_to_answer,
+        fields=("id", "workstation_id", "workstation__name", "day"),
+        describe=lambda row: f"{row['workstation__name']} · {row['day']}",
+        link=lambda row: reverse("volunteers:appointments", kwargs={"pk": row["workstation_id"]}),
+        url="",
+        section=APPOINTMENTS,
+        order=25,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="join_requests",
+        label=_("申请入队的志愿者"),
+        items=_join_requests,
+        fields=("id", "team_id", "team__name", "volunteer__user__display_name"),
+        describe=lambda row: f"{row['team__name']} · {row['volunteer__user__display_name']}",
+        link=lambda row: reverse("volunteers:team", kwargs={"pk": row["team_id"]}) + "#manage-title",
+        url="",
+        section=SECTION,
+        order=28,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="volunteer_applications",
+        label=_("待审核的志愿者申请"),
+        items=lambda user: (
+            Volunteer.objects.filter(status=Volunteer.Status.APPLIED).order_by("applied_at")
+            if user.is_staff and user.has_perm("volunteers.review_volunteer")
+            else None
+        ),
+        fields=("id", "user__display_name"),
+        describe=lambda row: row["user__display_name"],
+        link=lambda row: reverse("volunteers:applications"),
+        url="volunteers:applications",
+        section=SECTION,
+        order=30,
+    )
+)

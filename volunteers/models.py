@@ -6,9 +6,11 @@ current state, locks what it must, writes with ``update_fields`` and raises
 """
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
@@ -24,6 +26,8 @@ from community.privacy import mask_phone
 from community.sections import ShownModel, ShownQuerySet
 
 SECTION = "volunteers"
+# Appointments are on no public page; their section moves the counts that wait on 我的.
+APPOINTMENTS = "appointments"
 
 
 class VolunteerError(NotAllowed):
@@ -557,8 +561,10 @@ class OpeningHours(ShownModel):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
-class Appointment(models.Model):
+class Appointment(ShownModel):
     """A resident's request to visit a workstation (预约); the leader or staff answer it."""
+
+    page_sections = (APPOINTMENTS,)
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("待确认")
@@ -670,6 +676,16 @@ class Appointment(models.Model):
 # --- Activities, sign-ups and hours -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Phase:
+    """An activity's state as people see it (``Activity.phase``)."""
+
+    key: str
+    label: str
+    changes_at: datetime | None = None
+    takes_signups: bool = False
+
+
 def is_upcoming(now=None):
     """An activity still to come (or under way) that takes sign-ups."""
     return Q(status=Activity.Status.OPEN, ends_at__gte=now or timezone.now())
@@ -749,17 +765,45 @@ class Activity(ShownModel):
     def get_absolute_url(self):
         return reverse("volunteers:activity", kwargs={"pk": self.pk})
 
+    def phase(self, now=None):
+        """Where the activity stands now, derived from its status, times and places: one label, never two.
+
+        Returns a ``Phase``; its ``changes_at`` is the next moment the label
+        would change by time alone (the deadline, the start, the end), so that a
+        kept page showing it can expire then. Needs ``signup_count`` (``with_signup_count``).
+        """
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return Phase("cancelled", _("已取消"))
+        if self.status == self.Status.COMPLETED:
+            return Phase("completed", _("已完成"))
+        if now < self.signup_deadline:
+            full = getattr(self, "signup_count", 0) >= self.capacity
+            key, label = ("full", _("名额已满")) if full else ("open", _("报名中"))
+            return Phase(key, label, changes_at=self.signup_deadline, takes_signups=not full)
+        if now < self.starts_at:
+            return Phase("closed", _("报名已截止"), changes_at=self.starts_at)
+        if now < self.ends_at:
+            return Phase("under_way", _("进行中"), changes_at=self.ends_at)
+        return Phase("ended", _("已结束"))
+
+    def check_in_opens_at(self):
+        """Check-in opens a set time before the start (CHECK_IN_OPENS_MINUTES_BEFORE)."""
+        return self.starts_at - timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES_BEFORE)
+
     @property
     def duration_hours(self):
         """The credit for attending: the activity's length, in hours rounded to the quarter."""
         hours = Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)
         return (hours * 4).quantize(Decimal("1")) / 4
 
-    def may_check_in(self, user):
-        """The team's leaders and staff who manage activities."""
+    def may_check_in(self, user, *, leads=None):
+        """The team's leaders and staff who manage activities (``leads``: whether ``user`` leads the team, if known)."""
         if not user.is_authenticated:
             return False
-        return (user.is_staff and user.has_perm("volunteers.change_activity")) or self.team.is_led_by(user)
+        if user.is_staff and user.has_perm("volunteers.change_activity"):
+            return True
+        return self.team.is_led_by(user) if leads is None else leads
 
     def sign_up(self, *, volunteer, now=None):
         """Sign an approved volunteer up. The activity row is locked, so capacity holds under concurrent sign-ups."""
@@ -905,11 +949,17 @@ class SignUp(ShownModel):
             raise VolunteerError(gettext("只有服务队队长或社区工作人员可以签到。"))
         with transaction.atomic():
             activity = self._lock_activity_and_self()
+            now = now or timezone.now()
             if activity.status != Activity.Status.OPEN:
                 raise VolunteerError(gettext("这个活动的签到已经结束了。"))
+            if now < activity.check_in_opens_at():
+                raise VolunteerError(
+                    gettext("签到从 %(time)s 开始。")
+                    % {"time": timezone.localtime(activity.check_in_opens_at()).strftime("%m-%d %H:%M")}
+                )
             if self.status != self.Status.SIGNED_UP:
                 raise VolunteerError(gettext("这位志愿者已经取消了报名。"))
-            self.attended, self.checked_in_at, self.checked_in_by = True, now or timezone.now(), by
+            self.attended, self.checked_in_at, self.checked_in_by = True, now, by
             self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
 
     def undo_check_in(self, *, by):

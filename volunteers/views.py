@@ -76,7 +76,18 @@ class VolunteerIndexView(PageMixin, TemplateView):
         found = fetch_together(
             activities=Activity.objects.upcoming()
             .with_signup_count()
-            .values("id", "title", "starts_at", "place", "status", "capacity", "signup_count", "team__name")[:8],
+            .values(
+                "id",
+                "title",
+                "starts_at",
+                "ends_at",
+                "signup_deadline",
+                "place",
+                "status",
+                "capacity",
+                "signup_count",
+                "team__name",
+            )[:8],
             teams=Team.objects.active()
             .with_figures()
             .values("id", "name", "description", "member_count", "year_hours"),
@@ -110,12 +121,30 @@ class TeamView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         team, user = self.object, self.request.user
-        # The team's activities and leaders, and the other apps' parts, in one query.
+        # The team's activities and leaders, the visitor's own standing, and the other apps' parts, in one query.
+        theirs = {}
+        if user.is_authenticated:
+            membership_status = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk")).values("status")[:1]
+            theirs["me"] = (
+                Volunteer.objects.filter(user=user)
+                .annotate(membership_status=Subquery(membership_status))
+                .values("id", "status", "membership_status")
+            )
         gathered = gather(
             team_page,
             team,
+            **theirs,
             activities=team_activities(team, timezone.now()).values(
-                "id", "title", "starts_at", "place", "status", "capacity", "signup_count", "upcoming"
+                "id",
+                "title",
+                "starts_at",
+                "ends_at",
+                "signup_deadline",
+                "place",
+                "status",
+                "capacity",
+                "signup_count",
+                "upcoming",
             ),
             leaders=Volunteer.objects.filter(
                 memberships__team=team,
@@ -147,12 +176,8 @@ class TeamView(PageMixin, DetailView):
                 viewer_role=gettext("队长") if team.is_led_by(user, leaders) else gettext("社区工作人员"),
                 context=gettext("%(team)s队员名单") % {"team": team.name},
             )
-        volunteer = None
-        if user.is_authenticated:
-            membership_status = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk")).values("status")[:1]
-            volunteer = (
-                Volunteer.objects.filter(user=user).annotate(membership_status=Subquery(membership_status)).first()
-            )
+        me = gathered.rows.get("me")
+        volunteer = instances(Volunteer, me)[0] if me else None
         context["volunteer"] = volunteer
         context["membership_status"] = volunteer.membership_status if volunteer else None
         return context
@@ -332,14 +357,22 @@ class ActivityView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity, user = self.object, self.request.user
-        volunteer = _volunteer_of(user)
+        volunteer = my_signup = None
+        leads = False
+        if user.is_authenticated:
+            # The visitor's own standing in one query: volunteer, their sign-up, whether they lead the team.
+            found = fetch_together(
+                me=Volunteer.objects.filter(user=user).values("id", "status"),
+                signup=activity.signups.filter(volunteer__user=user, status=SignUp.Status.SIGNED_UP).values("id"),
+                leads=Team.objects.led_by(user).filter(pk=activity.team_id).values("id"),
+            )
+            volunteer = instances(Volunteer, found["me"])[0] if found["me"] else None
+            my_signup = bool(found["signup"])
+            leads = bool(found["leads"])
         context["volunteer"] = volunteer
-        context["my_signup"] = (
-            activity.signups.filter(volunteer=volunteer, status=SignUp.Status.SIGNED_UP).first() if volunteer else None
-        )
+        context["my_signup"] = my_signup
         context["places_left"] = max(activity.capacity - activity.signup_count, 0)
-        context["deadline_passed"] = timezone.now() > activity.signup_deadline
-        context["may_check_in"] = activity.may_check_in(user)
+        context["may_check_in"] = leads or activity.may_check_in(user, leads=False)
         return context
 
 

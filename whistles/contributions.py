@@ -1,17 +1,33 @@
 """What the red whistle adds to other pages: the home page's figures, partner-unit pages, personal data."""
 
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community.contributions import Figure, Part, export_time, home_figures, personal_data_erase, personal_data_export
+from community.contributions import (
+    Figure,
+    Part,
+    Queue,
+    export_time,
+    home_figures,
+    personal_data_erase,
+    personal_data_export,
+    workbench,
+    workbench_queues,
+)
 from community.images import register_photo_access
 from community.together import count_of, instances
 from volunteers.contributions import unit_page
+from volunteers.models import PartnerUnit, Team
 from whistles.models import (
+    REPORTS_SECTION,
     SECTION,
+    Category,
     ProblemReport,
     Rating,
+    ReportPhoto,
     Whistle,
     WhistleCall,
     may_view_report_photo,
@@ -93,3 +109,147 @@ def export_reports(user):
 def erase_reports(user):
     """Reports stay (they are part of a whistle's story) with no reporter and no phone."""
     ProblemReport.objects.filter(reporter=user).update(reporter=None, contact_phone="")
+
+
+# --- What waits on 我的 ------------------------------------------------------------------------
+
+
+def _report_link(row):
+    return reverse("whistles:report", kwargs={"pk": row["id"]})
+
+
+def _whistle_link(row):
+    return reverse("whistles:detail", kwargs={"pk": row["whistle_id"] if "whistle_id" in row else row["id"]})
+
+
+def _reports_to_triage(user):
+    """Reports waiting for a decision; a grid worker's own grids first, then the oldest."""
+    if not (user.is_staff and user.has_perm("whistles.triage_report")):
+        return None
+    mine = Case(When(building__grid__grid_worker=user, then=Value(0)), default=Value(1))
+    return ProblemReport.objects.filter(status=ProblemReport.Status.SUBMITTED).order_by(mine, "created")
+
+
+def _calls_waiting_for(user):
+    """The open calls of the units the person acts for (and the teams they lead), the soonest deadline first."""
+    units = PartnerUnit.objects.with_member(user)
+    teams = Team.objects.led_by(user)
+    return (
+        WhistleCall.objects.filter(
+            Q(unit__in=units) | Q(team__in=teams),
+            status__in=WhistleCall.WAITING_STATUSES,
+            whistle__status__in=Whistle.OPEN_STATUSES,
+        )
+        .annotate(deadline=F("whistle__report_in_by"), title=F("whistle__title"))
+        .order_by("whistle__report_in_by")
+    )
+
+
+workbench_queues.register(
+    Queue(
+        name="whistle_calls",
+        label=_("呼叫我单位的红哨子"),
+        items=_calls_waiting_for,
+        fields=("whistle_id", "title", "status"),
+        describe=lambda row: row["title"],
+        link=_whistle_link,
+        url="",
+        section=SECTION,
+        order=8,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="whistles_to_rate",
+        label=_("问题已解决，请我评价"),
+        items=lambda user: (
+            Whistle.objects.filter(
+                Exists(ProblemReport.objects.filter(whistle=OuterRef("pk"), reporter=user)),
+                status=Whistle.Status.CLOSED,
+            )
+            .exclude(Exists(Rating.objects.filter(whistle=OuterRef("pk"), rater=user)))
+            .order_by("-closed_at")
+        ),
+        fields=("id", "title"),
+        describe=lambda row: row["title"],
+        link=_whistle_link,
+        url="whistles:my_reports",
+        section=SECTION,
+        order=6,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="reports_to_triage",
+        label=_("待处理的问题反映"),
+        items=_reports_to_triage,
+        fields=("id", "category", "building__name", "spot"),
+        describe=lambda row: f"{Category(row['category']).label} · {row['building__name']}{row['spot']}",
+        link=_report_link,
+        url="whistles:triage",
+        section=REPORTS_SECTION,
+        order=11,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="whistles_overdue",
+        label=_("有单位逾期未报到的红哨子"),
+        items=lambda user: (
+            Whistle.objects.filter(Exists(WhistleCall.objects.overdue().filter(whistle=OuterRef("pk")))).order_by(
+                "report_in_by"
+            )
+            if user.is_staff and user.has_perm("whistles.triage_report")
+            else None
+        ),
+        fields=("id", "title"),
+        describe=lambda row: row["title"],
+        link=_whistle_link,
+        url="whistles:triage",
+        section=SECTION,
+        order=13,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="whistles_to_close",
+        label=_("各单位已完成、可以结束的红哨子"),
+        items=lambda user: (
+            Whistle.objects.open().exclude(calls__status__in=WhistleCall.WAITING_STATUSES).order_by("created")
+            if user.is_staff and user.has_perm("whistles.triage_report")
+            else None
+        ),
+        fields=("id", "title"),
+        describe=lambda row: row["title"],
+        link=_whistle_link,
+        url="whistles:triage",
+        section=SECTION,
+        order=14,
+    )
+)
+
+
+# --- A partner unit's member: the unit, its open calls with the problem's photos ----------------
+
+
+def _unit_panel(rows, user):
+    units = list(PartnerUnit.objects.with_member(user))
+    teams = list(Team.objects.led_by(user))
+    if not units and not teams:
+        return None
+    calls = list(_calls_waiting_for(user).select_related("whistle__building", "unit", "team"))
+    photos = {}
+    for photo in ReportPhoto.objects.filter(report__whistle__in=[call.whistle_id for call in calls]).select_related(
+        "image", "report"
+    ):
+        photos.setdefault(photo.report.whistle_id, []).append(photo.image)
+    for call in calls:
+        call.photos = photos.get(call.whistle_id, [])[:3]
+        call.overdue = call.is_overdue()
+    return {"units": units, "calls": calls}
+
+
+workbench.register(Part(name="whistles_unit", template="whistles/_me_unit_section.html", context=_unit_panel, order=5))
+workbench.register(
+    Part(name="whistles_reports", template="whistles/_me_section.html", context=lambda rows, user: {}, order=15)
+)

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import BuildingChoiceField, PhoneInput, PhotoField
+from community.forms import BuildingChoiceField, PhoneInput, PhotoField, clean_display_name
 from community.images import check_upload
 from community.models import Building
 from community.privacy import is_mainland_mobile, normalize_phone
 from volunteers.models import PartnerUnit, Team
-from whistles.models import Category, ProblemReport, Rating
+from whistles.models import Category, ProblemReport, Rating, WhistleCall
 
 MAX_PHOTOS = 3
 
@@ -63,6 +63,57 @@ class ReportForm(forms.ModelForm):
         data = super().clean()
         if not self.errors and not data.get("photos") and not data.get("description", "").strip():
             raise forms.ValidationError(_("请拍张照片或写几句描述，说明是什么问题。"))
+        return data
+
+
+class OnBehalfReportForm(ReportForm):
+    """Staff enter a report for a resident who phoned or came by (代录)."""
+
+    resident_name = forms.CharField(
+        label=_("居民称呼"), max_length=20, help_text=_("例如“王秀英”。只有工作人员能看到。")
+    )
+
+    class Meta(ReportForm.Meta):
+        fields = ["resident_name", *ReportForm.Meta.fields]
+        labels = {**ReportForm.Meta.labels, "contact_phone": _("居民的联系电话（选填）")}
+
+    def clean_resident_name(self):
+        return clean_display_name(self.cleaned_data["resident_name"])
+
+
+class WithdrawCallForm(forms.Form):
+    call = forms.ModelChoiceField(label=_("撤回对哪个单位的呼叫"), queryset=WhistleCall.objects.none())
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        help_text=_("例如“三次联系未响应，改由其他单位处理”。会公开显示，单位也会收到。"),
+    )
+
+    def __init__(self, *args, whistle=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if whistle is not None:
+            self.fields["call"].queryset = whistle.calls.filter(status__in=WhistleCall.WAITING_STATUSES).select_related(
+                "unit", "team"
+            )
+        self.fields["call"].label_from_instance = lambda call: call.caller_name
+
+
+class CallMoreForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("再呼叫共建单位"),
+        queryset=PartnerUnit.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("再呼叫志愿服务队"), queryset=Team.objects.active(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    report_in_hours = forms.IntegerField(label=_("报到期限（小时）"), min_value=1, max_value=168, initial=24)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("units") and not data.get("teams"):
+            raise forms.ValidationError(_("请至少选择一个共建单位或服务队。"))
         return data
 
 

@@ -10,6 +10,7 @@ Every change goes through a method below, is recorded as a transition (who,
 when, from, to, note) and leaves the notifications that follow from it.
 """
 
+import re
 from datetime import timedelta
 
 from django.db import connection, models, transaction
@@ -21,19 +22,33 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit
 from community.lifecycle import Lifecycle, NotAllowed, Transition, hide_with_reason
-from community.models import Building, Image, User
+from community.models import Building, Image, User, staff_who_may
 from community.notifications import notify
 from community.sections import ShownModel, ShownQuerySet
 from volunteers.models import Activity, PartnerUnit, Team
 
 SECTION = "whistles"
+# Reports are on no public page; their section moves the counts that wait on staff's 我的.
+REPORTS_SECTION = "reports"
+
+
+def place_of(building, spot):
+    """Where something is, for people: the building and the spot, without saying the building twice.
+
+    "团结巷3栋" and "3栋1单元门口" make "团结巷3栋1单元门口", not "团结巷3栋3栋1单元门口".
+    """
+    spot = spot.strip()
+    if spot.startswith(building.name):
+        spot = spot[len(building.name) :]
+    number = re.search(r"\d+栋$", building.name)
+    if number and spot.startswith(number.group()):
+        spot = spot[len(number.group()) :]
+    return f"{building.name}{spot}"
 
 
 def triage_staff():
     """The staff who handle reports and whistles (and superusers): told about overdue units and bad ratings."""
-    return User.objects.filter(
-        Q(is_superuser=True) | Q(groups__permissions__codename="triage_report"), is_staff=True, is_active=True
-    ).distinct()
+    return staff_who_may("whistles.triage_report")
 
 
 class WhistleError(NotAllowed):
@@ -53,7 +68,7 @@ class Category(models.TextChoices):
 # --- Problem reports (随手拍) ----------------------------------------------------------------
 
 
-class ProblemReportQuerySet(models.QuerySet):
+class ProblemReportQuerySet(ShownQuerySet):
     def visible_to(self, user):
         """A report is private: its reporter and the staff who triage reports."""
         if not user.is_authenticated:
@@ -63,11 +78,13 @@ class ProblemReportQuerySet(models.QuerySet):
         return self.filter(reporter=user)
 
 
-class ProblemReport(Lifecycle, models.Model):
+class ProblemReport(Lifecycle, ShownModel):
     """A resident's report of a problem in the community, with up to three photos.
 
     Reports are private (their reporter and the staff who triage them): no public page shows one.
     """
+
+    page_sections = (REPORTS_SECTION,)
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待处理")
@@ -100,6 +117,9 @@ class ProblemReport(Lifecycle, models.Model):
     entered_by = models.ForeignKey(
         User, verbose_name=_("代录人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    resident_name = models.CharField(
+        _("居民称呼"), max_length=20, blank=True, help_text=_("代录时填写：打电话或上门反映问题的居民怎么称呼。")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     reply = models.CharField(_("答复"), max_length=300, blank=True)
     merged_into = models.ForeignKey(
@@ -128,7 +148,7 @@ class ProblemReport(Lifecycle, models.Model):
         permissions = [("triage_report", _("可处理居民的问题上报并吹哨"))]
 
     def __str__(self):
-        return f"{self.get_category_display()} · {self.building.name}"
+        return f"{self.get_category_display()} · {self.place}"
 
     audit_name = "report"
     refusal = WhistleError
@@ -139,11 +159,22 @@ class ProblemReport(Lifecycle, models.Model):
 
     @property
     def place(self):
-        return f"{self.building.name}{self.spot}"
+        return place_of(self.building, self.spot)
+
+    def routed_to(self):
+        """Who handles the report: the grid worker of its building's grid, else the staff who triage reports."""
+        worker = self.building.grid.grid_worker
+        if worker is not None and worker.is_active and worker.is_staff:
+            return [worker]
+        return list(triage_staff())
 
     @classmethod
     def submit(cls, *, by, photos=(), on_behalf=False, **fields):
-        """A resident reports a problem (or staff for a resident); at most three photos."""
+        """A resident reports a problem (or staff for a resident: 代录); at most three photos.
+
+        The grid worker of the building's grid is told at once (or, if the grid
+        has none, the staff who triage reports), in the same transaction.
+        """
         if len(photos) > 3:
             raise WhistleError(gettext("最多上传 3 张照片。"))
         if not photos and not fields.get("description", "").strip():
@@ -158,6 +189,14 @@ class ProblemReport(Lifecycle, models.Model):
             for order, image in enumerate(photos):
                 ReportPhoto.objects.create(report=report, image=image, order=order)
             report.record_transition("", cls.Status.SUBMITTED, by=by)
+            for person in report.routed_to():
+                if person.pk != by.pk:
+                    notify(
+                        person,
+                        gettext("新的问题反映：%(report)s") % {"report": report},
+                        body=report.description[:200],
+                        url=report.get_absolute_url(),
+                    )
         return report
 
     def merge_into(self, other, *, by):
@@ -232,7 +271,9 @@ class ProblemReport(Lifecycle, models.Model):
         self.move(self.Status.RESOLVED, by=by, note=whistle.summary)
 
 
-class ReportPhoto(models.Model):
+class ReportPhoto(ShownModel):
+    page_sections = (REPORTS_SECTION,)
+
     report = models.ForeignKey(ProblemReport, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey(Image, verbose_name=_("照片"), on_delete=models.CASCADE, related_name="+")
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -246,8 +287,10 @@ class ReportPhoto(models.Model):
         return f"{self.report_id}#{self.order}"
 
 
-class ReportTransition(Transition):
+class ReportTransition(Transition, ShownModel):
     """One step of a report's handling (shown to its reporter and staff)."""
+
+    page_sections = (REPORTS_SECTION,)
 
     report = models.ForeignKey(
         ProblemReport, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="transitions"
@@ -345,7 +388,7 @@ class Whistle(Lifecycle, ShownModel):
 
     @property
     def place(self):
-        return f"{self.building.name}{self.spot}"
+        return place_of(self.building, self.spot)
 
     @classmethod
     def blow(cls, *, by, units=(), teams=(), reports=(), report_in_hours=24, resolve_days=7, **fields):
@@ -385,23 +428,65 @@ class Whistle(Lifecycle, ShownModel):
                 notify(leader, message, url=url)
 
     def call_more(self, *, by, units=(), teams=(), report_in_hours=24, note=""):
-        """After an unsatisfied rating, staff may call (more) units back: the whistle is in progress again."""
+        """Staff call (more) units or teams: another unit while the whistle is open, or again after a bad rating.
+
+        Units called before are called afresh (a withdrawn call too). The
+        report-in deadline moves to ``report_in_hours`` from now if that is
+        later; a whistle reopened by a rating is in progress again.
+        """
         if not units and not teams:
             raise WhistleError(gettext("请至少呼叫一个共建单位或服务队。"))
         with transaction.atomic():
             self.lock()
-            if self.status != self.Status.REOPENED:
-                raise WhistleError(gettext("只有居民不满意、待复核的吹哨可以重新呼叫。"))
-            self.report_in_by = timezone.now() + timedelta(hours=report_in_hours)
+            self.require(*self.OPEN_STATUSES, self.Status.REOPENED, message=gettext("这个吹哨已经解决了，不能再呼叫。"))
+            self.report_in_by = max(self.report_in_by, timezone.now() + timedelta(hours=report_in_hours))
             self.resolve_by = max(self.resolve_by, self.report_in_by)
-            WhistleCall.objects.filter(whistle=self, unit__in=units).update(
-                status=WhistleCall.Status.CALLED, reported_in_at=None, done_at=None
-            )
-            WhistleCall.objects.filter(whistle=self, team__in=teams).update(
-                status=WhistleCall.Status.CALLED, reported_in_at=None, done_at=None
-            )
-            self.move(self.Status.CALLED, by=by, note=note, fields=["report_in_by", "resolve_by"])
+            again = {"status": WhistleCall.Status.CALLED, "reported_in_at": None, "done_at": None, "withdrawn_at": None}
+            WhistleCall.objects.filter(whistle=self, unit__in=units).update(**again)
+            WhistleCall.objects.filter(whistle=self, team__in=teams).update(**again)
+            names = "、".join([*(unit.name for unit in units), *(team.name for team in teams)])
+            note = note or gettext("呼叫：%(names)s") % {"names": names}
+            if self.status == self.Status.REOPENED:
+                self.move(self.Status.CALLED, by=by, note=note, fields=["report_in_by", "resolve_by"])
+            else:
+                self.save(update_fields=["report_in_by", "resolve_by"])
+                self.record_transition(self.status, self.status, by=by, note=note)
             self._call(units=units, teams=teams)
+
+    def withdraw_call(self, call, *, by, reason):
+        """Staff stop waiting for a unit (or team) that does not answer, with a reason: its call is 未应哨.
+
+        The call counts as called and not answered in the unit's figures; the
+        unit's members are told. Then the whistle can be closed without it.
+        """
+        if not reason.strip():
+            raise WhistleError(gettext("请写明撤回呼叫的原因。"))
+        with transaction.atomic():
+            self.lock()
+            self.require(*self.OPEN_STATUSES, message=gettext("只有进行中的吹哨可以撤回呼叫。"))
+            call = WhistleCall.objects.select_for_update().get(pk=call.pk, whistle=self)
+            if call.status not in (WhistleCall.Status.CALLED, WhistleCall.Status.REPORTED):
+                raise WhistleError(gettext("这个单位的呼叫已经结束了。"))
+            call.status, call.withdrawn_at, call.withdraw_reason = (
+                WhistleCall.Status.WITHDRAWN,
+                timezone.now(),
+                reason,
+            )
+            call.save(update_fields=["status", "withdrawn_at", "withdraw_reason"])
+            self.record_transition(
+                self.status,
+                self.status,
+                by=by,
+                note=gettext("撤回对%(who)s的呼叫：%(reason)s") % {"who": call.caller_name, "reason": reason},
+            )
+            audit.record(actor=by, action="whistle.withdraw_call", target=self, note=f"{call.caller_name}：{reason}")
+            for member in call.people_to_tell():
+                notify(
+                    member,
+                    gettext("社区撤回了对您单位的呼叫：%(title)s") % {"title": self.title},
+                    body=reason,
+                    url=self.get_absolute_url(),
+                )
 
     def close(self, *, by, summary, before_photos=(), after_photos=()):
         """Staff close the loop once every called unit is done; reporters are asked to rate the result."""
@@ -411,10 +496,13 @@ class Whistle(Lifecycle, ShownModel):
             self.lock()
             if self.status == self.Status.CLOSED:
                 raise WhistleError(gettext("这个吹哨已经解决了。"))
-            pending = self.calls.exclude(status=WhistleCall.Status.DONE)
+            pending = self.calls.filter(status__in=WhistleCall.WAITING_STATUSES)
             if pending.exists():
                 names = "、".join(call.caller_name for call in pending.select_related("unit", "team"))
-                raise WhistleError(gettext("还有单位没有完成：%(names)s。全部完成后才能结束。") % {"names": names})
+                raise WhistleError(
+                    gettext("还有单位没有完成：%(names)s。请等它们完成，或撤回对它们的呼叫后再结束。")
+                    % {"names": names}
+                )
             for kind, photos in ((WhistlePhoto.Kind.BEFORE, before_photos), (WhistlePhoto.Kind.AFTER, after_photos)):
                 for image in photos:
                     WhistlePhoto.objects.create(whistle=self, image=image, kind=kind)
@@ -472,6 +560,11 @@ class WhistleCall(ShownModel):
         CALLED = "called", _("待报到")
         REPORTED = "reported", _("已报到")
         DONE = "done", _("已完成")
+        # Staff stopped waiting for it (in the glossary: 未应哨, a call not answered).
+        WITHDRAWN = "withdrawn", _("未应哨")
+
+    # Still owing something: a whistle cannot be closed while one of its calls is here.
+    WAITING_STATUSES = (Status.CALLED, Status.REPORTED)
 
     page_sections = (SECTION,)
 
@@ -496,6 +589,8 @@ class WhistleCall(ShownModel):
     people = models.PositiveSmallIntegerField(_("出动人数"), null=True, blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
 
     objects = WhistleCallQuerySet.as_manager()
 
@@ -518,6 +613,10 @@ class WhistleCall(ShownModel):
     @property
     def caller_name(self):
         return self.unit.name if self.unit_id else self.team.name
+
+    def people_to_tell(self):
+        """Who hears about this call: the unit's members, or the team's leaders."""
+        return self.unit.members.all() if self.unit_id else self.team.leader_users()
 
     @staticmethod
     def overdue(now=None):
@@ -773,9 +872,10 @@ def responsiveness_query(*, unit=None, start=None, end=None):
 
     One row per partner unit (or only ``unit``), over the whistles blown in
     [start, end) (either may be None): calls, calls answered (reported in),
-    median hours from the call to reporting in and to finishing, calls that
-    missed their deadline (``MISSED_DEADLINE_SQL``), and the share of the
-    ratings of those whistles that were 满意. Units without a call count zero.
+    median hours from the call to reporting in and to finishing (withdrawn
+    calls left out), calls that missed their deadline (``MISSED_DEADLINE_SQL``),
+    calls withdrawn without a report-in (未应哨), and the share of the ratings of
+    those whistles that were 满意. Units without a call count zero.
     Medians come from PostgreSQL (percentile_cont), for every unit in one query.
     """
     period, period_params = ["TRUE"], []
@@ -789,28 +889,54 @@ def responsiveness_query(*, unit=None, start=None, end=None):
     only_unit, unit_params = "", []
     if unit is not None:
         only_unit, unit_params = "WHERE u.id = %s", [unit.pk]
+    # The period's whistles are found first (by their date index), then their calls and ratings are summed per
+    # unit in one pass each; units without a call in the period join in with zeros.
     sql = f"""
+        WITH calls AS (
+            SELECT c.unit_id,
+                   COUNT(*) AS called,
+                   COUNT(c.reported_in_at) AS answered,
+                   percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY EXTRACT(EPOCH FROM c.reported_in_at - c.called_at) / 3600
+                   ) FILTER (WHERE c.reported_in_at IS NOT NULL AND c.status <> %s) AS median_report_in_hours,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.done_at - c.called_at) / 3600)
+                       FILTER (WHERE c.done_at IS NOT NULL) AS median_done_hours,
+                   COUNT(*) FILTER (WHERE {MISSED_DEADLINE_SQL}) AS missed_deadline,
+                   COUNT(*) FILTER (WHERE c.status = %s AND c.reported_in_at IS NULL) AS not_answered
+            FROM whistles_whistle w JOIN whistles_whistlecall c ON c.whistle_id = w.id
+            WHERE c.unit_id IS NOT NULL AND {in_period}
+            GROUP BY c.unit_id
+        ), rated AS (
+            SELECT c.unit_id, COUNT(*) FILTER (WHERE r.score = %s) AS satisfied, COUNT(*) AS ratings
+            FROM whistles_whistle w
+            JOIN whistles_rating r ON r.whistle_id = w.id
+            JOIN whistles_whistlecall c ON c.whistle_id = w.id AND c.unit_id IS NOT NULL
+            WHERE {in_period}
+            GROUP BY c.unit_id
+        )
         SELECT u.id AS unit_id, u.name,
-               COUNT(c.id) AS called,
-               COUNT(c.reported_in_at) AS answered,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.reported_in_at - c.called_at) / 3600)
-                   FILTER (WHERE c.reported_in_at IS NOT NULL) AS median_report_in_hours,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.done_at - c.called_at) / 3600)
-                   FILTER (WHERE c.done_at IS NOT NULL) AS median_done_hours,
-               COUNT(c.id) FILTER (WHERE {MISSED_DEADLINE_SQL}) AS missed_deadline,
-               (SELECT COUNT(*) FILTER (WHERE r.score = %s) * 100.0 / NULLIF(COUNT(*), 0)
-                  FROM whistles_rating r
-                  JOIN whistles_whistlecall c ON c.whistle_id = r.whistle_id
-                  JOIN whistles_whistle w ON w.id = c.whistle_id
-                 WHERE c.unit_id = u.id AND {in_period}) AS satisfied_percent
+               COALESCE(calls.called, 0) AS called,
+               COALESCE(calls.answered, 0) AS answered,
+               calls.median_report_in_hours,
+               calls.median_done_hours,
+               COALESCE(calls.missed_deadline, 0) AS missed_deadline,
+               COALESCE(calls.not_answered, 0) AS not_answered,
+               rated.satisfied * 100.0 / NULLIF(rated.ratings, 0) AS satisfied_percent
         FROM volunteers_partnerunit u
-        LEFT JOIN (whistles_whistlecall c JOIN whistles_whistle w ON w.id = c.whistle_id AND {in_period})
-               ON c.unit_id = u.id
+        LEFT JOIN calls ON calls.unit_id = u.id
+        LEFT JOIN rated ON rated.unit_id = u.id
         {only_unit}
-        GROUP BY u.id
-        ORDER BY median_report_in_hours NULLS LAST, u.name
+        ORDER BY calls.median_report_in_hours NULLS LAST, u.name
     """
-    return sql, [Rating.Score.SATISFIED.value, *period_params, *period_params, *unit_params]
+    withdrawn = WhistleCall.Status.WITHDRAWN.value
+    return sql, [
+        withdrawn,
+        withdrawn,
+        *period_params,
+        Rating.Score.SATISFIED.value,
+        *period_params,
+        *unit_params,
+    ]
 
 
 def notify_overdue(now=None):
@@ -830,7 +956,7 @@ def notify_overdue(now=None):
             }
             for person in staff:
                 notify(person, message, url=call.whistle.get_absolute_url())
-            for member in call.unit.members.all() if call.unit_id else call.team.leader_users():
+            for member in call.people_to_tell():
                 notify(
                     member,
                     gettext("您的单位已超过报到期限，请尽快报到：%(title)s") % {"title": call.whistle.title},
@@ -843,5 +969,15 @@ def notify_overdue(now=None):
 
 
 def may_view_report_photo(user, image):
-    """Problem-report photos are private: the reporter and the staff who triage reports."""
-    return ProblemReport.objects.visible_to(user).filter(photos__image=image).exists()
+    """Problem-report photos are private: the reporter, the staff who triage reports and, while a whistle
+    answers the report, the members of the units (and the leaders of the teams) it called, who need to see
+    what to fix."""
+    if ProblemReport.objects.visible_to(user).filter(photos__image=image).exists():
+        return True
+    if not user.is_authenticated:
+        return False
+    called = WhistleCall.objects.filter(
+        Q(unit__in=PartnerUnit.objects.with_member(user)) | Q(team__in=Team.objects.led_by(user)),
+        whistle__status__in=Whistle.OPEN_STATUSES,
+    )
+    return ProblemReport.objects.filter(photos__image=image, whistle__calls__in=called).exists()

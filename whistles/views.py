@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
@@ -21,7 +22,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from community import audit
 from community.images import store_upload
-from community.models import Image, User
+from community.models import Home, Image, User
 from community.pagecache import PAGE_NUMBER, KeptPage
 from community.pages import ActionFormMixin, PageMixin, run_action
 from community.pagination import PositionPaginator
@@ -29,22 +30,26 @@ from community.ratelimit import rate_limited
 from community.together import fetch_together, instances
 from volunteers.models import PartnerUnit, Team
 from whistles.forms import (
+    CallMoreForm,
     CloseForm,
     DoneForm,
     HandForm,
     HideForm,
     MergeForm,
+    OnBehalfReportForm,
     RatingForm,
     ReplyForm,
     ReportForm,
     ReportInForm,
     UpdateForm,
     WhistleForm,
+    WithdrawCallForm,
 )
 from whistles.models import (
     SECTION,
     ProblemReport,
     Rating,
+    ReportPhoto,
     Whistle,
     WhistleCall,
     WhistlePhoto,
@@ -89,14 +94,20 @@ class WhistleView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         whistle, user = self.object, self.request.user
         now = timezone.now()
-        found = self.related_rows(whistle)
+        found = self.related_rows(whistle, user)
         calls = instances(WhistleCall, found["calls"], unit=PartnerUnit, team=Team)
         updates = instances(WhistleUpdate, found["updates"], author=User)
         update_photos = instances(WhistleUpdate.photos.through, found["update_photos"], image=Image)
         for update in updates:
             update.photo_list = [photo.image for photo in update_photos if photo.whistleupdate_id == update.pk]
         # Units act, and residents rate, only while the whistle is open or just closed.
-        mine = WhistleCall.acting_for(user, calls) if whistle.status != Whistle.Status.CLOSED else set()
+        my_units = {row["id"] for row in found.get("my_units", [])}
+        my_teams = {row["id"] for row in found.get("my_teams", [])}
+        mine = (
+            {call.pk for call in calls if call.unit_id in my_units or call.team_id in my_teams}
+            if whistle.status != Whistle.Status.CLOSED
+            else set()
+        )
         for call in calls:
             call.whistle = whistle
             call.overdue = call.is_overdue(now)
@@ -110,11 +121,21 @@ class WhistleView(PageMixin, DetailView):
         rated = whistle.status in (Whistle.Status.CLOSED, Whistle.Status.REOPENED)
         context["ratings"] = instances(Rating, found["ratings"]) if rated else []
         context["is_staff_triage"] = user.is_authenticated and user.is_staff and user.has_perm("whistles.triage_report")
+        # A called unit's members (and staff) see the residents' photos of the problem, to know what to fix.
+        if mine or context["is_staff_triage"]:
+            context["problem_photos"] = [
+                photo.image for photo in instances(ReportPhoto, found.get("problem_photos", []), image=Image)
+            ]
+        if context["is_staff_triage"] and whistle.status != Whistle.Status.CLOSED:
+            waiting = [call for call in calls if call.status in WhistleCall.WAITING_STATUSES]
+            context["waiting_names"] = "、".join(call.caller_name for call in waiting)
+            context["withdraw_form"] = WithdrawCallForm(whistle=whistle) if waiting else None
+            context["call_more_form"] = CallMoreForm()
         context["may_rate"] = (
             whistle.status == Whistle.Status.CLOSED
             and user.is_authenticated
             and not any(r.rater_id == user.pk for r in context["ratings"])
-            and whistle.reporters().filter(pk=user.pk).exists()
+            and bool(found.get("reported"))
         )
         context.update(
             report_in_form=ReportInForm(),
@@ -126,11 +147,26 @@ class WhistleView(PageMixin, DetailView):
         return context
 
     @staticmethod
-    def related_rows(whistle):
-        """Everything the page shows around the whistle, in one query (community/together.py)."""
+    def related_rows(whistle, user):
+        """Everything the page shows around the whistle, in one query (community/together.py).
+
+        For someone signed in, also what concerns them: the units they act for and
+        the teams they lead, whether they reported the problem, its photos.
+        """
         image = [f"image__{name}" for name in IMAGE_FIELDS]
         visible_updates = WhistleUpdate.objects.shown().filter(call__whistle=whistle)
+        theirs = {}
+        if user.is_authenticated:
+            theirs = {
+                "my_units": PartnerUnit.objects.with_member(user).values("id"),
+                "my_teams": Team.objects.led_by(user).values("id"),
+                "reported": ProblemReport.objects.filter(whistle=whistle, reporter=user).values("id")[:1],
+                "problem_photos": ReportPhoto.objects.filter(report__whistle=whistle)
+                .order_by("report", "order")
+                .values(*image)[:6],
+            }
         return fetch_together(
+            **theirs,
             calls=whistle.calls.values(
                 "id",
                 "status",
@@ -138,6 +174,7 @@ class WhistleView(PageMixin, DetailView):
                 "called_at",
                 "reported_in_at",
                 "done_at",
+                "withdraw_reason",
                 "unit__id",
                 "unit__name",
                 "team__id",
@@ -164,6 +201,10 @@ class ReportProblemView(LoginRequiredMixin, ActionFormMixin, PageMixin, FormView
     breadcrumbs = ((_("红哨子"), reverse_lazy("whistles:board")), (_("反映问题"), None))
     success_message = _("谢谢您！问题已经上报，社区工作人员会尽快处理。")
 
+    def get_initial(self):
+        home = Home.objects.filter(resident=self.request.user).select_related("building").first()
+        return {"building": home.building} if home else {}
+
     def perform(self, form):
         data = dict(form.cleaned_data)
         uploads = data.pop("photos")
@@ -172,6 +213,29 @@ class ReportProblemView(LoginRequiredMixin, ActionFormMixin, PageMixin, FormView
             for u in uploads
         ]
         return ProblemReport.submit(by=self.request.user, photos=photos, **data).get_absolute_url()
+
+
+@method_decorator(sensitive_post_parameters("contact_phone", "resident_name"), name="dispatch")
+class ReportOnBehalfView(PermissionRequiredMixin, ActionFormMixin, PageMixin, FormView):
+    """Staff enter a report for a resident who phoned or came to the office without a smartphone (代录)."""
+
+    permission_required = "whistles.triage_report"
+    raise_exception = True
+    form_class = OnBehalfReportForm
+    template_name = "whistles/report_form.html"
+    title = _("代居民反映问题")
+    breadcrumbs = ((_("问题处理"), reverse_lazy("whistles:triage")), (title, None))
+    success_message = _("已代居民登记问题，请在问题处理中跟进。")
+    extra_context = {"on_behalf": True}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        uploads = data.pop("photos")
+        photos = [
+            store_upload(u, alt=gettext("居民反映的问题照片"), uploaded_by=self.request.user, private=True)
+            for u in uploads
+        ]
+        return ProblemReport.submit(by=self.request.user, on_behalf=True, photos=photos, **data).get_absolute_url()
 
 
 class ReportView(LoginRequiredMixin, PageMixin, DetailView):
@@ -228,11 +292,13 @@ class TriageView(PermissionRequiredMixin, PageMixin, ListView):
     title = _("问题处理")
 
     def get_queryset(self):
+        # A grid worker sees the reports from his own grids first.
+        mine = Case(When(building__grid__grid_worker=self.request.user, then=Value(0)), default=Value(1))
         return (
             ProblemReport.objects.filter(status=ProblemReport.Status.SUBMITTED)
-            .select_related("building")
+            .select_related("building__grid")
             .prefetch_related("photos__image")
-            .order_by("created")
+            .order_by(mine, "created")
         )
 
     def get_context_data(self, **kwargs):
@@ -410,6 +476,36 @@ def close_whistle(request, pk):
         ),
         form=form,
         success=gettext("已结束，反映问题的居民会收到评价邀请。"),
+        back=whistle.get_absolute_url(),
+    )
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def withdraw_call(request, pk):
+    """Staff stop waiting for a unit that does not answer; the whistle can then be closed without it."""
+    whistle = get_object_or_404(Whistle, pk=pk)
+    form = WithdrawCallForm(request.POST, whistle=whistle)
+    return run_action(
+        request,
+        lambda: whistle.withdraw_call(form.cleaned_data["call"], by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=gettext("已撤回呼叫，这个单位记为“未应哨”。"),
+        back=whistle.get_absolute_url(),
+    )
+
+
+@permission_required("whistles.triage_report", raise_exception=True)
+@require_POST
+def call_more(request, pk):
+    """Staff call another unit or team to an open whistle (or call again after a resident was not satisfied)."""
+    whistle = get_object_or_404(Whistle, pk=pk)
+    form = CallMoreForm(request.POST)
+    return run_action(
+        request,
+        lambda: whistle.call_more(by=request.user, **form.cleaned_data),
+        form=form,
+        success=gettext("已呼叫，被呼叫的单位会收到通知。"),
         back=whistle.get_absolute_url(),
     )
 

@@ -3,18 +3,21 @@
 import contextlib
 
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.contributions import (
     Figure,
     Part,
+    Queue,
     export_time,
     home_figures,
     home_page,
     personal_data_erase,
     personal_data_export,
     workbench,
+    workbench_queues,
 )
 from community.images import register_photo_access
 from community.models import Building, User
@@ -156,3 +159,76 @@ def erase_wishes(user):
         contact_address="",
         contact_erased_at=timezone.now(),
     )
+
+
+# --- What waits on 我的 ------------------------------------------------------------------------
+
+
+def _title(row):
+    return row["title"]
+
+
+def _wish_link(row):
+    return reverse("wishes:detail", kwargs={"pk": row["id"]})
+
+
+workbench_queues.register(
+    Queue(
+        name="wishes_to_confirm",
+        label=_("已实现，等我确认的心愿"),
+        items=lambda user: Wish.objects.filter(owner=user, status=Wish.Status.FULFILLED).order_by("fulfilled_at"),
+        fields=("id", "title"),
+        describe=_title,
+        link=_wish_link,
+        url="wishes:mine",
+        section=SECTION,
+        order=5,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="wishes_claimed",
+        label=_("我认领、还没实现的心愿"),
+        items=lambda user: Wish.objects.claimed_by(user).filter(status=Wish.Status.CLAIMED).order_by("needed_by"),
+        fields=("id", "title"),
+        describe=_title,
+        link=_wish_link,
+        url="wishes:claimed",
+        section=SECTION,
+        order=20,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="wishes_to_review",
+        label=_("待审核的心愿"),
+        items=lambda user: (
+            Wish.objects.filter(status=Wish.Status.SUBMITTED).order_by("created")
+            if user.is_staff and user.has_perm("wishes.review_wish")
+            else None
+        ),
+        fields=("id", "title"),
+        describe=_title,
+        link=_wish_link,
+        url="wishes:review",
+        section=SECTION,
+        order=10,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="wishes_unclaimed",
+        label=_("发布超过7天还没人认领的心愿"),
+        items=lambda user: (
+            Wish.objects.unclaimed_too_long().order_by("published_at")
+            if user.is_staff and user.has_perm("wishes.review_wish")
+            else None
+        ),
+        fields=("id", "title"),
+        describe=_title,
+        link=_wish_link,
+        url="",
+        section=SECTION,
+        order=40,
+    )
+)

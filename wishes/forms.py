@@ -157,6 +157,16 @@ class ConfirmForm(forms.Form):
     )
 
 
+class NotResolvedForm(forms.Form):
+    note = forms.CharField(
+        label=_("哪里还没有解决"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如“米送到了，油还没有送”。认领人和社区工作人员会看到。"),
+        error_messages={"required": _("请写一写哪里还没有解决，认领人才知道怎么帮。")},
+    )
+
+
 class ClaimForm(forms.Form):
     """Whom a claim is for: oneself (a volunteer) or a partner unit one belongs to (``ClaimOptions``)."""
 

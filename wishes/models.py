@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit, search
 from community.lifecycle import Lifecycle, NotAllowed, Transition, hide_with_reason
-from community.models import Building, Image, User
+from community.models import Building, Home, Image, User, staff_who_may
 from community.notifications import notify
 from community.privacy import mask_name, mask_phone
 from community.sections import ShownModel, ShownQuerySet
@@ -126,6 +126,10 @@ class WishQuerySet(ShownQuerySet):
         """Fulfilled by a partner unit's members on its behalf."""
         return self.fulfilled().filter(live_claim__unit=unit)
 
+    def unclaimed_too_long(self, now=None):
+        """Published more than ``UNCLAIMED_TOO_LONG`` ago and still waiting for a claim: staff should help it along."""
+        return self.filter(status=WishStatus.PUBLISHED, published_at__lt=(now or timezone.now()) - UNCLAIMED_TOO_LONG)
+
     def needing_staff(self, now=None, *, limit=20, fields=()):
         """Wishes staff should act on, oldest first: waiting for review, or unclaimed for too long.
 
@@ -133,9 +137,8 @@ class WishQuerySet(ShownQuerySet):
         and still waiting (share it, find someone). Each side takes only its own
         oldest few (along the status index), so the union stays small.
         """
-        stale = (now or timezone.now()) - UNCLAIMED_TOO_LONG
         waiting = self.filter(status=WishStatus.SUBMITTED).order_by("created")
-        unclaimed = self.filter(status=WishStatus.PUBLISHED, published_at__lt=stale).order_by("created")
+        unclaimed = self.unclaimed_too_long(now).order_by("created")
         if fields:
             waiting, unclaimed = waiting.values(*fields), unclaimed.values(*fields)
         return waiting[:limit].union(unclaimed[:limit], all=True).order_by("created")[:limit]
@@ -457,6 +460,24 @@ class Wish(Lifecycle, ShownModel):
             self.finished_at = timezone.now()
             self.move(WishStatus.WITHDRAWN, by=by, note=reason, fields=["finished_at"])
 
+    @classmethod
+    def known_contact_of(cls, user):
+        """A new wish's building, address and phone as the portal knows them: her home, her login, her last wish."""
+        known = {}
+        last = cls.objects.filter(owner=user).exclude(contact_phone="").order_by("-created").first()
+        if last is not None:
+            known = {
+                "building": last.building,
+                "contact_address": last.contact_address,
+                "contact_phone": last.contact_phone,
+            }
+        home = Home.objects.filter(resident=user).select_related("building").first()
+        if home is not None:
+            known |= {"building": home.building, "contact_address": home.address}
+        if user.login_is_phone:
+            known["contact_phone"] = user.username
+        return known
+
     def claim_options(self, user):
         """How ``user`` could claim this wish now (``ClaimOptions``).
 
@@ -544,6 +565,35 @@ class Wish(Lifecycle, ShownModel):
             self.fulfilled_at = timezone.now()
             self.move(WishStatus.FULFILLED, by=by, note=note, fields=["fulfil_note", "fulfil_photo", "fulfilled_at"])
             self._notify_owner(gettext("认领人说您的心愿“%(title)s”已经实现了，请确认。"))
+
+    def not_resolved(self, *, by, note):
+        """The resident answers a fulfilled wish with 还没有解决: it goes back to the claimant, who is told why.
+
+        The wish is claimed again, its fulfilment (time, note, photo) is cleared,
+        and the claim's clock starts again, so the claimant has the usual days to
+        help. The staff who review wishes are told too.
+        """
+        if not note.strip():
+            raise WishError(gettext("请写一写哪里还没有解决，认领人才知道怎么帮。"))
+        with transaction.atomic():
+            self.lock()
+            if not (self.is_owner(by) or by.has_perm("wishes.enter_wish_for_resident")):
+                raise WishError(gettext("只有发布心愿的居民可以这样回复。"))
+            self.require(WishStatus.FULFILLED, message=gettext("只有已实现、还没确认的心愿可以说“还没有解决”。"))
+            claim = WishClaim.objects.select_for_update().get(pk=self.live_claim_id)
+            claim.counting_from = timezone.now()
+            claim.save(update_fields=["counting_from"])
+            self.fulfilled_at, self.fulfil_note, self.fulfil_photo = None, "", None
+            self.move(
+                WishStatus.CLAIMED,
+                by=by,
+                note=gettext("还没有解决：%(note)s") % {"note": note},
+                fields=["fulfilled_at", "fulfil_note", "fulfil_photo"],
+            )
+            message = gettext("居民说心愿“%(title)s”还没有解决") % {"title": self.title}
+            notify(claim.claimant, message, body=note, url=self.get_absolute_url())
+            for reviewer in staff_who_may("wishes.review_wish"):
+                notify(reviewer, message, body=note, url=self.get_absolute_url())
 
     def confirm(self, *, by, thanks="", automatically=False):
         """The resident (or staff for a resident without an account) confirms receipt, and may thank."""
@@ -656,6 +706,11 @@ class WishClaim(ShownModel):
         related_name="wish_claims",
     )
     created = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    counting_from = models.DateTimeField(
+        _("计时起点"),
+        default=timezone.now,
+        help_text=_("认领超过规定天数未实现会自动释放，从这个时间算起；居民说“还没有解决”时重新计时。"),
+    )
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=10, choices=End.choices, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -703,7 +758,7 @@ def release_stale_claims(now=None):
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WISH_CLAIM_EXPIRY_DAYS)
     released = 0
-    for wish in Wish.objects.filter(status=WishStatus.CLAIMED, live_claim__created__lt=cutoff):
+    for wish in Wish.objects.filter(status=WishStatus.CLAIMED, live_claim__counting_from__lt=cutoff):
         with contextlib.suppress(WishError):  # changed in the meantime
             wish.release(by=None, reason=gettext("认领超时，自动释放"), expired=True)
             released += 1

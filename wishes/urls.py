@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/release/", views.release, name="release"),
     path("<int:pk>/fulfil/", views.fulfil, name="fulfil"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/not-resolved/", views.not_resolved, name="not_resolved"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/attach/", views.attach, name="attach"),

@@ -37,6 +37,7 @@ from wishes.forms import (
     ClaimForm,
     ConfirmForm,
     FulfilForm,
+    NotResolvedForm,
     OnBehalfWishForm,
     ReasonForm,
     WallFilterForm,
@@ -153,6 +154,7 @@ class WishDetailView(PageMixin, DetailView):
                 "reason_form": ReasonForm(),
                 "fulfil_form": FulfilForm(),
                 "confirm_form": ConfirmForm(),
+                "not_resolved_form": NotResolvedForm(),
                 "attach_form": AttachForm(),
                 "Status": Wish.Status,
             }
@@ -187,6 +189,10 @@ class SubmitWishView(LoginRequiredMixin, WishFormView):
 
     title = _("发布微心愿")
     success_message = _("心愿已提交，社区工作人员审核后会公开到心愿墙。")
+
+    def get_initial(self):
+        """What the portal already knows: her home (building and address) and her phone, or her last wish's."""
+        return Wish.known_contact_of(self.request.user)
 
     def perform(self, form):
         wish = Wish.submit(by=self.request.user, **form.wish_fields(), **_stored_photo(form, self.request))
@@ -344,6 +350,20 @@ def confirm(request, pk):
 
 @login_required
 @require_POST
+def not_resolved(request, pk):
+    """The resident says a fulfilled wish was not really done; it goes back to the claimant."""
+    form = NotResolvedForm(request.POST)
+    return _wish_action(
+        request,
+        pk,
+        lambda wish: wish.not_resolved(by=request.user, note=form.cleaned_data["note"]),
+        form=form,
+        success=gettext("已告诉认领人还没有解决，社区工作人员也会跟进。"),
+    )
+
+
+@login_required
+@require_POST
 @permission_required("wishes.review_wish", raise_exception=True)
 def close(request, pk):
     form = ReasonForm(request.POST)
@@ -439,7 +459,7 @@ class ReviewQueueView(PermissionRequiredMixin, PageMixin, ListView):
     def get_queryset(self):
         return (
             Wish.objects.filter(status=Wish.Status.SUBMITTED)
-            .select_related("building", "owner", "entered_by")
+            .select_related("building", "owner", "entered_by", "photo")
             .order_by("created")
         )
 

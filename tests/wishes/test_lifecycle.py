@@ -239,7 +239,9 @@ class TestPeriodicJobs:
 
         wish = make_wish()
         wish.claim(by=make_volunteer())
-        WishClaim.objects.update(created=timezone.now() - timedelta(days=30))
+        WishClaim.objects.update(
+            created=timezone.now() - timedelta(days=30), counting_from=timezone.now() - timedelta(days=30)
+        )
         results = dict((name, ok) for name, ok, _msg in run_due_jobs(only=["wishes.release_stale_claims"]))
         assert results == {"wishes.release_stale_claims": True}
         assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
