@@ -64,8 +64,6 @@ ROLE_PERMISSIONS = {
         "community.view_building",
         "community.add_building",
         "community.change_building",
-        "community.view_home",
-        "community.confirm_home",
     ],
 }
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from community import audit
 from community.contributions import export_time, personal_data_erase, personal_data_export
-from community.models import DELETED_DISPLAY_NAME, ContactView, Notification
+from community.models import DELETED_DISPLAY_NAME, ContactView, Home, Notification
 
 
 def user_export_data(*, user):
@@ -30,6 +30,16 @@ def user_export_data(*, user):
             "last_login": export_time(user.last_login),
         },
     }
+    home = Home.objects.filter(resident=user).select_related("building").first()
+    data["home"] = (
+        None
+        if home is None
+        else {
+            "address": home.address,
+            "confirmed": export_time(home.confirmed_at),
+            "updated": export_time(home.updated),
+        }
+    )
     for export in personal_data_export:
         data.update(export(user))
     data["notifications"] = [
@@ -50,6 +60,7 @@ def user_delete(*, user):
         erase(user)
     Notification.objects.filter(recipient=user).delete()
     ContactView.objects.filter(subject=user).delete()
+    Home.objects.filter(resident=user).delete()
     audit.record(actor=user, action="account.delete", target=user)
     user.username = f"deleted-{uuid.uuid4().hex[:16]}"
     user.display_name = DELETED_DISPLAY_NAME

@@ -471,6 +471,8 @@ class PortalWorld(TestCase):
         w["workstation_leader"] = UserFactory(username="station")
         w["unit_member"] = UserFactory(username="member")
         w["staff"] = StaffFactory(username="staffer", groups=["编辑", "审核员", "网格员"])
+        building.grid.grid_worker = w["staff"]  # the grid worker of the resident's home
+        building.grid.save()
         team = TeamFactory()
         add_member(team, leader, leader=True)
         add_member(team, v)

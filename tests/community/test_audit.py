@@ -1,10 +1,15 @@
 """The audit trail: admin changes are recorded with masked personal data, and cannot be edited."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from community import audit
-from community.models import AuditEntry
+from community.models import AuditEntry, ContactView
 from tests.factories import ArticleFactory, StaffFactory, UserFactory
+from tests.wishes.helpers import make_wish
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,15 @@ def test_nobody_can_edit_or_delete_the_trail(client):
     assert client.post(f"/admin/community/auditentry/{entry.pk}/delete/").status_code == 403
     assert client.get("/admin/community/auditentry/add/").status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_seeing_the_same_details_on_the_same_page_is_recorded_once_an_hour(client):
+    wish = make_wish(status="claimed")
+    claimant = wish.live_claim.claimant
+    client.force_login(claimant)
+    for _ in range(3):
+        client.get(wish.get_absolute_url())
+    assert ContactView.objects.filter(subject=wish.owner, viewer=claimant).count() == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        client.get(wish.get_absolute_url())
+    assert ContactView.objects.filter(subject=wish.owner, viewer=claimant).count() == 2

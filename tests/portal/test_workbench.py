@@ -1,0 +1,98 @@
+"""我的 as each role's workbench: what waits for the person, counted in the nav, kept until a queue changes."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from community.models import Home, Notification
+from tests.factories import BuildingFactory, GridFactory, StaffFactory, UserFactory
+from tests.wishes.helpers import make_member, make_volunteer, make_wish
+from whistles.models import Category, ProblemReport, Whistle
+
+pytestmark = pytest.mark.django_db
+
+
+def waiting(client):
+    """{queue label: count} at the top of 我的."""
+    page = client.get(reverse("me")).text
+    return {
+        label: int(count)
+        for label, count in re.findall(
+            r'<div class="waiting-head">.*?>([^<]+)</(?:a|span)><span class="waiting-count">(\d+)</span>', page
+        )
+    }
+
+
+def badge(client, url="/"):
+    found = re.search(r'<span class="nav-badge">(\d+)', client.get(url).text)
+    return int(found.group(1)) if found else 0
+
+
+def report(building, **fields):
+    return ProblemReport.submit(
+        by=UserFactory(), category=Category.ROADS, description="路面坑洼。", building=building, **fields
+    )
+
+
+def test_a_grid_worker_sees_reviews_and_reports_his_grid_first(client):
+    worker = StaffFactory(groups=["网格员", "审核员"])
+    mine = BuildingFactory(name="团结巷3栋", grid=GridFactory(grid_worker=worker))
+    theirs = BuildingFactory(name="朝阳路1栋", grid=GridFactory(grid_worker=StaffFactory(groups=["网格员"])))
+    report(theirs)
+    report(mine, spot="楼后")
+    make_wish(status=None, title="想请人帮忙修门锁")
+    Home.set_for(UserFactory(display_name="王秀英"), building=mine, unit="1", room="101")
+    client.force_login(worker)
+    queues = waiting(client)
+    assert queues["待审核的心愿"] == 1 and queues["待处理的问题反映"] == 2 and queues["等我确认的住址"] == 1
+    page = client.get(reverse("me")).text
+    reports = page[page.index("待处理的问题反映") :]
+    assert reports.index("团结巷3栋楼后") < reports.index("朝阳路1栋")
+    unread = Notification.objects.filter(recipient=worker, read_at=None).count()  # the report in his grid
+    assert unread == 1 and badge(client) == sum(queues.values()) + unread
+
+
+def test_a_partner_member_sees_his_unit_and_its_open_calls_with_the_problem_photos(client):
+    member, unit = make_member(unit_name="市委党校")
+    building = BuildingFactory()
+    whistle = Whistle.blow(
+        by=StaffFactory(groups=["网格员"]),
+        units=[unit],
+        reports=[report(building)],
+        title="修补路面",
+        description="补坑。",
+        category=Category.ROADS,
+        building=building,
+    )
+    client.force_login(member)
+    assert waiting(client) == {"呼叫我单位的红哨子": 1}
+    page = client.get(reverse("me")).text
+    assert "市委党校" in page and whistle.get_absolute_url() in page and "请在" in page
+    assert unit.get_absolute_url() in page
+
+
+def test_a_resident_is_asked_to_confirm_and_the_count_moves_at_once(client, django_capture_on_commit_callbacks):
+    owner = UserFactory()
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        wish = make_wish(owner=owner, status="claimed")
+    assert badge(client) == 0 or "已实现，等我确认的心愿" not in waiting(client)
+    before = badge(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        wish.fulfil(by=wish.live_claim.claimant)
+    assert waiting(client)["已实现，等我确认的心愿"] == 1
+    assert badge(client) == before + 1 + 1  # the wish to confirm, and the message that says so
+
+
+def test_a_volunteer_sees_the_wishes_he_claimed(client):
+    volunteer = make_volunteer()
+    make_wish(status="claimed", claimant=volunteer, title="帮忙买米")
+    client.force_login(volunteer)
+    assert waiting(client) == {"我认领、还没实现的心愿": 1}
+
+
+def test_someone_with_nothing_waiting_is_told_so(client):
+    client.force_login(UserFactory())
+    assert "现在没有等您处理的事。" in client.get(reverse("me")).text
+    assert badge(client) == 0
