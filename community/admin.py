@@ -235,6 +235,10 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ("key", "preview", "width", "height", "renditions", "uploaded_by", "created")
     fields = ("alt", "preview", "key", "width", "height", "renditions", "uploaded_by", "created")
 
+    def get_queryset(self, request):
+        # Private photos (wishes under review, problem reports) are seen only where their owner's rules allow.
+        return super().get_queryset(request).filter(private=False)
+
     @admin.display(description=_("预览"))
     def preview(self, image):
         from django.utils.html import format_html

@@ -153,6 +153,13 @@ class Building(ShownModel):
 HOMES = "homes"
 
 
+def confirms_homes(user):
+    """Grid workers (of some grid) and staff allowed to confirm homes."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    return user.has_perm("community.confirm_home") or Grid.objects.filter(grid_worker=user).exists()
+
+
 class HomeQuerySet(ShownQuerySet):
     def visible_to(self, user):
         """A home is private: its resident, staff who may view homes, and the grid worker of its building's grid."""
@@ -162,9 +169,13 @@ class HomeQuerySet(ShownQuerySet):
             return self
         return self.filter(models.Q(resident=user) | models.Q(building__grid__grid_worker=user))
 
-    def waiting_for(self, grid_worker):
-        """Homes the grid worker should confirm: set or changed by the resident, in one of the worker's grids."""
-        return self.filter(confirmed_at__isnull=True, building__grid__grid_worker=grid_worker)
+    def waiting_for(self, user):
+        """Homes ``user`` should confirm: set or changed by the resident, in one of the user's grids (all of them
+        for staff allowed to confirm homes)."""
+        unconfirmed = self.filter(confirmed_at__isnull=True)
+        if user.is_staff and user.has_perm("community.confirm_home"):
+            return unconfirmed
+        return unconfirmed.filter(building__grid__grid_worker=user)
 
 
 class Home(ShownModel):

@@ -52,6 +52,7 @@ ROLE_PERMISSIONS = {
         "wishes.view_wish",
         "wishes.enter_wish_for_resident",
         "volunteers.view_appointment",
+        "volunteers.view_workstation",
         "volunteers.change_appointment",
         "volunteers.view_activity",
         "volunteers.change_activity",

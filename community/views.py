@@ -27,7 +27,7 @@ from community import audit
 from community.forms import HomeForm, ProfileForm, RegistrationForm
 from community.images import may_view_photo, storage_for
 from community.middleware import database_unavailable_response
-from community.models import Home, Image, Notification
+from community.models import Home, Image, Notification, confirms_homes
 from community.pagecache import KeptPage
 from community.pages import ELDERLY_COOKIE, ELDERLY_COOKIE_AGE, PageMixin, run_action, safe_next
 
@@ -232,7 +232,7 @@ class HomesToConfirmView(LoginRequiredMixin, PageMixin, ListView):
     breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
 
     def get_queryset(self):
-        if not self.request.user.is_staff:
+        if not confirms_homes(self.request.user):
             raise PermissionDenied
         return Home.objects.waiting_for(self.request.user).select_related("resident", "building__grid")
 

@@ -56,6 +56,12 @@ class ArticleAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
             _("按居民看到的样子预览"),
         )
 
+    def view_on_site(self, article):
+        """The admin's 在站点上查看: the article as residents see it, or its preview while they cannot yet."""
+        if article.status == Article.Status.PUBLISHED and article.publish_at <= timezone.now():
+            return article.get_absolute_url()
+        return reverse("news:preview", kwargs={"pk": article.pk})
+
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor's import map is an inline script: give it this request's CSP nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)

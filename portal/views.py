@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from community import audit
 from community.contributions import gather, home_figures, home_page, waiting_for, workbench
 from community.forms import DeleteAccountForm
-from community.models import Grid, Home
+from community.models import Home, confirms_homes
 from community.pagecache import KeptPage
 from community.pages import PageMixin
 from portal import dashboard, exports, home, personal_data
@@ -63,7 +63,7 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
         context["waiting"] = waiting_for(user)
         context["panels"] = gather(workbench, user, request=self.request).html
         context["home"] = Home.objects.filter(resident=user).select_related("building").first()
-        context["confirms_homes"] = user.is_staff and Grid.objects.filter(grid_worker=user).exists()
+        context["confirms_homes"] = confirms_homes(user)
         context["contact_views"] = user.contact_views.select_related("viewer").order_by("-created")[:20]
         return context
 

@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from community.images import store_upload
-from community.models import Home
+from community.models import Home, Notification
 from community.notifications import notify
 from news.models import Article
 from tests.factories import (
@@ -48,6 +48,8 @@ ROLES = [
     "team_leader",
     "workstation_leader",
     "unit_member",
+    "editor",
+    "grid_worker",
     "staff",
 ]
 
@@ -56,9 +58,9 @@ RESIDENT_ADDRESS = "团结巷3栋9单元909"
 VOLUNTEER_PHONE = "13900002222"
 # Which roles may see each secret (on some page); everyone else must never get it in any response.
 SECRETS = {
-    RESIDENT_PHONE: {"resident", "volunteer", "workstation_leader", "staff"},
-    RESIDENT_ADDRESS: {"resident", "volunteer", "staff"},
-    VOLUNTEER_PHONE: {"volunteer", "team_leader", "staff"},
+    RESIDENT_PHONE: {"resident", "volunteer", "workstation_leader", "grid_worker", "staff"},
+    RESIDENT_ADDRESS: {"resident", "volunteer", "grid_worker", "staff"},
+    VOLUNTEER_PHONE: {"volunteer", "team_leader", "grid_worker", "staff"},
 }
 
 
@@ -93,16 +95,21 @@ def table(w):
         "elderly_mode": ("get", reverse("elderly_mode") + "?on=1&next=/", None, expect(302)),
         "sitemap_index": ("get", reverse("sitemap_index"), None, PUBLIC),
         "django.contrib.sitemaps.views.sitemap": ("get", "/sitemap-articles.xml", None, PUBLIC),
-        "private_photo": ("get", w["private_photo_url"], None, expect(404, resident=200, staff=200)),
+        "private_photo": ("get", w["private_photo_url"], None, expect(404, resident=200, staff=200, grid_worker=200)),
         "me": ("get", reverse("me"), None, expect(200, anonymous=302)),
         "profile": ("get", reverse("profile"), None, LOGIN),
         "my_home": ("get", reverse("my_home"), None, LOGIN),
-        "homes_to_confirm": ("get", reverse("homes_to_confirm"), None, STAFF_PAGE),
+        "homes_to_confirm": (
+            "get",
+            reverse("homes_to_confirm"),
+            None,
+            expect(403, anonymous=302, staff=200, grid_worker=200),
+        ),
         "confirm_home": (
             "post",
             reverse("confirm_home", kwargs=pk(w["home"])),
             {},
-            expect(404, anonymous=302, resident=403, staff=302),
+            expect(404, anonymous=302, resident=403, staff=302, grid_worker=302),
         ),
         "robots_txt": ("get", reverse("robots_txt"), None, PUBLIC),
         "inbox": ("get", reverse("inbox"), None, LOGIN),
@@ -115,10 +122,25 @@ def table(w):
             expect(404, anonymous=302, resident=302),
         ),
         "read_all_notifications": ("post", reverse("read_all_notifications"), {}, POST_LOGIN),
-        "call_list": ("get", reverse("call_list"), None, STAFF_PAGE),
-        "mark_phoned": ("post", reverse("mark_phoned", kwargs=pk(w["notification"])), {}, expect(403, staff=404)),
-        "dashboard": ("get", reverse("dashboard"), None, STAFF_PAGE),
-        "export": ("get", reverse("export", kwargs={"kind": "wishes", "fmt": "csv"}), None, expect(403, staff=200)),
+        "call_list": ("get", reverse("call_list"), None, expect(403, anonymous=302, staff=200, grid_worker=200)),
+        "mark_phoned": (
+            "post",
+            reverse("mark_phoned", kwargs=pk(w["notification"])),
+            {},
+            expect(403, staff=404, editor=403, grid_worker=404),
+        ),
+        "dashboard": (
+            "get",
+            reverse("dashboard"),
+            None,
+            expect(403, anonymous=302, staff=200, editor=200, grid_worker=200),
+        ),
+        "export": (
+            "get",
+            reverse("export", kwargs={"kind": "wishes", "fmt": "csv"}),
+            None,
+            expect(403, staff=200, editor=200, grid_worker=200),
+        ),
         # --- Accounts -----------------------------------------------------------------------------
         "register": ("get", reverse("register"), None, expect(302, anonymous=200)),
         "login": ("get", reverse("login"), None, expect(302, anonymous=200)),
@@ -138,24 +160,39 @@ def table(w):
         "news:column_feed": ("get", reverse("news:column_feed", kwargs={"slug": w["column"].slug}), None, PUBLIC),
         "news:article": ("get", reverse("news:article", kwargs=pk(w["article"])), None, PUBLIC),
         "news:qr": ("get", reverse("news:qr", kwargs=pk(w["article"])), None, PUBLIC),
-        "news:preview": ("get", reverse("news:preview", kwargs=pk(w["draft"])), None, expect(404, staff=200)),
-        "news:editor_photos": ("get", reverse("news:editor_photos"), None, expect(302, staff=200)),
+        "news:preview": (
+            "get",
+            reverse("news:preview", kwargs=pk(w["draft"])),
+            None,
+            expect(404, staff=200, editor=200),
+        ),
+        "news:editor_photos": (
+            "get",
+            reverse("news:editor_photos"),
+            None,
+            expect(302, staff=200, editor=200, grid_worker=403),
+        ),
         # --- Volunteers ---------------------------------------------------------------------------
         "volunteers:index": ("get", reverse("volunteers:index"), None, PUBLIC),
         "volunteers:terms": ("get", reverse("volunteers:terms"), None, PUBLIC),
         "volunteers:apply": ("get", reverse("volunteers:apply"), None, LOGIN),
-        "volunteers:applications": ("get", reverse("volunteers:applications"), None, STAFF_PAGE),
+        "volunteers:applications": (
+            "get",
+            reverse("volunteers:applications"),
+            None,
+            expect(403, anonymous=302, staff=200, grid_worker=200),
+        ),
         "volunteers:approve": (
             "post",
             reverse("volunteers:approve", kwargs=pk(w["application"])),
             {},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
         "volunteers:reject": (
             "post",
             reverse("volunteers:reject", kwargs=pk(w["application"])),
             {"reason": "资料不全"},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
         "volunteers:honour_roll": ("get", reverse("volunteers:honour_roll"), None, PUBLIC),
         "volunteers:calendar": ("get", reverse("volunteers:calendar"), None, PUBLIC),
@@ -166,13 +203,13 @@ def table(w):
             "post",
             reverse("volunteers:accept_member", kwargs=pk(w["join_request"])),
             {},
-            expect(404, anonymous=302, team_leader=302, staff=302),
+            expect(404, anonymous=302, team_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:decline_member": (
             "post",
             reverse("volunteers:decline_member", kwargs=pk(w["join_request"])),
             {},
-            expect(404, anonymous=302, team_leader=302, staff=302),
+            expect(404, anonymous=302, team_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:workstation": ("get", reverse("volunteers:workstation", kwargs=pk(w["workstation"])), None, PUBLIC),
         "volunteers:request_appointment": (
@@ -185,25 +222,25 @@ def table(w):
             "get",
             reverse("volunteers:appointments", kwargs=pk(w["workstation"])),
             None,
-            expect(403, anonymous=302, workstation_leader=200, staff=200),
+            expect(403, anonymous=302, workstation_leader=200, staff=200, grid_worker=200),
         ),
         "volunteers:confirm_appointment": (
             "post",
             reverse("volunteers:confirm_appointment", kwargs=pk(w["appointment"])),
             {},
-            expect(404, anonymous=302, workstation_leader=302, staff=302),
+            expect(404, anonymous=302, workstation_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:propose_appointment": (
             "post",
             reverse("volunteers:propose_appointment", kwargs=pk(w["appointment"])),
             w["propose"],
-            expect(404, anonymous=302, workstation_leader=302, staff=302),
+            expect(404, anonymous=302, workstation_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:decline_appointment": (
             "post",
             reverse("volunteers:decline_appointment", kwargs=pk(w["appointment"])),
             {"reply": "那天不在"},
-            expect(404, anonymous=302, workstation_leader=302, staff=302),
+            expect(404, anonymous=302, workstation_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:accept_appointment": (
             "post",
@@ -229,31 +266,31 @@ def table(w):
             "get",
             reverse("volunteers:check_in", kwargs=pk(w["activity"])),
             None,
-            expect(403, anonymous=302, team_leader=200, staff=200),
+            expect(403, anonymous=302, team_leader=200, staff=200, grid_worker=200),
         ),
         "volunteers:mark_present": (
             "post",
             reverse("volunteers:mark_present", kwargs={"pk": w["activity"].pk, "signup_pk": w["signup"].pk}),
             {},
-            expect(404, anonymous=302, team_leader=302, staff=302),
+            expect(404, anonymous=302, team_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:unmark_present": (
             "post",
             reverse("volunteers:unmark_present", kwargs={"pk": w["activity"].pk, "signup_pk": w["signup"].pk}),
             {},
-            expect(404, anonymous=302, team_leader=302, staff=302),
+            expect(404, anonymous=302, team_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:close_check_in": (
             "post",
             reverse("volunteers:close_check_in", kwargs=pk(w["activity"])),
             {},
-            expect(404, anonymous=302, team_leader=302, staff=302),
+            expect(404, anonymous=302, team_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:adjust_hours": (
             "post",
             reverse("volunteers:adjust_hours", kwargs={"pk": w["activity"].pk, "volunteer_pk": w["volunteer"].pk}),
             {"hours": "2", "reason": "补记"},
-            expect(404, anonymous=302, team_leader=302, staff=302),
+            expect(404, anonymous=302, team_leader=302, staff=302, grid_worker=302),
         ),
         "volunteers:my_record": (
             "get",
@@ -265,46 +302,51 @@ def table(w):
             "get",
             reverse("volunteers:record", kwargs=pk(w["volunteer"])),
             None,
-            expect(404, anonymous=302, volunteer=200, staff=200),
+            expect(404, anonymous=302, volunteer=200, staff=200, grid_worker=200),
         ),
         "volunteers:units": ("get", reverse("volunteers:units"), None, PUBLIC),
         "volunteers:unit": ("get", reverse("volunteers:unit", kwargs=pk(w["unit"])), None, PUBLIC),
         # --- Wishes -------------------------------------------------------------------------------
         "wishes:wall": ("get", reverse("wishes:wall"), None, PUBLIC),
         "wishes:submit": ("get", reverse("wishes:submit"), None, LOGIN),
-        "wishes:on_behalf": ("get", reverse("wishes:on_behalf"), None, expect(403, staff=200)),
+        "wishes:on_behalf": ("get", reverse("wishes:on_behalf"), None, expect(403, staff=200, grid_worker=200)),
         "wishes:mine": ("get", reverse("wishes:mine"), None, LOGIN),
         "wishes:claimed": ("get", reverse("wishes:claimed"), None, LOGIN),
-        "wishes:review": ("get", reverse("wishes:review"), None, STAFF_PAGE),
+        "wishes:review": (
+            "get",
+            reverse("wishes:review"),
+            None,
+            expect(403, anonymous=302, staff=200, grid_worker=200),
+        ),
         "wishes:detail": (
             "get",
             reverse("wishes:detail", kwargs=pk(w["wish_submitted"])),
             None,
-            expect(404, resident=200, staff=200),
+            expect(404, resident=200, staff=200, grid_worker=200),
         ),
         "wishes:edit": (
             "get",
             reverse("wishes:edit", kwargs=pk(w["wish_submitted"])),
             None,
-            expect(404, anonymous=302, resident=200, staff=200),
+            expect(404, anonymous=302, resident=200, staff=200, grid_worker=200),
         ),
         "wishes:publish": (
             "post",
             reverse("wishes:publish", kwargs=pk(w["wish_submitted"])),
             {},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         "wishes:reject": (
             "post",
             reverse("wishes:reject", kwargs=pk(w["wish_submitted"])),
             {"reason": "不合适"},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         "wishes:withdraw": (
             "post",
             reverse("wishes:withdraw", kwargs=pk(w["wish_submitted"])),
             {},
-            expect(404, anonymous=302, resident=302, staff=302),
+            expect(404, anonymous=302, resident=302, staff=302, grid_worker=302),
         ),
         "wishes:claim": ("post", reverse("wishes:claim", kwargs=pk(w["wish_published"])), {}, POST_LOGIN),
         "wishes:release": (
@@ -335,72 +377,97 @@ def table(w):
             "post",
             reverse("wishes:close", kwargs=pk(w["wish_published"])),
             {"reason": "重复"},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         "wishes:reopen": (
             "post",
             reverse("wishes:reopen", kwargs=pk(w["wish_published"])),
             {"reason": "x"},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         "wishes:attach": (
             "post",
             reverse("wishes:attach", kwargs=pk(w["wish_published"])),
             {"username": "nobody"},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         "wishes:hide_thanks": (
             "post",
             reverse("wishes:hide_thanks", kwargs=pk(w["wish_published"])),
             {"reason": "x"},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         "wishes:hide_fulfilment": (
             "post",
             reverse("wishes:hide_fulfilment", kwargs=pk(w["wish_published"])),
             {"reason": "x"},
-            expect(403, anonymous=302, staff=302),
+            expect(403, anonymous=302, staff=302, grid_worker=302),
         ),
         # --- Red whistle --------------------------------------------------------------------------
         "whistles:board": ("get", reverse("whistles:board"), None, PUBLIC),
         "whistles:detail": ("get", reverse("whistles:detail", kwargs=pk(w["whistle"])), None, PUBLIC),
         "whistles:report_problem": ("get", reverse("whistles:report_problem"), None, LOGIN),
-        "whistles:report_on_behalf": ("get", reverse("whistles:report_on_behalf"), None, expect(403, staff=200)),
+        "whistles:report_on_behalf": (
+            "get",
+            reverse("whistles:report_on_behalf"),
+            None,
+            expect(403, staff=200, grid_worker=200),
+        ),
         "whistles:withdraw_call": (
             "post",
             reverse("whistles:withdraw_call", kwargs=pk(w["whistle"])),
             {"call": w["call"].pk, "reason": "多次联系未响应"},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
         "whistles:call_more": (
             "post",
             reverse("whistles:call_more", kwargs=pk(w["whistle"])),
             {"units": [w["unit"].pk]},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
         "whistles:my_reports": ("get", reverse("whistles:my_reports"), None, LOGIN),
         "whistles:report": (
             "get",
             reverse("whistles:report", kwargs=pk(w["report"])),
             None,
-            expect(404, anonymous=302, resident=200, staff=200),
+            expect(404, anonymous=302, resident=200, staff=200, grid_worker=200),
         ),
         "whistles:reply": (
             "post",
             reverse("whistles:reply", kwargs=pk(w["report"])),
             {"reply": "已处理"},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
-        "whistles:merge": ("post", reverse("whistles:merge", kwargs=pk(w["report"])), {}, expect(403, staff=302)),
-        "whistles:hand": ("post", reverse("whistles:hand", kwargs=pk(w["report"])), {}, expect(403, staff=302)),
-        "whistles:triage": ("get", reverse("whistles:triage"), None, STAFF_PAGE),
-        "whistles:responsiveness": ("get", reverse("whistles:responsiveness"), None, STAFF_PAGE),
-        "whistles:blow": ("get", reverse("whistles:blow"), None, expect(403, staff=200)),
+        "whistles:merge": (
+            "post",
+            reverse("whistles:merge", kwargs=pk(w["report"])),
+            {},
+            expect(403, staff=302, grid_worker=302),
+        ),
+        "whistles:hand": (
+            "post",
+            reverse("whistles:hand", kwargs=pk(w["report"])),
+            {},
+            expect(403, staff=302, grid_worker=302),
+        ),
+        "whistles:triage": (
+            "get",
+            reverse("whistles:triage"),
+            None,
+            expect(403, anonymous=302, staff=200, grid_worker=200),
+        ),
+        "whistles:responsiveness": (
+            "get",
+            reverse("whistles:responsiveness"),
+            None,
+            expect(403, anonymous=302, staff=200, grid_worker=200),
+        ),
+        "whistles:blow": ("get", reverse("whistles:blow"), None, expect(403, staff=200, grid_worker=200)),
         "whistles:close": (
             "post",
             reverse("whistles:close", kwargs=pk(w["whistle"])),
             {"summary": "好了"},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
         "whistles:rate": (
             "post",
@@ -415,13 +482,13 @@ def table(w):
             "post",
             reverse("whistles:hide_update", kwargs=pk(w["update"])),
             {"reason": "x"},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
         "whistles:hide_rating": (
             "post",
             reverse("whistles:hide_rating", kwargs=pk(w["rating"])),
             {"reason": "x"},
-            expect(403, staff=302),
+            expect(403, staff=302, grid_worker=302),
         ),
     }
 
@@ -470,8 +537,10 @@ class PortalWorld(TestCase):
         w["team_leader"] = leader.user
         w["workstation_leader"] = UserFactory(username="station")
         w["unit_member"] = UserFactory(username="member")
-        w["staff"] = StaffFactory(username="staffer", groups=["编辑", "审核员", "网格员"])
-        building.grid.grid_worker = w["staff"]  # the grid worker of the resident's home
+        w["staff"] = StaffFactory(username="staffer", is_superuser=True)
+        w["editor"] = StaffFactory(username="editor", groups=["编辑"])
+        w["grid_worker"] = StaffFactory(username="gridworker", groups=["网格员", "审核员"])
+        building.grid.grid_worker = w["grid_worker"]  # the grid worker of the resident's home
         building.grid.save()
         team = TeamFactory()
         add_member(team, leader, leader=True)
@@ -567,11 +636,73 @@ class PortalWorld(TestCase):
         w["closed_whistle"] = closed
         w["rating"] = Rating.objects.create(whistle=closed, rater=w["other_resident"], score="basic", comment="还行")
         w["notification"] = notify(w["resident"], "您的心愿已被认领")
+        cls.add_what_every_form_needs(w, staff=staff, building=building, unit=unit, team=team, day=day)
         uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))
         w["reset_url"] = reverse(
             "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(w["resident"])}
         )
         cls.world = w
+
+    @staticmethod
+    def add_what_every_form_needs(w, *, staff, building, unit, team, day):
+        """Objects in the states that make each action's form appear to the role that uses it (the walk in
+        tests/test_reachability.py): none of them holds a secret the table checks for."""
+        base = {
+            "description": "需要帮助。",
+            "category": Wish.Category.GOODS,
+            "building": building,
+            "needed_by": day,
+            "contact_phone": "13600000000",
+            "contact_address": "朝阳路2栋",
+        }
+        Appointment.objects.create(
+            workstation=w["workstation"],
+            resident=w["resident"],
+            day=day,
+            start=time(10),
+            end=time(10, 30),
+            topic="咨询",
+            status=Appointment.Status.PROPOSED,
+        )
+        fulfilled = Wish.submit(by=w["resident"], title="已实现待确认的心愿", **base)
+        fulfilled.publish(by=staff)
+        fulfilled.claim(by=w["volunteer"].user)
+        fulfilled.fulfil(by=w["volunteer"].user, note="送到了")
+        thanked = Wish.submit(by=w["other_resident"], title="已经致谢的心愿", **base)
+        thanked.publish(by=staff)
+        helper = VolunteerFactory()
+        thanked.claim(by=helper.user)
+        thanked.fulfil(by=helper.user, note="修好了")
+        thanked.confirm(by=w["other_resident"], thanks="谢谢您")
+        closed = Wish.submit(by=w["other_resident"], title="已关闭的心愿", **base)
+        closed.publish(by=staff)
+        closed.close(by=staff, reason="重复")
+        for_resident = Wish.submit(
+            by=staff,
+            on_behalf=True,
+            title="代居民登记的心愿",
+            resident_name="张奶奶",
+            consent_note="电话中同意",
+            **base,
+        )
+        for_resident.publish(by=staff)
+        waiting_for_a_call = UserFactory(username="13700001111", email="")
+        old = notify(waiting_for_a_call, "您的预约已确认")
+        Notification.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=2))
+        present = SignUp.objects.create(activity=w["activity"], volunteer=VolunteerFactory())
+        SignUp.objects.filter(pk=present.pk).update(attended=True, checked_in_at=timezone.now())
+        starts = timezone.now() - timedelta(days=2)
+        past = ActivityFactory(team=team, starts_at=starts, ends_at=starts + timedelta(hours=2), signup_deadline=starts)
+        SignUp.objects.create(activity=past, volunteer=w["volunteer"], attended=True, checked_in_at=starts)
+        past.close_check_in(by=staff)
+        Whistle.blow(
+            by=staff,
+            units=[unit],
+            title="清理楼道",
+            description="清理杂物",
+            category=ProblemCategory.SANITATION,
+            building=building,
+        )
 
     def user_for(self, role):
         w = self.world
@@ -583,6 +714,8 @@ class PortalWorld(TestCase):
             "team_leader": w["team_leader"],
             "workstation_leader": w["workstation_leader"],
             "unit_member": w["unit_member"],
+            "editor": w["editor"],
+            "grid_worker": w["grid_worker"],
             "staff": w["staff"],
         }.get(role)
 
