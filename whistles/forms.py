@@ -84,7 +84,7 @@ class OnBehalfReportForm(ReportForm):
 class WithdrawCallForm(forms.Form):
     call = forms.ModelChoiceField(label=_("撤回对哪个单位的呼叫"), queryset=WhistleCall.objects.none())
     reason = forms.CharField(
-        label=_("原因"),
+        label=_("撤回原因"),
         max_length=200,
         help_text=_("例如“三次联系未响应，改由其他单位处理”。会公开显示，单位也会收到。"),
     )

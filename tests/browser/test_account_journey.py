@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit, body_font_size, small_controls
+from tests.browser.journeys import home, nav
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,8 +73,8 @@ def test_register_logout_login_and_switch_to_elderly_mode(page, html_checker):
 
 
 def test_elderly_mode_toggle_works_without_javascript(new_context, html_checker):
-    page = new_context(java_script_enabled=False).new_page()
-    page.goto("/about/")
+    page = home(new_context(java_script_enabled=False))
+    page.get_by_role("link", name="关于本站").click()
     assert body_font_size(page) < 20
     page.get_by_role("link", name="大字模式").click()
     expect(page).to_have_url(re.compile(r"/about/$"))
@@ -82,12 +83,15 @@ def test_elderly_mode_toggle_works_without_javascript(new_context, html_checker)
     assert body_font_size(page) < 20
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/register/"])
-def test_entry_pages_pass_in_elderly_mode(new_context, live_server, html_checker, path):
+@pytest.mark.parametrize("entry", ["首页", "登录", "注册"])
+def test_entry_pages_pass_in_elderly_mode(new_context, live_server, html_checker, entry):
     context = new_context()
     context.add_cookies([{"name": "elderly", "value": "1", "url": live_server.url}])
-    page = context.new_page()
-    page.goto(path)
+    page = home(context)
+    if entry == "登录":
+        nav(page, "登录")
+    elif entry == "注册":
+        page.get_by_role("link", name="注册账号").first.click()
     assert body_font_size(page) >= 20
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
@@ -96,7 +100,8 @@ def test_entry_pages_pass_in_elderly_mode(new_context, live_server, html_checker
 
 
 def test_registration_errors_are_shown_next_to_the_fields_and_keep_the_input(page, html_checker):
-    page.goto("/accounts/register/")
+    page.goto("/")
+    page.get_by_role("link", name="注册账号").first.click()
     page.get_by_label("手机号或用户名").fill("1380013")
     page.get_by_label("称呼").fill("王秀英😀")
     page.get_by_label("电子邮箱（选填）").fill("wang@example.cn")

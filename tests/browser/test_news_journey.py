@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit, small_controls
+from tests.browser.journeys import home, nav, sign_in
 from tests.browser.pictures import image_loaded
-from tests.factories import PASSWORD, ColumnFactory, StaffFactory
+from tests.factories import ColumnFactory, StaffFactory
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,12 +23,10 @@ def test_an_editor_publishes_an_article_with_a_photo_and_a_resident_finds_it(
     photo = tmp_path / "lanterns.jpg"
     photo.write_bytes(image_bytes(1600, 1000, color=(190, 40, 40)))
 
-    staff = new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    staff.goto("/admin/login/")
-    staff.fill("#id_username", "editor1")
-    staff.fill("#id_password", PASSWORD)
-    staff.click("input[type=submit]")
-    staff.goto("/admin/news/article/add/")
+    # The editor goes from 我的 to the admin, and adds an article there.
+    staff = sign_in(new_context(viewport={"width": 1280, "height": 1000}), "editor1")
+    staff.get_by_role("link", name="管理后台").click()
+    staff.locator("tr.model-article").get_by_role("link", name="增加").click()
 
     staff.fill("#id_title", "邻里节千家宴在团结巷举行")
     staff.select_option("#id_column", label="党群工作 > 党群动态")
@@ -80,8 +79,9 @@ def test_an_editor_publishes_an_article_with_a_photo_and_a_resident_finds_it(
     expect(staff.locator(".messagelist")).to_contain_text("成功修改")
 
     # A resident on a phone finds it in its column, reads it, and finds it by searching.
-    resident = new_context().new_page()
-    resident.goto("/news/column/dangqun-dongtai/")
+    resident = home(new_context())
+    nav(resident, "新闻动态")
+    resident.get_by_role("link", name="党群动态", exact=True).first.click()
     audit(resident, html_checker)
     resident.get_by_role("link", name=re.compile("邻里节千家宴在团结巷举行")).click()
     expect(resident.get_by_role("heading", level=1)).to_have_text("邻里节千家宴在团结巷举行")
@@ -115,9 +115,30 @@ def test_news_pages_pass_in_elderly_mode(new_context, live_server, html_checker)
     article = ArticleFactory(column=column, title="红马甲清楼道", body="<p>志愿者清理楼道，老人上下楼更安全。</p>")
     context = new_context()
     context.add_cookies([{"name": "elderly", "value": "1", "url": live_server.url}])
-    page = context.new_page()
-    for path in ("/news/", "/news/column/fengcai/", f"/news/{article.pk}/", "/news/search/?q=志愿者"):
-        page.goto(path)
+    page = home(context)
+
+    def news_index():
+        nav(page, "新闻动态")
+
+    def column_page():
+        page.get_by_role("link", name="社区风采", exact=True).first.click()
+
+    def article_page():
+        page.get_by_role("link", name=re.compile(article.title)).first.click()
+
+    def search_results():
+        nav(page, "新闻动态")
+        page.get_by_label("搜索新闻").fill("志愿者")
+        page.get_by_role("button", name="搜索").click()
+
+    for path, step in (
+        ("新闻动态", news_index),
+        ("栏目", column_page),
+        ("文章", article_page),
+        ("搜索", search_results),
+    ):
+        page.set_viewport_size({"width": 390, "height": 844})
+        step()
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             assert small_controls(page, 60) == [], f"{path} at {width}px"

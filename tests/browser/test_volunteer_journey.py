@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit, small_controls
+from tests.browser.journeys import home, nav, sign_in, waiting
 from tests.factories import (
-    PASSWORD,
     ActivityFactory,
     StaffFactory,
     TeamFactory,
@@ -23,20 +23,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号或用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/me/$"))
-
-
 def test_apply_approve_sign_up_check_in_and_see_the_hours(new_context, html_checker):
     team = TeamFactory(name="爱心助老协会", description="陪伴独居和高龄老人。")
     leader = VolunteerFactory(user=UserFactory(username="leader1", display_name="何建军"))
     add_member(team, leader, leader=True)
     start = timezone.now() + timedelta(minutes=30)
-    activity = ActivityFactory(
+    ActivityFactory(
         team=team,
         title="陪独居老人过生日",
         starts_at=start,
@@ -49,9 +41,8 @@ def test_apply_approve_sign_up_check_in_and_see_the_hours(new_context, html_chec
     WorkstationFactory(name="许大妈谈心说事服务室")
 
     # The resident applies.
-    resident = new_context().new_page()
-    log_in(resident, "sunliping")
-    resident.goto("/volunteers/")
+    resident = sign_in(new_context(), "sunliping")
+    nav(resident, "志愿服务")
     audit(resident, html_checker)
     resident.get_by_role("link", name="申请当志愿者").click()
     resident.get_by_label("真实姓名").fill("孙丽萍")
@@ -61,25 +52,24 @@ def test_apply_approve_sign_up_check_in_and_see_the_hours(new_context, html_chec
     resident.get_by_role("button", name="提交申请").click()
     expect(resident.get_by_text("申请已提交")).to_be_visible()
 
-    # Staff approve it.
-    staff = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    log_in(staff, "reviewer1")
-    staff.goto("/volunteers/applications/")
+    # Staff find it waiting on their 我的 and approve it.
+    staff = sign_in(new_context(viewport={"width": 1280, "height": 900}), "reviewer1")
+    waiting(staff, "待审核的志愿者申请").get_by_role("link", name="待审核的志愿者申请").click()
     expect(staff.get_by_text("13912345678")).to_be_visible()
     staff.get_by_role("button", name="通过", exact=True).click()
     expect(staff.get_by_text("已通过申请")).to_be_visible()
 
     # The new volunteer signs up.
-    resident.goto(activity.get_absolute_url())
+    nav(resident, "志愿服务")
+    resident.get_by_role("link", name=re.compile("陪独居老人过生日")).click()
     audit(resident, html_checker)
     resident.get_by_role("button", name="我要报名").click()
     expect(resident.get_by_text("报名成功")).to_be_visible()
 
     # On the day, the leader checks her in on a phone and closes the check-in.
     with time_machine.travel(start + timedelta(minutes=10), tick=True):
-        leader_page = new_context().new_page()
-        log_in(leader_page, "leader1")
-        leader_page.goto(f"/volunteers/activities/{activity.pk}/check-in/")
+        leader_page = sign_in(new_context(), "leader1")
+        waiting(leader_page, "今天要签到的活动").get_by_role("link", name="陪独居老人过生日").click()
         audit(leader_page, html_checker)
         leader_page.get_by_role("button", name="孙丽萍签到").click()
         expect(leader_page.get_by_text("已签到：孙丽萍")).to_be_visible()
@@ -87,17 +77,20 @@ def test_apply_approve_sign_up_check_in_and_see_the_hours(new_context, html_chec
         expect(leader_page.get_by_text("签到已结束")).to_be_visible()
 
     # Her hours appear on her page and on the honour roll.
-    resident.goto("/me/")
+    nav(resident, "我的")
     expect(resident.locator("#me-volunteer").locator("..")).to_contain_text("2")
     resident.get_by_role("link", name="我的服务记录").click()
     expect(resident.locator(".record-table")).to_contain_text("陪独居老人过生日")
     expect(resident.locator(".record-table")).to_contain_text("2")
-    resident.goto("/volunteers/honour-roll/")
+    nav(resident, "志愿服务")
+    resident.get_by_role("link", name="光荣榜").click()
     expect(resident.locator(".honour-table").first).to_contain_text("孙**")
     audit(resident, html_checker)
-    resident.goto(team.get_absolute_url())
+    nav(resident, "志愿服务")
+    resident.get_by_role("link", name=re.compile("^爱心助老协会")).first.click()
+    expect(resident.get_by_role("heading", level=1)).to_have_text(team.name)
     audit(resident, html_checker)
-    resident.goto("/volunteers/")
+    nav(resident, "志愿服务")
     resident.get_by_role("link", name=re.compile("许大妈谈心说事服务室")).click()
     audit(resident, html_checker)
 
@@ -106,8 +99,9 @@ def test_the_activity_page_in_elderly_mode(new_context, live_server, html_checke
     activity = ActivityFactory(title="背街小巷大扫除", capacity=3)
     context = new_context()
     context.add_cookies([{"name": "elderly", "value": "1", "url": live_server.url}])
-    page = context.new_page()
-    page.goto(activity.get_absolute_url())
+    page = home(context)
+    nav(page, "志愿服务")
+    page.get_by_role("link", name=re.compile(activity.title)).first.click()
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         assert small_controls(page, 60) == [], f"at {width}px"

@@ -1,0 +1,35 @@
+"""How a person moves through the portal in a browser: from the home page, by clicking, never by typing an address."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+
+def home(context):
+    """A new tab on the home page: the only address a journey types."""
+    page = context.new_page()
+    page.goto("/")
+    return page
+
+
+def nav(page, name):
+    """Click an item of the main navigation."""
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=re.compile(f"^{name}")).click()
+
+
+def sign_in(context, username, password=PASSWORD):
+    """From the home page through the header's 登录 to the person's 我的."""
+    page = home(context)
+    nav(page, "登录")
+    page.get_by_label("手机号或用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    return page
+
+
+def waiting(page, queue):
+    """On 我的, the part of "等我处理" that is ``queue``."""
+    return page.locator(".waiting-queue", has_text=queue)
