@@ -137,12 +137,17 @@ home_figures = Slot("首页的年度数字")
 workbench = Slot("“我的”页面的各个部分")
 
 
-@dataclass(frozen=True)
+def _title(row):
+    return row["title"]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Queue:
     """Something that waits for a person, at the top of their 我的 (workbench) and counted in the nav's badge.
 
     ``items(user)``: the waiting things as a queryset, most urgent or newest
     first, or None when the person has no such queue (not their role);
+    ``staff_permission``: when set, only staff holding it have the queue;
     ``fields``: what an item shows, read with ``.values()``; ``describe(row)``:
     its line; ``link(row)``: where to act on it; ``url``: the page that lists
     them all. ``section``: the page-cache section whose changes move the count.
@@ -151,12 +156,18 @@ class Queue:
     name: str
     label: str
     items: Callable
-    fields: tuple
-    describe: Callable
     link: Callable
-    url: str
     section: str
+    staff_permission: str = ""
+    fields: tuple = ("id", "title")
+    describe: Callable = _title
+    url: str = ""
     order: int = 100
+
+    def items_for(self, user):
+        if self.staff_permission and not (user.is_staff and user.has_perm(self.staff_permission)):
+            return None
+        return self.items(user)
 
 
 workbench_queues = Slot("“我的”顶部：等着我处理的事")
@@ -177,7 +188,7 @@ class Waiting:
 
 def waiting_for(user, *, first=3):
     """What waits for ``user``: the queues of their roles that hold something, most urgent first (one query)."""
-    applicable = [(queue, items) for queue in workbench_queues if (items := queue.items(user)) is not None]
+    applicable = [(queue, items) for queue in workbench_queues if (items := queue.items_for(user)) is not None]
     lists = {}
     for queue, items in applicable:
         lists[f"{queue.name}_n"] = count_of(items)
@@ -248,11 +259,8 @@ workbench_queues.register(
     Queue(
         name="people_to_phone",
         label=_("待电话通知的居民"),
-        items=lambda user: (
-            Notification.objects.needing_a_call()
-            if user.is_staff and user.has_perm("community.call_residents")
-            else None
-        ),
+        staff_permission="community.call_residents",
+        items=lambda user: Notification.objects.needing_a_call(),
         fields=("id", "recipient__display_name", "title"),
         describe=lambda row: f"{row['recipient__display_name']}：{row['title']}",
         link=lambda row: reverse("call_list"),

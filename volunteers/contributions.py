@@ -224,7 +224,6 @@ workbench_queues.register(
         fields=("id", "workstation__name", "day"),
         describe=lambda row: f"{row['workstation__name']} · {row['day']}",
         link=lambda row: reverse("me") + "#me-appointments",
-        url="",
         section=APPOINTMENTS,
         order=7,
     )
@@ -235,9 +234,7 @@ workbench_queues.register(
         label=_("今天要签到的活动"),
         items=_activities_to_check_in,
         fields=("id", "title", "starts_at"),
-        describe=lambda row: row["title"],
         link=lambda row: reverse("volunteers:check_in", kwargs={"pk": row["id"]}),
-        url="",
         section=SECTION,
         order=12,
     )
@@ -250,7 +247,6 @@ workbench_queues.register(
         fields=("id", "workstation_id", "workstation__name", "day"),
         describe=lambda row: f"{row['workstation__name']} · {row['day']}",
         link=lambda row: reverse("volunteers:appointments", kwargs={"pk": row["workstation_id"]}),
-        url="",
         section=APPOINTMENTS,
         order=25,
     )
@@ -263,7 +259,6 @@ workbench_queues.register(
         fields=("id", "team_id", "team__name", "volunteer__user__display_name"),
         describe=lambda row: f"{row['team__name']} · {row['volunteer__user__display_name']}",
         link=lambda row: reverse("volunteers:team", kwargs={"pk": row["team_id"]}) + "#manage-title",
-        url="",
         section=SECTION,
         order=28,
     )
@@ -272,11 +267,8 @@ workbench_queues.register(
     Queue(
         name="volunteer_applications",
         label=_("待审核的志愿者申请"),
-        items=lambda user: (
-            Volunteer.objects.filter(status=Volunteer.Status.APPLIED).order_by("applied_at")
-            if user.is_staff and user.has_perm("volunteers.review_volunteer")
-            else None
-        ),
+        staff_permission="volunteers.review_volunteer",
+        items=lambda user: Volunteer.objects.filter(status=Volunteer.Status.APPLIED).order_by("applied_at"),
         fields=("id", "user__display_name"),
         describe=lambda row: row["user__display_name"],
         link=lambda row: reverse("volunteers:applications"),

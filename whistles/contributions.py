@@ -151,9 +151,7 @@ workbench_queues.register(
         label=_("呼叫我单位的红哨子"),
         items=_calls_waiting_for,
         fields=("whistle_id", "title", "status"),
-        describe=lambda row: row["title"],
         link=_whistle_link,
-        url="",
         section=SECTION,
         order=8,
     )
@@ -170,8 +168,6 @@ workbench_queues.register(
             .exclude(Exists(Rating.objects.filter(whistle=OuterRef("pk"), rater=user)))
             .order_by("-closed_at")
         ),
-        fields=("id", "title"),
-        describe=lambda row: row["title"],
         link=_whistle_link,
         url="whistles:my_reports",
         section=SECTION,
@@ -195,15 +191,10 @@ workbench_queues.register(
     Queue(
         name="whistles_overdue",
         label=_("有单位逾期未报到的红哨子"),
-        items=lambda user: (
-            Whistle.objects.filter(Exists(WhistleCall.objects.overdue().filter(whistle=OuterRef("pk")))).order_by(
-                "report_in_by"
-            )
-            if user.is_staff and user.has_perm("whistles.triage_report")
-            else None
-        ),
-        fields=("id", "title"),
-        describe=lambda row: row["title"],
+        staff_permission="whistles.triage_report",
+        items=lambda user: Whistle.objects.filter(
+            Exists(WhistleCall.objects.overdue().filter(whistle=OuterRef("pk")))
+        ).order_by("report_in_by"),
         link=_whistle_link,
         url="whistles:triage",
         section=SECTION,
@@ -214,13 +205,10 @@ workbench_queues.register(
     Queue(
         name="whistles_to_close",
         label=_("各单位已完成、可以结束的红哨子"),
+        staff_permission="whistles.triage_report",
         items=lambda user: (
             Whistle.objects.open().exclude(calls__status__in=WhistleCall.WAITING_STATUSES).order_by("created")
-            if user.is_staff and user.has_perm("whistles.triage_report")
-            else None
         ),
-        fields=("id", "title"),
-        describe=lambda row: row["title"],
         link=_whistle_link,
         url="whistles:triage",
         section=SECTION,

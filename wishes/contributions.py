@@ -164,10 +164,6 @@ def erase_wishes(user):
 # --- What waits on 我的 ------------------------------------------------------------------------
 
 
-def _title(row):
-    return row["title"]
-
-
 def _wish_link(row):
     return reverse("wishes:detail", kwargs={"pk": row["id"]})
 
@@ -177,8 +173,6 @@ workbench_queues.register(
         name="wishes_to_confirm",
         label=_("已实现，等我确认的心愿"),
         items=lambda user: Wish.objects.filter(owner=user, status=Wish.Status.FULFILLED).order_by("fulfilled_at"),
-        fields=("id", "title"),
-        describe=_title,
         link=_wish_link,
         url="wishes:mine",
         section=SECTION,
@@ -190,8 +184,6 @@ workbench_queues.register(
         name="wishes_claimed",
         label=_("我认领、还没实现的心愿"),
         items=lambda user: Wish.objects.claimed_by(user).filter(status=Wish.Status.CLAIMED).order_by("needed_by"),
-        fields=("id", "title"),
-        describe=_title,
         link=_wish_link,
         url="wishes:claimed",
         section=SECTION,
@@ -202,13 +194,8 @@ workbench_queues.register(
     Queue(
         name="wishes_to_review",
         label=_("待审核的心愿"),
-        items=lambda user: (
-            Wish.objects.filter(status=Wish.Status.SUBMITTED).order_by("created")
-            if user.is_staff and user.has_perm("wishes.review_wish")
-            else None
-        ),
-        fields=("id", "title"),
-        describe=_title,
+        staff_permission="wishes.review_wish",
+        items=lambda user: Wish.objects.filter(status=Wish.Status.SUBMITTED).order_by("created"),
         link=_wish_link,
         url="wishes:review",
         section=SECTION,
@@ -219,15 +206,9 @@ workbench_queues.register(
     Queue(
         name="wishes_unclaimed",
         label=_("发布超过7天还没人认领的心愿"),
-        items=lambda user: (
-            Wish.objects.unclaimed_too_long().order_by("published_at")
-            if user.is_staff and user.has_perm("wishes.review_wish")
-            else None
-        ),
-        fields=("id", "title"),
-        describe=_title,
+        staff_permission="wishes.review_wish",
+        items=lambda user: Wish.objects.unclaimed_too_long().order_by("published_at"),
         link=_wish_link,
-        url="",
         section=SECTION,
         order=40,
     )
