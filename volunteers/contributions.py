@@ -30,6 +30,7 @@ from community.contributions import (
 )
 from community.together import instances, total_of
 from volunteers.models import (
+    ACTIVITY_CARD_FIELDS,
     APPOINTMENTS,
     SECTION,
     Activity,
@@ -55,20 +56,7 @@ home_page.register(
     Part(
         name="activities",
         template="volunteers/_home_upcoming.html",
-        rows=lambda subject: {
-            "upcoming": upcoming_for_home().values(
-                "id",
-                "title",
-                "starts_at",
-                "ends_at",
-                "signup_deadline",
-                "place",
-                "status",
-                "capacity",
-                "signup_count",
-                "team__name",
-            )
-        },
+        rows=lambda subject: {"upcoming": upcoming_for_home().values(*ACTIVITY_CARD_FIELDS, "team__name")},
         context=lambda rows, subject: {"activities": instances(Activity, rows["upcoming"], team=Team)},
         section=SECTION,
         order=30,

@@ -691,6 +691,20 @@ def is_upcoming(now=None):
     return Q(status=Activity.Status.OPEN, ends_at__gte=now or timezone.now())
 
 
+# What an activity's card shows (read with .values() on a queryset counted with with_signup_count()).
+ACTIVITY_CARD_FIELDS = (
+    "id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "signup_deadline",
+    "place",
+    "status",
+    "capacity",
+    "signup_count",
+)
+
+
 class ActivityQuerySet(ShownQuerySet):
     def upcoming(self, now=None):
         return self.filter(is_upcoming(now)).order_by("starts_at")

@@ -33,6 +33,7 @@ from volunteers import calendar
 from volunteers.contributions import team_page, unit_page
 from volunteers.forms import AdjustHoursForm, ApplicationForm, AppointmentForm, ProposeForm, ReasonForm, ReplyForm
 from volunteers.models import (
+    ACTIVITY_CARD_FIELDS,
     SECTION,
     Activity,
     Appointment,
@@ -74,20 +75,7 @@ class VolunteerIndexView(PageMixin, TemplateView):
     def sections_context():
         """Activities, teams and workstations, the same for everyone, in one query."""
         found = fetch_together(
-            activities=Activity.objects.upcoming()
-            .with_signup_count()
-            .values(
-                "id",
-                "title",
-                "starts_at",
-                "ends_at",
-                "signup_deadline",
-                "place",
-                "status",
-                "capacity",
-                "signup_count",
-                "team__name",
-            )[:8],
+            activities=Activity.objects.upcoming().with_signup_count().values(*ACTIVITY_CARD_FIELDS, "team__name")[:8],
             teams=Team.objects.active()
             .with_figures()
             .values("id", "name", "description", "member_count", "year_hours"),
@@ -134,18 +122,7 @@ class TeamView(PageMixin, DetailView):
             team_page,
             team,
             **theirs,
-            activities=team_activities(team, timezone.now()).values(
-                "id",
-                "title",
-                "starts_at",
-                "ends_at",
-                "signup_deadline",
-                "place",
-                "status",
-                "capacity",
-                "signup_count",
-                "upcoming",
-            ),
+            activities=team_activities(team, timezone.now()).values(*ACTIVITY_CARD_FIELDS, "upcoming"),
             leaders=Volunteer.objects.filter(
                 memberships__team=team,
                 memberships__status=TeamMembership.Status.ACCEPTED,
