@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.tokens import default_token_generator
@@ -16,10 +15,6 @@ from community import audit
 from community.forms import PhotoField
 from community.images import store_upload
 from community.models import AuditEntry, Building, ContactView, Grid, Image, JobRun, Notification, User
-
-admin.site.site_header = f"{settings.COMMUNITY_NAME} · 管理后台"
-admin.site.site_title = f"{settings.COMMUNITY_NAME}管理后台"
-admin.site.index_title = "工作台"
 
 
 class AuditedAdminMixin:

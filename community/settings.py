@@ -59,7 +59,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Applications --------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "community.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's menu
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

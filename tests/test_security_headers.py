@@ -135,6 +135,36 @@ class SecurityHeaders(PortalWorld):
                         failures.append(f"{name} as {role} ({response.status_code}): {problem}")
         self.assertFalse(failures, "\n" + "\n".join(failures))
 
+    def test_admin_pages_keep_the_portal_policy(self):
+        """The admin, its rich-text editor included, runs without 'unsafe-eval' or inline scripts."""
+        admin_pages = [
+            "/admin/",
+            "/admin/news/article/",
+            "/admin/news/article/add/",
+            f"/admin/news/article/{self.world['article'].pk}/change/",
+            "/admin/wishes/wish/",
+            "/admin/community/user/",
+            f"/admin/community/user/{self.world['resident'].pk}/change/",
+            "/admin/volunteers/activity/add/",
+        ]
+        failures = []
+        with override_settings(**PRODUCTION):
+            client = Client()
+            self.log_in_as("staff", client=client)
+            for url in admin_pages:
+                response = client.get(url, secure=True)
+                if response.status_code != 200:
+                    failures.append(f"{url}: {response.status_code}")
+                failures += [f"{url}: {problem}" for problem in header_problems(response)]
+                page = response.content.decode()
+                nonce = re.search(r"'nonce-([^']+)'", response.get("Content-Security-Policy", ""))
+                for script in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page):
+                    if not nonce or f'nonce="{nonce.group(1)}"' not in script:
+                        failures.append(f"{url}: inline script without the page's nonce: {script}")
+                if re.search(r"""(?:src|href)=["']https?://""", page):
+                    failures.append(f"{url}: loads something from outside the portal")
+        self.assertFalse(failures, "\n" + "\n".join(failures))
+
     def test_the_home_page_scores_a_plus_by_the_observatory_rules(self):
         with override_settings(**PRODUCTION):
             client = Client()
