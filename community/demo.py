@@ -12,14 +12,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from community import roles
-from community.models import Building, Grid, Notification
+from community.models import Building, Grid, Home, Notification
 
-# (grid, streets and the number of buildings on each, households per building)
+# (grid, its streets, [(street, buildings on it, households per building)], its grid worker's username).
+# Together 3,691 households: the "3600多户" the demo's articles speak of.
 GRIDS = [
-    ("第一网格", "团结巷、人民街", [("团结巷", 14, 62), ("人民街", 10, 58)]),
-    ("第二网格", "朝阳路一带", [("朝阳路", 12, 64)]),
-    ("第三网格", "纺织一路、纺织二路", [("纺织一路", 8, 66), ("纺织二路", 6, 60)]),
-    ("第四网格", "老市委外院小区", [("老市委外院", 10, 56)]),
+    ("第一网格", "团结巷、人民街", [("团结巷", 14, 57), ("人民街", 10, 53)], "gridworker"),
+    ("第二网格", "朝阳路一带", [("朝阳路", 12, 59)], "gridworker"),
+    ("第三网格", "纺织一路、纺织二路", [("纺织一路", 8, 61), ("纺织二路", 6, 55)], "gridworker2"),
+    ("第四网格", "老市委外院小区", [("老市委外院", 10, 51)], "gridworker2"),
 ]
 
 # The demo accounts: (username, display name, is_superuser, roles)
@@ -27,6 +28,7 @@ DEMO_STAFF = [
     ("staff", "刘晓燕", True, []),
     ("editor", "陈思远", False, [roles.EDITOR]),
     ("gridworker", "赵建华", False, [roles.GRID_WORKER, roles.REVIEWER]),
+    ("gridworker2", "吴海燕", False, [roles.GRID_WORKER]),
 ]
 
 LOGINS_FILE = "demo-logins.txt"
@@ -34,10 +36,10 @@ LOGINS_FILE = "demo-logins.txt"
 
 def load(out):
     grid_workers = _staff_accounts(out)
-    for order, (grid_name, description, streets) in enumerate(GRIDS, start=1):
+    for order, (grid_name, description, streets, grid_worker) in enumerate(GRIDS, start=1):
         grid, _created = Grid.objects.get_or_create(
             name=grid_name,
-            defaults={"order": order, "description": description, "grid_worker": grid_workers.get("gridworker")},
+            defaults={"order": order, "description": description, "grid_worker": grid_workers[grid_worker]},
         )
         building_order = 0
         for street, count, households in streets:
@@ -47,7 +49,20 @@ def load(out):
                     name=f"{street}{number}栋",
                     defaults={"grid": grid, "households": households + (number * 7) % 11, "order": building_order},
                 )
+    _homes(grid_workers["gridworker"])
     out.write(f"  {Grid.objects.count()} grids, {Building.objects.count()} buildings")
+
+
+def _homes(grid_worker):
+    """The demo resident's home, confirmed by her grid worker, and a neighbour's, waiting for his confirmation."""
+    resident = ensure_account("resident", "刘淑芬")
+    if not Home.objects.filter(resident=resident).exists():
+        Home.set_for(resident, building=Building.objects.get(name="团结巷3栋"), unit="2", room="502").confirm(
+            by=grid_worker
+        )
+    neighbour = plain_account("resident2", "彭桂英")
+    if not Home.objects.filter(resident=neighbour).exists():
+        Home.set_for(neighbour, building=Building.objects.get(name="人民街2栋"), unit="1", room="301")
 
 
 def last_notification_id():
@@ -84,6 +99,15 @@ def ensure_account(username, display_name, *, is_staff=False, is_superuser=False
         user.save(update_fields=["password"])
     if groups:
         user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+def plain_account(username, display_name):
+    """A demo person who does not log in (no usable password)."""
+    user, created = get_user_model().objects.get_or_create(username=username, defaults={"display_name": display_name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
     return user
 
 

@@ -6,17 +6,18 @@ as history; from then on, everything goes through the models' methods.
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from community.demo import ensure_account
+from community.demo import ensure_account, plain_account
 from community.demo_pictures import draw_scene
 from community.images import store_upload
 from community.models import User
 from volunteers.models import (
     Activity,
+    Appointment,
     OpeningHours,
     PartnerMembership,
     PartnerUnit,
@@ -222,7 +223,9 @@ def load(out):
 
     for order, (name, username, leader_name, services, place, description, hours) in enumerate(WORKSTATIONS, start=1):
         leader = (
-            ensure_account(username, leader_name) if username == "stationleader" else _plain_user(username, leader_name)
+            ensure_account(username, leader_name)
+            if username == "stationleader"
+            else plain_account(username, leader_name)
         )
         station, created = Workstation.objects.get_or_create(
             name=name,
@@ -248,25 +251,17 @@ def load(out):
     partner = ensure_account("partner", "郑立新")
     PartnerMembership.objects.get_or_create(unit=units["市委党校"], user=partner, defaults={"added_by": staff})
     for unit_name, username, name in PARTNER_MEMBERS:
-        member = _plain_user(username, name)
+        member = plain_account(username, name)
         PartnerMembership.objects.get_or_create(unit=units[unit_name], user=member, defaults={"added_by": staff})
 
     volunteers = _volunteers(rng, teams, staff)
     made = _activities(rng, teams, volunteers, staff)
+    _work_waiting(teams["爱心助老协会"], volunteers)
     out.write(
         f"  {Team.objects.count()} teams, {Workstation.objects.count()} workstations, "
         f"{Volunteer.objects.approved().count()} volunteers, {PartnerUnit.objects.count()} partner units, "
         f"{Activity.objects.count()} activities ({made} new)"
     )
-
-
-def _plain_user(username, display_name):
-    """A demo person who does not log in (no usable password)."""
-    user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _volunteers(rng, teams, staff):
@@ -277,7 +272,7 @@ def _volunteers(rng, teams, staff):
     people += [(f"v{index:03d}", name, None, False) for index, name in enumerate(_people(200, rng))]
     volunteers = []
     for index, (username, name, team_name, leads) in enumerate(people):
-        user = ensure_account(username, name) if index < 2 else _plain_user(username, name)
+        user = ensure_account(username, name) if index < 2 else plain_account(username, name)
         volunteer, created = Volunteer.objects.get_or_create(
             user=user,
             defaults={
@@ -309,7 +304,7 @@ def _volunteers(rng, teams, staff):
                     )
     # A few applications waiting for review, for the staff page.
     for index, name in enumerate(["钱晓梅", "邓志远", "韩春燕"]):
-        user = _plain_user(f"applicant{index}", name)
+        user = plain_account(f"applicant{index}", name)
         Volunteer.objects.get_or_create(
             user=user,
             defaults={
@@ -377,3 +372,61 @@ def _activities(rng, teams, volunteers, staff):
                 for volunteer in rng.sample(pool, min(len(pool), capacity // 3)):
                     activity.sign_up(volunteer=volunteer)
     return made
+
+
+def _work_waiting(leaders_team, volunteers):
+    """What the demo's leaders and resident find on 我的: a volunteer asking to join the demo leader's team,
+    appointments for the demo workstation's leader to confirm, and a new time for the demo resident to accept."""
+    if not TeamMembership.objects.filter(team=leaders_team, status=TeamMembership.Status.REQUESTED).exists():
+        members = set(leaders_team.memberships.values_list("volunteer_id", flat=True))
+        asking = next(v for v in volunteers[2:] if v.pk not in members)
+        TeamMembership.request(team=leaders_team, volunteer=asking)
+    station = Workstation.objects.get(leader__username="stationleader")
+    if station.appointments.exists():
+        return
+    days = _opening_days(station, count=3)
+    asks = [
+        ("resident2", "彭桂英", "楼上装修的噪音从早响到晚，想请许大妈帮忙和邻居说和说和。"),
+        ("neighbour_tang", "唐秀珍", "老伴退休后总闷在家里，想来聊聊怎么让他多出门走走。"),
+    ]
+    for (username, name, topic), (day, hours) in zip(asks, days, strict=False):
+        Appointment.request(
+            workstation=station,
+            resident=plain_account(username, name),
+            day=day,
+            start=hours.start,
+            end=_half_an_hour_after(hours.start),
+            topic=topic,
+        )
+    day, hours = days[-1]
+    asked = Appointment.request(
+        workstation=station,
+        resident=ensure_account("resident", "刘淑芬"),
+        day=day,
+        start=hours.start,
+        end=_half_an_hour_after(hours.start),
+        topic="孙子想报社区的暑期托管班，想问问怎么报名。",
+    )
+    later = _half_an_hour_after(hours.start)
+    asked.propose(
+        by=station.leader,
+        day=day,
+        start=later,
+        end=_half_an_hour_after(later),
+        reply="前半个小时已经有人约了，往后挪半小时可以吗？",
+    )
+
+
+def _opening_days(station, *, count):
+    """The workstation's next ``count`` opening days after today, with their opening hours."""
+    hours = {opening.weekday: opening for opening in station.opening_hours.all()}
+    found, day = [], timezone.localdate()
+    while len(found) < count:
+        day += timedelta(days=1)
+        if day.weekday() in hours:
+            found.append((day, hours[day.weekday()]))
+    return found
+
+
+def _half_an_hour_after(moment):
+    return (datetime.combine(date.today(), moment) + timedelta(minutes=30)).time()

@@ -31,6 +31,7 @@ from whistles.models import (
     Whistle,
     WhistleCall,
     may_view_report_photo,
+    place_of,
     responsiveness_query,
 )
 
@@ -180,7 +181,7 @@ workbench_queues.register(
         label=_("待处理的问题反映"),
         items=_reports_to_triage,
         fields=("id", "category", "building__name", "spot"),
-        describe=lambda row: f"{Category(row['category']).label} · {row['building__name']}{row['spot']}",
+        describe=lambda row: f"{Category(row['category']).label} · {place_of(row['building__name'], row['spot'])}",
         link=_report_link,
         url="whistles:triage",
         section=REPORTS_SECTION,

@@ -5,6 +5,8 @@ one in progress, and reports waiting for triage. Moved through the real methods;
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from community.demo import ensure_account, last_notification_id
@@ -12,7 +14,15 @@ from community.demo_pictures import draw_scene
 from community.images import store_upload
 from community.models import Building, Notification, User
 from volunteers.models import PartnerUnit, Team
-from whistles.models import Category, ProblemReport, Whistle, WhistleCall, WhistleTransition, WhistleUpdate
+from whistles.models import (
+    Category,
+    ProblemReport,
+    Whistle,
+    WhistleCall,
+    WhistleTransition,
+    WhistleUpdate,
+    deadline_text,
+)
 
 
 def _photo(scene, seed, alt, *, private=False):
@@ -117,7 +127,15 @@ def load(out):
     call.post_update(by=_member(units["移动公司江滨营业部"]), text="已整理完北侧6栋楼之间的网线，南侧明天继续。")
     _backdate(whistle, days=1, since=since)
 
-    # 4. Reports waiting for triage.
+    # 4. Reports waiting for triage: one in each grid worker's grids.
+    ProblemReport.submit(
+        by=resident,
+        photos=[],
+        category=Category.SAFETY,
+        description="7栋二单元的楼梯扶手松了，一推就晃，老人上下楼只能扶着墙。",
+        building=Building.objects.get(name="团结巷7栋"),
+        spot="二单元楼梯",
+    )
     ProblemReport.submit(
         by=resident,
         photos=[_photo("alley", 4, "路面坑洼", private=True)],
@@ -163,6 +181,12 @@ def _backdate(whistle, *, days, since):
         )
     whistle.reports.update(created=now - shift - timedelta(hours=6))
     WhistleUpdate.objects.filter(call__whistle=whistle).update(created=now - shift + timedelta(hours=6))
+    # The call's message names its deadline: the moved one, as the whistle page shows it.
+    Notification.objects.filter(id__gt=since).update(
+        title=Replace(
+            "title", Value(deadline_text(whistle.report_in_by)), Value(deadline_text(whistle.report_in_by - shift))
+        )
+    )
     messages = list(Notification.objects.filter(id__gt=since).order_by("id").values_list("id", flat=True))
     for number, message in enumerate(messages):
         at = now - shift + shift * 0.8 * number / max(len(messages), 1)

@@ -32,18 +32,18 @@ SECTION = "whistles"
 REPORTS_SECTION = "reports"
 
 
-def place_of(building, spot):
+def place_of(building_name, spot):
     """Where something is, for people: the building and the spot, without saying the building twice.
 
     "团结巷3栋" and "3栋1单元门口" make "团结巷3栋1单元门口", not "团结巷3栋3栋1单元门口".
     """
     spot = spot.strip()
-    if spot.startswith(building.name):
-        spot = spot[len(building.name) :]
-    number = re.search(r"\d+栋$", building.name)
+    if spot.startswith(building_name):
+        spot = spot[len(building_name) :]
+    number = re.search(r"\d+栋$", building_name)
     if number and spot.startswith(number.group()):
         spot = spot[len(number.group()) :]
-    return f"{building.name}{spot}"
+    return f"{building_name}{spot}"
 
 
 def triage_staff():
@@ -159,7 +159,7 @@ class ProblemReport(Lifecycle, ShownModel):
 
     @property
     def place(self):
-        return place_of(self.building, self.spot)
+        return place_of(self.building.name, self.spot)
 
     def routed_to(self):
         """Who handles the report: the grid worker of its building's grid, else the staff who triage reports."""
@@ -388,7 +388,7 @@ class Whistle(Lifecycle, ShownModel):
 
     @property
     def place(self):
-        return place_of(self.building, self.spot)
+        return place_of(self.building.name, self.spot)
 
     @classmethod
     def blow(cls, *, by, units=(), teams=(), reports=(), report_in_hours=24, resolve_days=7, **fields):
@@ -415,7 +415,7 @@ class Whistle(Lifecycle, ShownModel):
     def _call(self, *, units=(), teams=()):
         url = self.get_absolute_url()
         message = gettext("红哨子：请在 %(deadline)s 前报到处理“%(title)s”") % {
-            "deadline": timezone.localtime(self.report_in_by).strftime("%m-%d %H:%M"),
+            "deadline": deadline_text(self.report_in_by),
             "title": self.title,
         }
         for unit in units:
@@ -937,6 +937,11 @@ def responsiveness_query(*, unit=None, start=None, end=None):
         *period_params,
         *unit_params,
     ]
+
+
+def deadline_text(moment):
+    """A deadline as messages write it (month-day hour:minute, in the community's time zone)."""
+    return timezone.localtime(moment).strftime("%m-%d %H:%M")
 
 
 def notify_overdue(now=None):

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from community.demo import ensure_account, last_notification_id
+from community.demo import ensure_account, last_notification_id, plain_account
 from community.models import Building, Notification, User
 from volunteers.models import PartnerUnit, Volunteer
 from wishes.models import Wish, WishTransition
@@ -155,6 +155,20 @@ WISHES = [
         25,
     ),
     (
+        "阳台晾衣架摇不动了",
+        "阳台的升降晾衣架摇到一半就卡住，衣服晾不上去，想请懂行的人帮忙看看。",
+        Wish.Category.REPAIR,
+        "团结巷3栋",
+        "resident",
+        [
+            "publish",
+            "claim:demo-volunteer",
+            "fulfil:上了润滑油，晾衣架能摇上去了。",
+            "not_resolved:摇上去以后左边的钢丝还是松的，衣服一多就往下滑。",
+        ],
+        4,
+    ),
+    (
         "需要人帮忙搬旧家具下楼",
         "换了新床，旧床架和衣柜想搬下楼处理，家里只有我和老伴。",
         Wish.Category.OTHER,
@@ -169,7 +183,7 @@ WISHES = [
 def load(out):
     staff = User.objects.get(username="staff")
     gridworker = User.objects.filter(username="gridworker").first() or staff
-    residents = {"resident": ensure_account("resident", "刘淑芬"), "resident2": _plain("resident2", "彭桂英")}
+    residents = {"resident": ensure_account("resident", "刘淑芬"), "resident2": plain_account("resident2", "彭桂英")}
     volunteers = [v.user for v in Volunteer.objects.approved().select_related("user").order_by("pk")[2:30]]
     demo_volunteer = User.objects.get(username="volunteer")
     made = 0
@@ -198,7 +212,7 @@ def load(out):
                 **fields,
             )
         else:
-            owner = residents.get(who) or _plain(f"wisher{index}", who)
+            owner = residents.get(who) or plain_account(f"wisher{index}", who)
             wish = Wish.submit(by=owner, **fields)
         marks.append(last_notification_id())
         helper = volunteers[index % len(volunteers)]
@@ -229,18 +243,12 @@ def load(out):
                 wish.confirm(by=wish.owner, thanks=rest)
             elif verb == "release":
                 wish.release(by=helper, reason=rest)
+            elif verb == "not_resolved":
+                wish.not_resolved(by=wish.owner, note=rest)
             marks.append(last_notification_id())
         _spread_history(wish, days_ago, marks)
         made += 1
     out.write(f"  {Wish.objects.count()} wishes ({made} new)")
-
-
-def _plain(username, display_name):
-    user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _spread_history(wish, days_ago, marks):
@@ -254,15 +262,19 @@ def _spread_history(wish, days_ago, marks):
     gap = timedelta(days=days_ago) / max(len(steps), 1) if days_ago else timedelta(minutes=20)
     for number, step in enumerate(steps):
         WishTransition.objects.filter(pk=step.pk).update(created=start + gap * number)
-    when = {step.to_status: start + gap * number for number, step in enumerate(steps)}
+    when, first = {}, {}  # the latest and the first time the wish reached each status
+    for number, step in enumerate(steps):
+        when[step.to_status] = start + gap * number
+        first.setdefault(step.to_status, when[step.to_status])
     Wish.objects.filter(pk=wish.pk).update(
         created=start,
         published_at=when.get("published"),
-        fulfilled_at=when.get("fulfilled"),
+        fulfilled_at=when.get("fulfilled") if wish.fulfilled_at else None,  # cleared by 还没有解决
         confirmed_at=when.get("confirmed"),
         finished_at=when.get("confirmed") or when.get("closed") or when.get("rejected") or when.get("withdrawn"),
     )
-    wish.claims.update(created=when.get("claimed", start))
+    # A claim's clock starts again when the resident says 还没有解决 (the second time it was claimed).
+    wish.claims.update(created=first.get("claimed", start), counting_from=when.get("claimed", start))
     for number, (after, upto) in enumerate(zip(marks, marks[1:], strict=False)):
         at = start + gap * min(number, len(steps) - 1)
         sent = Notification.objects.filter(id__gt=after, id__lte=upto)

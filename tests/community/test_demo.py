@@ -45,3 +45,69 @@ def test_demo_messages_are_dated_with_their_story_and_only_the_latest_step_is_un
     whistle_messages = Notification.objects.for_user(resident).filter(url__startswith="/whistles/")
     assert whistle_messages.exists() and not whistle_messages.unread().filter(title__contains="评价").exists()
     assert len({message.created.date() for message in whistle_messages}) > 1
+
+
+@pytest.mark.django_db
+def test_each_demo_account_finds_its_work_waiting_on_its_workbench(settings, tmp_path):
+    """A newcomer clicking through the demo sees every queue with something in it."""
+    from community.contributions import waiting_for
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    users = get_user_model().objects
+
+    def labels(username):
+        return {queue.label for queue in waiting_for(users.get(username=username))}
+
+    assert {
+        "待审核的心愿",
+        "待处理的问题反映",
+        "有单位逾期未报到的红哨子",
+        "待审核的志愿者申请",
+        "等我确认的预约",
+    } <= labels("staff")
+    assert {"待处理的问题反映", "等我确认的住址"} <= labels("gridworker")
+    assert "申请入队的志愿者" in labels("leader")
+    assert "等我确认的预约" in labels("stationleader")
+    assert "我认领、还没实现的心愿" in labels("volunteer")
+    assert any("预约" in label for label in labels("resident"))
+
+
+@pytest.mark.django_db
+def test_the_grid_worker_finds_reports_from_his_own_grids_first(settings, tmp_path):
+    from community.contributions import waiting_for
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    gridworker = get_user_model().objects.get(username="gridworker")
+    reports = next(queue for queue in waiting_for(gridworker) if queue.label == "待处理的问题反映")
+    first_line = reports.items[0][0]
+    own_streets = ("团结巷", "人民街", "朝阳路")
+    assert any(street in first_line for street in own_streets), first_line
+
+
+@pytest.mark.django_db
+def test_the_demo_agrees_with_itself(settings, tmp_path):
+    """Households as the articles say, a wish answered 还没有解决, and each call's message naming the whistle's
+    own deadline."""
+    from django.db.models import Sum
+
+    from news.models import Article
+    from whistles.models import Whistle, deadline_text
+    from wishes.models import Wish
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    households = Building.objects.aggregate(n=Sum("households"))["n"]
+    assert 3600 <= households < 3700
+    assert Article.objects.filter(body__contains="3600多户").exists()
+    not_done = Wish.objects.get(title="阳台晾衣架摇不动了")
+    assert not_done.status == Wish.Status.CLAIMED and not_done.fulfilled_at is None
+    assert not_done.transitions.filter(note__startswith="还没有解决").exists()
+    from community.models import Notification
+
+    for whistle in Whistle.objects.all():
+        messages = Notification.objects.filter(url=whistle.get_absolute_url(), title__startswith="红哨子：请在")
+        assert messages.exists()
+        for message in messages:
+            assert deadline_text(whistle.report_in_by) in message.title, (message.title, whistle.report_in_by)

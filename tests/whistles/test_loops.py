@@ -35,9 +35,9 @@ class TestRouting:
 
     def test_the_place_never_says_the_building_twice(self):
         building = BuildingFactory(name="团结巷3栋")
-        assert place_of(building, "3栋1单元门口") == "团结巷3栋1单元门口"
-        assert place_of(building, "团结巷3栋楼后") == "团结巷3栋楼后"
-        assert place_of(building, "楼后垃圾池旁") == "团结巷3栋楼后垃圾池旁"
+        assert place_of(building.name, "3栋1单元门口") == "团结巷3栋1单元门口"
+        assert place_of(building.name, "团结巷3栋楼后") == "团结巷3栋楼后"
+        assert place_of(building.name, "楼后垃圾池旁") == "团结巷3栋楼后垃圾池旁"
 
     def test_staff_enter_a_report_for_a_resident_without_a_phone(self, client):
         staff = StaffFactory(groups=["网格员"])
