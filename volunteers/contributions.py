@@ -6,13 +6,14 @@ those parts to ``team_page`` and ``unit_page``, so that volunteers imports
 neither.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from community.contributions import (
@@ -199,6 +200,12 @@ def _activities_to_check_in(user, now=None):
     ).order_by("starts_at")
 
 
+# Queue rows come back as JSON (community/together.py): dates and times are ISO strings.
+def _appointment_line(row):
+    day = date_format(date.fromisoformat(row["day"]), "n月j日")
+    return f"{row['workstation__name']} · {day} {row['start'][:5]}"
+
+
 # An activity nobody closed stays on its leader's list this long after its start.
 CHECK_IN_STAYS_OPEN = timedelta(days=7)
 
@@ -209,8 +216,8 @@ workbench_queues.register(
         items=lambda user: Appointment.objects.filter(resident=user, status=Appointment.Status.PROPOSED).order_by(
             "day"
         ),
-        fields=("id", "workstation__name", "day"),
-        describe=lambda row: f"{row['workstation__name']} · {row['day']}",
+        fields=("id", "workstation__name", "day", "start"),
+        describe=_appointment_line,
         link=lambda row: reverse("me") + "#me-appointments",
         section=APPOINTMENTS,
         order=7,
@@ -222,6 +229,7 @@ workbench_queues.register(
         label=_("今天要签到的活动"),
         items=_activities_to_check_in,
         fields=("id", "title", "starts_at"),
+        describe=lambda row: f"{row['title']} · {timezone.localtime(datetime.fromisoformat(row['starts_at'])):%H:%M}",
         link=lambda row: reverse("volunteers:check_in", kwargs={"pk": row["id"]}),
         section=SECTION,
         order=12,
@@ -232,8 +240,8 @@ workbench_queues.register(
         name="appointments_to_answer",
         label=_("等我确认的预约"),
         items=_appointments_to_answer,
-        fields=("id", "workstation_id", "workstation__name", "day"),
-        describe=lambda row: f"{row['workstation__name']} · {row['day']}",
+        fields=("id", "workstation_id", "workstation__name", "day", "start"),
+        describe=_appointment_line,
         link=lambda row: reverse("volunteers:appointments", kwargs={"pk": row["workstation_id"]}),
         section=APPOINTMENTS,
         order=25,

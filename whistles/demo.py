@@ -127,7 +127,30 @@ def load(out):
     call.post_update(by=_member(units["移动公司江滨营业部"]), text="已整理完北侧6栋楼之间的网线，南侧明天继续。")
     _backdate(whistle, days=1, since=since)
 
-    # 4. Reports waiting for triage: one in each grid worker's grids.
+    # 4. Just blown: the party school is called to a cluttered stairwell and has not reported in yet.
+    since = last_notification_id()
+    report = ProblemReport.submit(
+        by=neighbour,
+        photos=[_photo("trash", 5, "楼道里堆着纸箱和旧家具", private=True)],
+        category=Category.SAFETY,
+        description="6栋二单元楼道里堆满了纸箱和旧家具，只剩一人宽，万一着火跑都跑不出去。",
+        building=Building.objects.get(name="人民街6栋"),
+        spot="二单元楼道",
+    )
+    whistle = Whistle.blow(
+        by=staff,
+        units=[units["市委党校"]],
+        reports=[report],
+        title="清理人民街6栋二单元楼道堆放物",
+        description="和住户商量后清走楼道里的纸箱和旧家具，保持消防通道畅通。",
+        category=Category.SAFETY,
+        building=report.building,
+        spot="二单元楼道",
+        report_in_hours=24,
+    )
+    _backdate(whistle, days=0.25, since=since)
+
+    # 5. Reports waiting for triage: one in each grid worker's grids.
     ProblemReport.submit(
         by=resident,
         photos=[],

@@ -20,8 +20,9 @@ def _describe(violations):
 def audit(page, html_checker, *, elderly=False):
     """Validate the page's HTML as served, and run axe-core at 390 px and 1280 px.
 
-    Fails on serious or critical violations; in elderly mode, also on any
-    failure of the enhanced (7:1) contrast rule.
+    Fails on serious or critical violations; in elderly mode, also on text
+    under 20 px, a control (a checkbox too) under 60 × 60 px, and any failure
+    of the enhanced (7:1) contrast rule.
     """
     page.wait_for_load_state("load")
     html = page.request.get(page.url).text()
@@ -34,6 +35,10 @@ def audit(page, html_checker, *, elderly=False):
             serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
             assert not serious, f"axe-core at {width}px on {page.url}:\n{_describe(serious)}"
             if elderly:
+                small = small_text(page, 20)
+                assert not small, f"text under 20 px at {width}px on {page.url}:\n" + "\n".join(small)
+                controls = small_controls(page, 60, label_counts=False)
+                assert not controls, f"controls under 60x60 px at {width}px on {page.url}:\n" + "\n".join(controls)
                 contrast = _axe.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}})
                 failures = contrast.response["violations"]
                 assert not failures, f"7:1 contrast at {width}px on {page.url}:\n{_describe(failures)}"
@@ -41,18 +46,22 @@ def audit(page, html_checker, *, elderly=False):
         page.set_viewport_size(original)
 
 
-def small_controls(page, minimum):
-    """Visible controls whose box is smaller than minimum × minimum px (checkboxes: their label's box)."""
+def small_controls(page, minimum, *, label_counts=True):
+    """Visible controls whose box is smaller than minimum × minimum px.
+
+    With ``label_counts`` a checkbox's target is its label's box (the standard display); in elderly mode
+    (``label_counts=False``) the box itself must be big enough.
+    """
     page.wait_for_load_state("load")
     return page.evaluate(
-        """([selector, minimum]) => {
+        """([selector, minimum, labelCounts]) => {
             const small = [];
             for (const el of document.querySelectorAll(selector)) {
                 const style = getComputedStyle(el);
                 if (style.display === 'none' || style.visibility === 'hidden') continue;
                 let box = el.getBoundingClientRect();
                 if (box.width * box.height <= 1) continue;  // not rendered
-                if (el.type === 'checkbox' || el.type === 'radio') {
+                if (labelCounts && (el.type === 'checkbox' || el.type === 'radio')) {
                     const target = el.closest('.form-check')
                         || (el.id && document.querySelector(`label[for="${el.id}"]`));
                     if (target) box = target.getBoundingClientRect();
@@ -65,7 +74,31 @@ def small_controls(page, minimum):
             }
             return small;
         }""",
-        [CONTROLS, minimum],
+        [CONTROLS, minimum, label_counts],
+    )
+
+
+def small_text(page, minimum):
+    """Visible text set smaller than ``minimum`` px: [(tag.classes, size, the text's start)]."""
+    return page.evaluate(
+        """(minimum) => {
+            const small = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const text = walker.currentNode.textContent.trim();
+                const el = walker.currentNode.parentElement;
+                if (!text || el.closest('.visually-hidden, script, style')) continue;
+                const box = el.getBoundingClientRect();
+                const style = getComputedStyle(el);
+                if (box.width * box.height <= 1 || style.visibility === 'hidden') continue;
+                const size = parseFloat(style.fontSize);
+                if (size < minimum) {
+                    small.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${size}px "${text.slice(0, 20)}"`);
+                }
+            }
+            return small;
+        }""",
+        minimum,
     )
 
 

@@ -15,7 +15,10 @@ def home(context):
 
 
 def nav(page, name):
-    """Click an item of the main navigation."""
+    """Click an item of the main navigation (in 大字模式 on a phone, after opening the folded menu)."""
+    menu = page.locator(".menu-toggle")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+        menu.click()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name=re.compile(f"^{name}")).click()
 
 

@@ -70,6 +70,7 @@ def test_each_demo_account_finds_its_work_waiting_on_its_workbench(settings, tmp
     assert "申请入队的志愿者" in labels("leader")
     assert "等我确认的预约" in labels("stationleader")
     assert "我认领、还没实现的心愿" in labels("volunteer")
+    assert {"呼叫我单位的红哨子", "我认领、还没实现的心愿"} <= labels("partner")
     assert any("预约" in label for label in labels("resident"))
 
 

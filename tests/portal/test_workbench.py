@@ -19,7 +19,7 @@ def waiting(client):
     return {
         label: int(count)
         for label, count in re.findall(
-            r'<div class="waiting-head">.*?>([^<]+)</(?:a|span)><span class="waiting-count">(\d+)</span>', page
+            r'<div class="waiting-head">.*?>([^<]+)</(?:a|span)><span class="waiting-count">(\d+)<', page
         )
     }
 
@@ -96,3 +96,29 @@ def test_someone_with_nothing_waiting_is_told_so(client):
     client.force_login(UserFactory())
     assert "现在没有等您处理的事。" in client.get(reverse("me")).text
     assert badge(client) == 0
+
+
+def test_leaders_see_appointments_and_check_ins_with_their_day_and_time(client):
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ActivityFactory, WorkstationFactory, add_member
+    from volunteers.models import Appointment
+
+    station = WorkstationFactory(name="周大姐调解服务室")
+    day = timezone.localdate() + timedelta(days=3)
+    Appointment.request(
+        workstation=station, resident=UserFactory(), day=day, start=time(9, 30), end=time(10), topic="邻里纠纷"
+    )
+    client.force_login(station.leader)
+    assert waiting(client) == {"等我确认的预约": 1}
+    assert f"周大姐调解服务室 · {day.month}月{day.day}日 09:30" in client.get(reverse("me")).text
+
+    leader = make_volunteer()
+    starts = timezone.now() + timedelta(minutes=30)
+    activity = ActivityFactory(title="楼道清理", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    add_member(activity.team, leader.volunteer, leader=True)
+    client.force_login(leader)
+    assert waiting(client)["今天要签到的活动"] == 1
+    assert f"楼道清理 · {timezone.localtime(starts):%H:%M}" in client.get(reverse("me")).text
