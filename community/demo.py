@@ -41,6 +41,11 @@ def load(out):
             name=grid_name,
             defaults={"order": order, "description": description, "grid_worker": grid_workers[grid_worker]},
         )
+        wanted = grid_workers[grid_worker]
+        if grid.grid_worker_id in (None, grid_workers["gridworker"].pk) and grid.grid_worker_id != wanted.pk:
+            # An older demo gave every grid to the first grid worker.
+            grid.grid_worker = wanted
+            grid.save(update_fields=["grid_worker"])
         building_order = 0
         for street, count, households in streets:
             for number in range(1, count + 1):

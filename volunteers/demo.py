@@ -379,12 +379,15 @@ def _work_waiting(leaders_team, volunteers):
     appointments for the demo workstation's leader to confirm, and a new time for the demo resident to accept."""
     if not TeamMembership.objects.filter(team=leaders_team, status=TeamMembership.Status.REQUESTED).exists():
         members = set(leaders_team.memberships.values_list("volunteer_id", flat=True))
-        asking = next(v for v in volunteers[2:] if v.pk not in members)
-        TeamMembership.request(team=leaders_team, volunteer=asking)
-    station = Workstation.objects.get(leader__username="stationleader")
-    if station.appointments.exists():
+        asking = next((v for v in volunteers[2:] if v.pk not in members), None)
+        if asking:
+            TeamMembership.request(team=leaders_team, volunteer=asking)
+    station = Workstation.objects.filter(leader__username="stationleader").first()
+    if station is None or station.appointments.exists():
         return
     days = _opening_days(station, count=3)
+    if not days:
+        return
     asks = [
         ("resident2", "彭桂英", "楼上装修的噪音从早响到晚，想请许大妈帮忙和邻居说和说和。"),
         ("neighbour_tang", "唐秀珍", "老伴退休后总闷在家里，想来聊聊怎么让他多出门走走。"),
@@ -420,6 +423,8 @@ def _work_waiting(leaders_team, volunteers):
 def _opening_days(station, *, count):
     """The workstation's next ``count`` opening days after today, with their opening hours."""
     hours = {opening.weekday: opening for opening in station.opening_hours.all()}
+    if not hours:
+        return []
     found, day = [], timezone.localdate()
     while len(found) < count:
         day += timedelta(days=1)

@@ -29,10 +29,10 @@ class AdminMenu(TestCase):
         page = self.index_as(StaffFactory(groups=["编辑"]))
         sections = dict(menu(page))
         self.assertEqual(set(sections), {"新闻动态", "社区与账号"}, sections)
-        self.assertEqual(set(sections["新闻动态"]), {"文章", "栏目"})
+        self.assertEqual(set(sections["新闻动态"]), {"文章", "栏目", "每日阅读"})
         self.assertEqual(sections["社区与账号"], ["图片"])
         self.assertNotIn("系统记录", page)
-        self.assertNotIn("阅读记录", page)
+        self.assertNotIn("操作记录", page)
 
     def test_the_grid_worker_sees_the_grids_and_the_people_but_no_system_records(self):
         page = self.index_as(StaffFactory(groups=["网格员"]))

@@ -112,3 +112,19 @@ def test_the_demo_agrees_with_itself(settings, tmp_path):
         assert messages.exists()
         for message in messages:
             assert deadline_text(whistle.report_in_by) in message.title, (message.title, whistle.report_in_by)
+
+
+@pytest.mark.django_db
+def test_loading_over_an_older_demo_adds_what_it_lacked(settings, tmp_path):
+    """A developer's database from an earlier demo gets the newer stories on the next make run."""
+    from whistles.models import Whistle
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    first_worker = get_user_model().objects.get(username="gridworker")
+    Grid.objects.update(grid_worker=first_worker)  # the older demo had one grid worker for all grids
+    Whistle.objects.filter(title="清理人民街6栋二单元楼道堆放物").delete()
+    call_command("load_demo")
+    assert Whistle.objects.filter(title="清理人民街6栋二单元楼道堆放物").count() == 1
+    assert Grid.objects.get(name="第三网格").grid_worker.username == "gridworker2"
+    assert Grid.objects.get(name="第一网格").grid_worker == first_worker

@@ -283,3 +283,23 @@ def test_at_100000_wishes_the_dashboard_fetches_no_wish_rows(client):
         aggregates = any(word in sql for word in ("COUNT(", "percentile_cont", "SUM("))
         assert aggregates or "LIMIT 20" in sql, sql[:200]
     assert response.context["data"]["wishes"]["totals"]["submitted"] >= 60000
+
+
+@pytest.mark.django_db
+def test_the_unit_table_lists_a_unit_whose_calls_all_fall_outside_the_period():
+    from tests.factories import PartnerUnitFactory
+    from whistles.models import Category, Whistle
+
+    unit = PartnerUnitFactory(name="区建设局")
+    Whistle.blow(
+        by=StaffFactory(is_superuser=True),
+        units=[unit],
+        title="修补路面",
+        description="补坑。",
+        category=Category.ROADS,
+        building=BuildingFactory(),
+    )
+    last_year = dashboard.Period(date(2020, 1, 1), date(2020, 12, 31))
+    rows = {row["name"]: row for row in dashboard.unit_figures(last_year)}
+    assert "区建设局" in rows
+    assert rows["区建设局"]["called"] == 0 and rows["区建设局"]["wishes_fulfilled"] == 0
