@@ -50,11 +50,13 @@ class PortalAdminSite(admin.AdminSite):
         apps = [app for app in apps if app["models"]]
         apps.sort(key=lambda app: _menu_position(app["app_label"]))
         if records and request.user.is_superuser:
+            records.sort(key=lambda model: model["name"])
             apps.append(
                 {
                     "name": _("系统记录"),
                     "app_label": "system_records",
-                    "app_url": None,  # a section of the menu, not an app with a page of its own
+                    # A section of the menu, not an app: its heading opens its first record list.
+                    "app_url": records[0]["admin_url"],
                     "has_module_perms": True,
                     "models": records,
                 }

@@ -48,6 +48,9 @@ class AdminMenu(TestCase):
         self.assertEqual(names[:5], ["新闻动态", "微心愿", "红哨子", "志愿服务", "社区与账号"], names)
         self.assertEqual(names[-1], "系统记录")
         records = dict(menu(page))["系统记录"]
+        heading = re.search(r'<a href="([^"]*)"[^>]*>系统记录</a>', page).group(1)
+        self.assertEqual(self.client.get(heading).status_code, 200)
+        self.assertNotIn("current-app", page.split("系统记录")[0].rsplit("<div", 1)[-1])
         for technical in ("操作记录", "定时任务记录", "通知", "联系方式查看记录"):
             self.assertIn(technical, records)
             self.assertNotIn(technical, dict(menu(page))["社区与账号"])
