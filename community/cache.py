@@ -51,6 +51,28 @@ class PostgresCache(DatabaseCache):
             return super()._base_set(mode, key, value, timeout)
         return self._upsert([self._row(key, value, timeout)], only_if_expired=mode == "add") == 1
 
+    def get_many_with_versions(self, keys, sections):
+        """(the live entries among ``keys``, {section: version}) in one statement: kept pages and the versions
+        of the sections they must have been built from (community/sections.py)."""
+        made = {self.make_and_validate_key(key): key for key in keys}
+        connection = connections[router.db_for_read(self.cache_model_class)]
+        table = connection.ops.quote_name(self._table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT cache_key, value, expires, NULL FROM {table} WHERE cache_key = ANY(%s) "
+                "UNION ALL SELECT section, NULL, NULL, version FROM community_sectionversion WHERE section = ANY(%s)",
+                [list(made), list(sections)],
+            )
+            rows = cursor.fetchall()
+        now = tz_now()
+        found, versions = {}, dict.fromkeys(sections, 0)
+        for name, value, expires, version in rows:
+            if version is not None:
+                versions[name] = version
+            elif expires >= now:
+                found[made[name]] = pickle.loads(base64.b64decode(value.encode("latin1")))  # noqa: S301 -- our own rows
+        return found, versions
+
     def set_rows(self, rows):
         """Several entries [(key, value, seconds)], each with its own lifetime, in one statement."""
         latest = {self.make_and_validate_key(key): (value, seconds) for key, value, seconds in rows}

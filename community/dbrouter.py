@@ -37,18 +37,20 @@ ALWAYS_PRIMARY = {"sessions", "auth", "axes", "community.user"}
 _replica_allowed = ContextVar("replica_allowed", default=False)
 
 
+def read_alias():
+    """Where a read of the portal's shared data (not accounts) goes now: the replica when this request may use it."""
+    if _replica_allowed.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return REPLICA
+    return DEFAULT_DB_ALIAS
+
+
 class PrimaryReplicaRouter:
     """Reads to the replica when the current request allows it, everything else to the primary."""
 
     def db_for_read(self, model, **hints):
-        if (
-            _replica_allowed.get()
-            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
-            and getattr(model._meta, "label_lower", "") not in ALWAYS_PRIMARY
-            and model._meta.app_label not in ALWAYS_PRIMARY
-        ):
-            return REPLICA
-        return DEFAULT_DB_ALIAS
+        if getattr(model._meta, "label_lower", "") in ALWAYS_PRIMARY or model._meta.app_label in ALWAYS_PRIMARY:
+            return DEFAULT_DB_ALIAS
+        return read_alias()
 
     def db_for_write(self, model, **hints):
         return DEFAULT_DB_ALIAS

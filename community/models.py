@@ -439,6 +439,25 @@ class ContactView(models.Model):
         return f"{self.viewer_role} · {self.context}"
 
 
+class SectionVersion(models.Model):
+    """When each section of the site last changed (community/sections.py): the authoritative page-cache versions.
+
+    A version moves in the transaction of the change that makes it (a change
+    that rolls back moves nothing); caches only hold pages tagged with the
+    versions they were built from, and every lookup compares them with these.
+    """
+
+    section = models.CharField(_("部分"), max_length=40, primary_key=True)
+    version = models.BigIntegerField(_("版本"), help_text=_("最后一次变化的时刻（微秒）。"))
+
+    class Meta:
+        verbose_name = _("页面版本")
+        verbose_name_plural = _("页面版本")
+
+    def __str__(self):
+        return f"{self.section} {self.version}"
+
+
 class RateCounter(models.Model):
     """Hits of one key (action and client or account) in one time window; see community/ratelimit.py.
 

@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,9 +34,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from community import dbrouter
-from community.cache import store_many
+from community.cache import PostgresCache, store_many
 from community.pages import is_elderly
-from community.sections import CACHE_ERRORS, SITE, version_key
+from community.sections import CACHE_ERRORS, SITE
+from community.versions import current_versions
 
 logger = logging.getLogger(__name__)
 
@@ -129,16 +130,32 @@ def _lookup(key, sections):
     if state is not None:
         wanted |= {other: wanted_sections for other, wanted_sections in state.expected.items() if other != key}
         state.expected = {}
-    version_keys = {section: version_key(section) for each in wanted.values() for section in each}
-    found = cache.get_many([*wanted, *version_keys.values()])
+    found, current = _read(list(wanted), {section for each in wanted.values() for section in each})
     results = {}
     for each, each_sections in wanted.items():
-        versions = tuple(found.get(version_keys[section], 0) for section in each_sections)
+        versions = tuple(current[section] for section in each_sections)
         stored = found.get(each)
         results[each] = ((stored[1] if stored is not None and stored[0] == versions else None), versions)
     if state is not None:
         state.found |= {other: result for other, result in results.items() if other != key}
     return results[key]
+
+
+def _read(keys, sections):
+    """(the cache's entries among ``keys``, the sections' current versions from PostgreSQL).
+
+    With the PostgreSQL cache, one statement. With Redis, the entries from Redis (none while it fails: a miss)
+    and the versions from PostgreSQL, which holds them; so an entry Redis kept through a change it missed is
+    never taken for current.
+    """
+    backend = caches["default"]
+    if isinstance(backend, PostgresCache):
+        return backend.get_many_with_versions(keys, sections)
+    try:
+        found = backend.get_many(keys)
+    except CACHE_ERRORS:
+        found = {}
+    return found, current_versions(sections)
 
 
 def _keep(key, versions, value, seconds):

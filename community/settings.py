@@ -153,6 +153,8 @@ def postgres_database(url, *, variable):
     )
     if not database["ENGINE"].endswith("postgresql"):
         fail(f"{variable} must be a PostgreSQL URL (postgres://…); other databases are not supported.")
+    # Django's backend, moving page-cache versions in the transaction that changes what pages show.
+    database["ENGINE"] = "community.postgres"
     database.setdefault("OPTIONS", {})
     # A database outage must never hang a worker: give up connecting after 2 s.
     database["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))

@@ -179,16 +179,40 @@ def test_a_page_showing_a_csrf_token_is_never_kept():
 
 
 def test_signing_in_does_not_make_every_page_stale(django_capture_on_commit_callbacks):
-    from community import sections
+    from community import sections, versions
 
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         sections.changed(sections.SITE)
-    before = sections.changed_at(sections.SITE)
+    before = versions.changed_at(sections.SITE)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         user.save(update_fields=["last_login"])
-    assert callbacks == [] and sections.changed_at(sections.SITE) == before
+    assert callbacks == [] and versions.changed_at(sections.SITE) == before
     with django_capture_on_commit_callbacks(execute=True):
         user.display_name = "李秀英"
         user.save()
-    assert sections.changed_at(sections.SITE) > before
+    assert versions.changed_at(sections.SITE) > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_signing_in_and_private_edits_leave_kept_pages_kept(client):
+    """Only what a public page shows moves its version: a new account, a sign-in, a new password or an email
+    change leave every kept page as it was (for real commits, not a test's transaction)."""
+    from django.test import Client
+
+    from tests.community.test_accounts import REGISTER, registration
+
+    visitor = Client()
+    visitor.get("/")
+    assert visitor.get("/")["X-Page-Cache"] == "hit"
+    client.post(REGISTER, registration(username="13912345678"))
+    client.post(reverse("profile"), {"display_name": "王秀英", "email": "wang@example.cn"})
+    client.post(
+        reverse("password_change"),
+        {"old_password": "Jiangbin-2026!", "new_password1": "Jiangbin-2027!", "new_password2": "Jiangbin-2027!"},
+    )
+    client.logout()
+    client.post(reverse("login"), {"username": "13912345678", "password": "Jiangbin-2027!"})
+    assert visitor.get("/")["X-Page-Cache"] == "hit"
+    client.post(reverse("profile"), {"display_name": "王秀兰", "email": "wang@example.cn"})
+    assert visitor.get("/")["X-Page-Cache"] == "miss"  # the public name shows on pages: they are rebuilt

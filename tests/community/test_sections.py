@@ -1,22 +1,19 @@
-"""Section versions move once per transaction, after it commits, from whatever wrote what a page shows."""
+"""Section versions move once per transaction, in it, from whatever wrote what a page shows."""
 
 import pytest
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 
-from community import sections
+from community import sections, versions
 from tests.wishes.helpers import make_volunteer, make_wish
 from wishes.models import Wish
 
 pytestmark = pytest.mark.django_db
 
 
-def version_writes(queries, section):
-    """The statements among ``queries`` that wrote ``section``'s version into the cache table."""
-    key = sections.version_key(section)
-    return [
-        q for q in queries if "django_cache" in q["sql"] and q["sql"].lstrip().startswith("INSERT") and key in q["sql"]
-    ]
+def version_writes(queries):
+    """The statements among ``queries`` that moved section versions (community_sectionversion)."""
+    return [q for q in queries if "community_sectionversion" in q["sql"] and q["sql"].lstrip().startswith("INSERT")]
 
 
 def test_a_bulk_update_of_a_shown_field_changes_the_public_page_at_once(client, django_capture_on_commit_callbacks):
@@ -36,20 +33,20 @@ def test_a_claim_writes_the_section_version_exactly_once(django_capture_on_commi
     with CaptureQueriesContext(transaction.get_connection()) as queries:
         with django_capture_on_commit_callbacks(execute=True):
             wish.claim(by=volunteer)  # saves the wish, a claim and a transition
-    assert len(version_writes(queries.captured_queries, "wishes")) == 1
+    assert len(version_writes(queries.captured_queries)) == 1
 
 
 def test_a_transaction_that_rolls_back_moves_no_version(django_capture_on_commit_callbacks):
     wish = make_wish()
     with django_capture_on_commit_callbacks(execute=True):
         sections.changed("wishes")
-    before = sections.changed_at("wishes")
+    before = versions.changed_at("wishes")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             Wish.objects.filter(pk=wish.pk).update(title="撤销的修改")
             raise RuntimeError
     assert callbacks == []
-    assert sections.changed_at("wishes") == before
+    assert versions.changed_at("wishes") == before
 
 
 def test_saving_something_no_public_page_shows_moves_no_version(django_capture_on_commit_callbacks):
@@ -59,3 +56,33 @@ def test_saving_something_no_public_page_shows_moves_no_version(django_capture_o
         user.set_password("另一个密码-123")
         user.save()
     assert callbacks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_and_its_new_version_commit_together_and_a_rollback_moves_neither():
+    """The version moves inside the change's own transaction (no bump after the commit that could be lost)."""
+    import psycopg
+    from django.db import connection
+
+    def version():
+        return versions.current_versions(["wishes"], using="default")["wishes"]
+
+    def version_elsewhere():
+        with elsewhere.cursor() as cursor:
+            cursor.execute("SELECT coalesce(max(version), 0) FROM community_sectionversion WHERE section = 'wishes'")
+            return cursor.fetchone()[0]
+
+    wish = make_wish(title="想请人帮忙修水龙头")
+    before = version()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params, autocommit=True) as elsewhere:
+        with transaction.atomic():
+            Wish.objects.filter(pk=wish.pk).update(title="想请人帮忙换水龙头")
+            assert version_elsewhere() == before  # not committed: nobody else sees a new version yet
+        moved = version()
+        assert moved > before and version_elsewhere() == moved
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Wish.objects.filter(pk=wish.pk).update(title="撤销的修改")
+            raise RuntimeError
+        assert version() == moved == version_elsewhere()
