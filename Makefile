@@ -53,6 +53,7 @@ test-system-deps: system-deps
 	$(call need,test -x "$${CHROMIUM:-/usr/bin/chromium}",chromium,the Chromium browser for browser tests)
 	$(call need,fc-list :lang=zh | grep -q .,fonts-noto-cjk,a Chinese font for headless Chromium)
 	$(call need,command -v java,default-jre-headless,a Java runtime for the HTML checker)
+	$(call need,command -v redis-server,redis-server,Redis for the tests of Redis failing)
 
 $(DEPS_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

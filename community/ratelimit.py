@@ -48,9 +48,10 @@ def _hit(key, limit, now):
     """Count one hit of ``key`` in the current window; return the count so far."""
     window = int(now.timestamp()) // limit.seconds * limit.seconds
     if settings.REDIS_URL:
-        redis_key = f"rl:{key}:{limit.seconds}:{window}"
-        cache.add(redis_key, 0, timeout=limit.seconds + 5)
-        return cache.incr(redis_key)
+        counted = cache.count_hit(f"rl:{key}:{limit.seconds}:{window}", limit.seconds + 5)
+        if counted is not None:
+            return counted
+        # Redis is not answering: count in PostgreSQL meanwhile (a limit may then allow a little more once).
     with connection.cursor() as cursor:
         cursor.execute(
             """

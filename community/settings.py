@@ -288,18 +288,20 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
 PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", default=DEBUG)
 
 # --- Caches --------------------------------------------------------------------------
-# PostgreSQL by default, so that every worker and machine agrees; Redis if configured.
+# PostgreSQL by default, so that every worker and machine agrees; Redis if configured, as an accelerator only
+# (community/redis_cache.py): bounded waits, a circuit breaker, and nothing it holds can be served stale.
 REDIS_URL = env_str("REDIS_URL")
+# How long one Redis command may take (connect or answer) before Redis counts as down.
+REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 250)
+# After a failure, Redis is left alone this long (per worker) before one command tries again.
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 10)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions read from Redis and written through to PostgreSQL: losing Redis's
-    # data (a restart, a new instance) signs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CACHES = {"default": {"BACKEND": "community.redis_cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "community.cache.PostgresCache", "LOCATION": "django_cache"}}
-    # Sessions stay in their own table (Django's default): a PostgreSQL cache in
-    # front of them would only add a write to every change.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions stay in PostgreSQL (Django's default), also with Redis: a session kept in Redis could come back
+# from an outage older than the truth (a sign-out made while Redis was down would be undone).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

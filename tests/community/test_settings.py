@@ -201,10 +201,10 @@ def test_object_storage_without_a_public_host_or_with_one_bucket_for_both_is_ref
     assert "Traceback" not in result.stderr
 
 
-def test_sessions_are_cached_in_redis_and_kept_in_postgresql_or_kept_in_postgresql_alone():
+def test_redis_is_the_guarded_cache_and_sessions_stay_in_postgresql_either_way():
     with_redis = settings_from({"REDIS_URL": "redis://cache.internal:6379/0"}, "SESSION_ENGINE", "CACHES")
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
-    assert with_redis["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert with_redis["CACHES"]["default"]["BACKEND"] == "community.redis_cache.ResilientRedisCache"
     assert settings_from({}, "SESSION_ENGINE")["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
