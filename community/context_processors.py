@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from community import dbrouter
 from community.contributions import waiting_total
 from community.notifications import unread_count
 from community.pages import is_elderly, site_details
@@ -10,6 +11,8 @@ def site(request):
     return {
         "community": site_details(),
         "elderly_mode": is_elderly(request),
+        # The primary database is down: pages come from the replica and nothing can be changed (a banner says so).
+        "read_only_mode": dbrouter.read_only(),
         "nav_section": _section(request),
         # Counted with the user (community/backends.py); shown in the header for people signed in.
         "unread_notifications": SimpleLazyObject(lambda: unread_count(request.user)),

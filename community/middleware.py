@@ -7,10 +7,9 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 
-from community.pages import is_elderly, site_details
+from community import dbrouter
+from community.pages import database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +58,6 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-def database_unavailable_response(request):
-    """A friendly 503 drawn without touching the database (no user, no session)."""
-    html = render_to_string("503.html", {"community": site_details(), "elderly_mode": is_elderly(request)})
-    response = HttpResponse(html, status=503)
-    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 class DatabaseOutageMiddleware:
     """While PostgreSQL is unreachable, every page answers a friendly 503 with Retry-After.
 
@@ -102,7 +92,8 @@ class StaffSessionTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        # Read-only (the primary is down): the session cannot be written; the expiry slides on later.
+        if user is not None and user.is_authenticated and user.is_staff and not dbrouter.read_only():
             now = int(time.time())
             if now - request.session.get("_staff_seen", 0) >= self.REFRESH_SECONDS:
                 request.session["_staff_seen"] = now

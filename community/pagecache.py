@@ -155,7 +155,7 @@ def _read(keys, sections):
         found = backend.get_many(keys)
     except CACHE_ERRORS:
         found = {}
-    return found, current_versions(sections)
+    return found, current_versions(sections, using=dbrouter.read_alias())
 
 
 def _keep(key, versions, value, seconds):

@@ -3,11 +3,13 @@ and the one way a POST action ends (a model call, a message, back where the pers
 """
 
 import functools
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.signals import setting_changed
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from community.lifecycle import NotAllowed
@@ -118,3 +120,39 @@ class ActionFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(target)
+
+
+# Fields of a form that are never shown back (secrets, and what the form carries for itself).
+_NOT_SHOWN_BACK = re.compile(r"csrfmiddlewaretoken|.*password.*|next|.*token.*", re.IGNORECASE)
+
+
+def typed_text(request):
+    """What the person typed into the form they sent (no passwords or tokens), to show back when it was not saved."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return []
+    try:
+        items = request.POST.lists()
+    except Exception:  # noqa: BLE001 -- a body that cannot be read has nothing to show back
+        return []
+    return [value for name, values in items if not _NOT_SHOWN_BACK.fullmatch(name) for value in values if value.strip()]
+
+
+def database_unavailable_response(request, *, read_only=False):
+    """A friendly 503 drawn without touching the database (no user, no session), showing back what was typed.
+
+    ``read_only``: the portal answers from the replica while the primary is down, so pages can be read but
+    nothing can be changed.
+    """
+    html = render_to_string(
+        "503.html",
+        {
+            "community": site_details(),
+            "elderly_mode": is_elderly(request),
+            "read_only": read_only,
+            "typed": typed_text(request),
+        },
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -167,8 +167,12 @@ DATABASES = {"default": postgres_database(DATABASE_URL, variable="DATABASE_URL")
 
 # A streaming replica of the primary, for the reads of GET requests (community/dbrouter.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
-# After a POST, that browser reads from the primary for this long ("read your writes").
-DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+# A replica further behind than this is left out (its reads go to the primary) until it catches up.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+# How often each worker looks at the replica (whether it answers, how far behind it is).
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 2)
+# After the primary failed to answer, a worker with a replica serves read-only from it this long, then tries again.
+PRIMARY_RETRY_SECONDS = env_int("PRIMARY_RETRY_SECONDS", 5)
 DATABASE_ROUTERS = []
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = postgres_database(DATABASE_REPLICA_URL, variable="DATABASE_REPLICA_URL")

@@ -55,5 +55,6 @@ urlpatterns = [
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("photos/<str:key>/<int:width>.webp", views.private_photo, name="private_photo"),
 ]

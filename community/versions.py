@@ -3,14 +3,12 @@
 community/sections.py says which sections a change touches; this module
 writes their new versions just before the transaction commits (called by the
 database backend, community/postgres/base.py) and reads the current ones
-(community/pagecache.py). It defines no model, so the backend can import it.
+(community/pagecache.py). It imports no model, so the database backend can import it.
 """
 
 from datetime import UTC, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
-
-from community import dbrouter
 
 # A version is the moment of the change in microseconds, and always more than the one before: unique across
 # a restored backup or an emptied table, so that no page kept before can ever match a later version.
@@ -56,9 +54,9 @@ def after_commit():
     write_pending(connections[DEFAULT_DB_ALIAS])
 
 
-def current_versions(sections, *, using=None):
-    """{section: version} as PostgreSQL has them now (0 for a section that never changed)."""
-    with connections[using or dbrouter.read_alias()].cursor() as cursor:
+def current_versions(sections, *, using):
+    """{section: version} as PostgreSQL (the database ``using``) has them now (0 for a section that never changed)."""
+    with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT section, version FROM community_sectionversion WHERE section = ANY(%s)", [list(sections)]
         )

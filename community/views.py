@@ -1,6 +1,7 @@
 """The site's own pages: registration, profile, inbox, the call list, the elderly-mode switch, health and errors."""
 
 import logging
+import math
 import sys
 
 from django.conf import settings
@@ -8,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError
 from django.http import FileResponse, Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
@@ -23,13 +25,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
 
-from community import audit
+from community import audit, dbrouter
 from community.forms import HomeForm, ProfileForm, RegistrationForm
 from community.images import may_view_photo, storage_for
-from community.middleware import database_unavailable_response
 from community.models import Home, Image, Notification, confirms_homes
 from community.pagecache import KeptPage
-from community.pages import ELDERLY_COOKIE, ELDERLY_COOKIE_AGE, PageMixin, run_action, safe_next
+from community.pages import (
+    ELDERLY_COOKIE,
+    ELDERLY_COOKIE_AGE,
+    PageMixin,
+    database_unavailable_response,
+    run_action,
+    safe_next,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -179,14 +187,25 @@ def private_photo(request, key, width):
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"db": "unavailable"}, status=503)
-    return JsonResponse({"db": "ok"})
+    """Liveness, for the load balancer: this process answers (200). It asks no database: a server whose primary
+    is down still serves kept pages and, with a replica, reads; taking every server out would serve nothing."""
+    return JsonResponse({"alive": True})
+
+
+@never_cache
+def readyz(request):
+    """Readiness, for deploys and monitoring: 200 when this server reaches the primary, 503 when not.
+
+    The replica and Redis are reported (the server falls back when they fail) but not required.
+    """
+    report = {"primary": "ok" if dbrouter.answers(DEFAULT_DB_ALIAS) else "down"}
+    if dbrouter.REPLICA in settings.DATABASES and settings.DATABASE_ROUTERS:
+        state = dbrouter.check_replica(force=True)
+        report["replica"] = "ok" if state.replica_usable else ("lagging" if state.replica_lag < math.inf else "down")
+        report["replica_lag_seconds"] = round(state.replica_lag, 1) if state.replica_lag < math.inf else None
+    if settings.REDIS_URL:
+        report["redis"] = "ok" if caches["default"].ping() else "down"
+    return JsonResponse(report, status=200 if report["primary"] == "ok" else 503)
 
 
 def server_error(request):

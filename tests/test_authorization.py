@@ -92,6 +92,7 @@ def table(w):
         "about": ("get", reverse("about"), None, PUBLIC),
         "privacy": ("get", reverse("privacy"), None, PUBLIC),
         "healthz": ("get", reverse("healthz"), None, PUBLIC),
+        "readyz": ("get", reverse("readyz"), None, PUBLIC),
         "elderly_mode": ("get", reverse("elderly_mode") + "?on=1&next=/", None, expect(302)),
         "sitemap_index": ("get", reverse("sitemap_index"), None, PUBLIC),
         "django.contrib.sitemaps.views.sitemap": ("get", "/sitemap-articles.xml", None, PUBLIC),

@@ -24,6 +24,7 @@ from tests.test_authorization import ROLES, PortalWorld, table
 # Reached from outside the site, never by following its links.
 OUTSIDE = {
     "healthz": "load balancers and monitoring",
+    "readyz": "deploys and monitoring",
     "robots_txt": "search engines",
     "sitemap_index": "search engines (named in robots.txt)",
     "django.contrib.sitemaps.views.sitemap": "search engines (named in the sitemap index)",

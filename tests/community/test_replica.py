@@ -17,11 +17,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from community import dbrouter
 from community.dbrouter import (
     REPLICA,
-    STICKY_COOKIE,
+    WROTE_COOKIE,
     PrimaryReplicaRouter,
     ReadReplicaMiddleware,
+    position,
     reads_from_primary,
 )
 from news.models import Article
@@ -31,21 +33,29 @@ User = get_user_model()
 router = PrimaryReplicaRouter()
 
 
-def answer(request, during=lambda: None):
+@pytest.fixture(autouse=True)
+def replica_in_good_health(monkeypatch):
+    """The worker's view of the databases, as just checked: the replica answers and is current."""
+    fresh = dbrouter._Health(replica_checked=time.monotonic() + 3600, replica_usable=True, replica_replayed=None)
+    monkeypatch.setattr(dbrouter, "health", fresh)
+    return fresh
+
+
+def answer(request, during=lambda: None, view=None):
     """Pass ``request`` through the middleware; return (where a read went while answering it, the response)."""
     seen = {}
 
-    def view(request):
+    def default_view(request):
         during()
         seen["read"] = router.db_for_read(Article)
         return HttpResponse()
 
-    response = ReadReplicaMiddleware(view)(request)
-    return seen["read"], response
+    response = ReadReplicaMiddleware(view or default_view)(request)
+    return seen.get("read"), response
 
 
 def with_cookie(request, response):
-    request.COOKIES[STICKY_COOKIE] = response.cookies[STICKY_COOKIE].value
+    request.COOKIES[WROTE_COOKIE] = response.cookies[WROTE_COOKIE].value
     return request
 
 
@@ -53,33 +63,79 @@ class TestRouter:
     def test_an_anonymous_get_reads_from_the_replica(self):
         assert answer(RequestFactory().get("/"))[0] == REPLICA
 
+    @pytest.mark.django_db
     @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
     def test_a_request_that_may_write_reads_from_the_primary(self, method):
         assert answer(getattr(RequestFactory(), method)("/"))[0] == DEFAULT_DB_ALIAS
 
-    def test_a_get_within_ten_seconds_of_a_post_reads_from_the_primary(self, settings):
-        settings.DATABASE_REPLICA_STICKY_SECONDS = 10
-        with time_machine.travel(1_800_000_000, tick=False) as traveller:
-            _read, response = answer(RequestFactory().post("/"))
-            cookie = response.cookies[STICKY_COOKIE]
-            assert cookie["max-age"] == 10 and cookie["httponly"] and cookie["samesite"] == "Lax"
-            traveller.shift(9)
-            assert answer(with_cookie(RequestFactory().get("/"), response))[0] == DEFAULT_DB_ALIAS
-            traveller.shift(2)
-            assert answer(with_cookie(RequestFactory().get("/"), response))[0] == REPLICA
+    @pytest.mark.django_db(transaction=True)  # no test transaction: reads inside one go to the primary
+    def test_after_a_post_the_browser_reads_from_the_primary_until_the_replica_has_replayed_it(
+        self, replica_in_good_health, monkeypatch
+    ):
+        _read, response = answer(RequestFactory().post("/"))
+        cookie = response.cookies[WROTE_COOKIE]
+        written = position(cookie.value)
+        assert written is not None and cookie["httponly"] and cookie["samesite"] == "Lax"
+        replica_in_good_health.replica_replayed = written - 1  # behind the person's own change
+        replays = iter([written - 1, written - 1, written])
+        monkeypatch.setattr(dbrouter, "replica_replay_position", lambda: next(replays))
+        # However long it takes: as long as the replica lacks the change, the primary answers.
+        with time_machine.travel(time.time() + 3600):
+            read, later = answer(with_cookie(RequestFactory().get("/"), response))
+        assert read == DEFAULT_DB_ALIAS and WROTE_COOKIE not in later.cookies
+        assert answer(with_cookie(RequestFactory().get("/"), response))[0] == DEFAULT_DB_ALIAS
+        read, caught_up = answer(with_cookie(RequestFactory().get("/"), response))
+        assert read == REPLICA
+        assert caught_up.cookies[WROTE_COOKIE]["max-age"] == 0  # done with: the cookie goes
 
+    @pytest.mark.django_db
     def test_the_cookie_is_secure_when_the_site_is_https(self, settings):
         settings.HTTPS = True
-        assert answer(RequestFactory().post("/"))[1].cookies[STICKY_COOKIE]["secure"]
+        assert answer(RequestFactory().post("/"))[1].cookies[WROTE_COOKIE]["secure"]
 
-    @pytest.mark.parametrize("value", ["9999999999", "soon", ""])
-    def test_a_cookie_that_claims_too_much_or_nonsense_is_ignored(self, value):
+    @pytest.mark.parametrize("value", ["9999999999", "soon", "", "0/ZZ"])
+    def test_a_cookie_that_is_no_wal_position_is_ignored(self, value):
         request = RequestFactory().get("/")
-        request.COOKIES[STICKY_COOKIE] = value
+        request.COOKIES[WROTE_COOKIE] = value
         assert answer(request)[0] == REPLICA
 
     def test_a_get_sets_no_cookie(self):
-        assert STICKY_COOKIE not in answer(RequestFactory().get("/"))[1].cookies
+        assert WROTE_COOKIE not in answer(RequestFactory().get("/"))[1].cookies
+
+    def test_a_replica_further_behind_than_allowed_is_left_out(self, replica_in_good_health):
+        replica_in_good_health.replica_usable, replica_in_good_health.replica_lag = False, 45.0
+        assert answer(RequestFactory().get("/"))[0] == DEFAULT_DB_ALIAS
+
+    def test_a_page_the_replica_cannot_find_is_looked_for_on_the_primary(self):
+        """A page built from the primary may link to a row the replica has not replayed yet."""
+        asked = []
+
+        def view(request):
+            asked.append(router.db_for_read(Article))
+            return HttpResponse(status=404 if asked[-1] == REPLICA else 200)
+
+        _read, response = answer(RequestFactory().get("/wishes/12/"), view=view)
+        assert asked == [REPLICA, DEFAULT_DB_ALIAS] and response.status_code == 200
+
+    def test_while_the_primary_is_down_everything_is_read_from_the_replica_and_changes_are_refused(
+        self, replica_in_good_health
+    ):
+        from axes.models import AccessAttempt
+        from django.contrib.sessions.models import Session
+
+        replica_in_good_health.primary_down_until = time.monotonic() + 60
+        seen = {}
+        answer(
+            RequestFactory().get("/"),
+            during=lambda: seen.update(reads=[router.db_for_read(Session), router.db_for_read(AccessAttempt)]),
+        )
+        assert seen["reads"] == [REPLICA, REPLICA]
+        posted = RequestFactory().post("/wishes/new/", {"title": "想请人帮忙修水龙头", "password": "秘密-123"})
+        read, response = answer(posted)
+        assert read is None  # the view never ran
+        assert response.status_code == 503 and response["Retry-After"]
+        page = response.content.decode()
+        assert "系统维护中，暂时只能浏览" in page and "想请人帮忙修水龙头" in page and "秘密-123" not in page
 
     def test_reads_outside_a_request_go_to_the_primary(self):
         """Management commands and run_jobs: nothing allowed the replica."""
@@ -168,27 +224,28 @@ class TestThroughTheReplica:
         assert any("news_article" in sql for sql in selects(replica))
         assert not any("news_article" in sql for sql in selects(primary))
 
-    def test_after_a_post_the_same_person_reads_from_the_primary_until_the_cookie_runs_out(
-        self, client, replica_routing
+    def test_after_a_post_the_same_person_reads_from_the_primary_until_the_replica_replayed_it(
+        self, client, replica_routing, replica_in_good_health, monkeypatch
     ):
         UserFactory(username="wangxiuying", display_name="王秀英")
-        with time_machine.travel(time.time(), tick=False) as traveller:
-            response = client.post(reverse("login"), {"username": "wangxiuying", "password": PASSWORD})
-            assert response.status_code == 302
-            assert STICKY_COOKIE in response.cookies
+        response = client.post(reverse("login"), {"username": "wangxiuying", "password": PASSWORD})
+        assert response.status_code == 302
+        written = position(response.cookies[WROTE_COOKIE].value)
+        replica_in_good_health.replica_replayed = written - 1
+        monkeypatch.setattr(dbrouter, "replica_replay_position", lambda: replica_in_good_health.replica_replayed)
 
-            with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
-                response = client.get(reverse("me"))
-            assert "王秀英" in response.text
-            assert selects(primary) and not replica.captured_queries
+        with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+            response = client.get(reverse("me"))
+        assert "王秀英" in response.text
+        assert selects(primary) and not replica.captured_queries
 
-            traveller.shift(11)
-            with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
-                response = client.get(reverse("me"))
-            # The page's data now comes from the replica; who is signed in still from the primary.
-            assert "王秀英" in response.text
-            assert selects(replica)
-            assert all(("django_session" in sql or "community_user" in sql) for sql in selects(primary))
+        replica_in_good_health.replica_replayed = written  # the replica has replayed her sign-in
+        with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
+            response = client.get(reverse("me"))
+        # The page's data now comes from the replica; who is signed in still from the primary.
+        assert "王秀英" in response.text
+        assert selects(replica)
+        assert all(("django_session" in sql or "community_user" in sql) for sql in selects(primary))
 
     def test_a_sign_out_holds_at_once_whatever_the_replica_lag(self, replica_routing):
         """Sessions, users, permissions and lockouts are never read from the replica."""
