@@ -35,9 +35,10 @@ import logging
 import math
 import re
 import time
+from collections import deque
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -74,6 +75,9 @@ class _Health:
     # How far the replica has replayed (None: it is no standby at all, e.g. the tests' mirror: always current).
     replica_replayed: int | None = None
     primary_down_until: float = 0.0
+    # (when, the primary's WAL position then) at each check: the replica is as far behind as the oldest
+    # position it has not replayed yet.
+    primary_positions: deque = field(default_factory=lambda: deque(maxlen=1000))
 
 
 health = _Health()
@@ -168,11 +172,7 @@ def check_replica(*, force=False):
         return health
     health.replica_checked = now
     try:
-        standby, replayed, since_last = _one_row(
-            REPLICA,
-            "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
-            " extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())",
-        )
+        standby, replayed = _one_row(REPLICA, "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")
     except DatabaseError as error:
         connections[REPLICA].close()
         if health.replica_usable:
@@ -182,13 +182,18 @@ def check_replica(*, force=False):
     if not standby:
         health.replica_usable, health.replica_lag, health.replica_replayed = True, 0.0, None
         return health
-    health.replica_replayed = position(replayed)
+    health.replica_replayed = position(replayed) or 0
     try:
-        primary = position(_one_row(DEFAULT_DB_ALIAS, "SELECT pg_current_wal_lsn()::text")[0])
+        health.primary_positions.append(
+            (now, position(_one_row(DEFAULT_DB_ALIAS, "SELECT pg_current_wal_lsn()::text")[0]))
+        )
     except DatabaseError:
-        primary = None  # the primary's own failure is found where it is used
-    behind = primary is not None and (health.replica_replayed or 0) < primary
-    health.replica_lag = float(since_last or 0) if behind else 0.0
+        pass  # the primary's own failure is found where it is used
+    positions = health.primary_positions
+    while len(positions) > 1 and positions[0][1] <= health.replica_replayed:
+        positions.popleft()  # replayed: no longer a measure of how far behind the replica is
+    first_missing = next((when for when, primary in positions if primary > health.replica_replayed), None)
+    health.replica_lag = 0.0 if first_missing is None else now - first_missing
     usable = health.replica_lag <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS
     if usable != health.replica_usable:
         logger.warning("Read replica %s (%.0f s behind)", "back in use" if usable else "left out", health.replica_lag)

@@ -10,8 +10,23 @@ rows, so that templates keep calling ``get_absolute_url`` or
 """
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Model, Value
+
+from community import dbrouter
+
+
+def reading_connection():
+    """The connection for a raw read: the replica when this request may use it, as the ORM's reads do."""
+    return connections[dbrouter.read_alias()]
+
+
+def dict_rows(sql, params):
+    """A raw read's rows as dicts (column: value)."""
+    with reading_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [col[0] for col in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def fetch_together(**lists):
@@ -22,7 +37,7 @@ def fetch_together(**lists):
         # json_agg keeps the order of a sorted subquery.
         selects.append(f"(SELECT COALESCE(json_agg(row_to_json(x)), '[]'::json) FROM ({sql}) x) AS {name}")
         params.extend(rows_params)
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         found = cursor.fetchone()
     return dict(zip(lists, found, strict=True))

@@ -14,9 +14,9 @@ those definitions; it restates none of them.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.utils import timezone
 
+from community.together import dict_rows
 from news.models import Article
 from volunteers.models import Volunteer
 from whistles.models import Category as ProblemCategory
@@ -53,13 +53,6 @@ class Period:
         return cls(month_start, today)
 
 
-def _rows(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [col[0] for col in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def wish_events(period):
     """How many wishes were submitted, published, claimed, fulfilled and confirmed, by month and category.
 
@@ -79,7 +72,7 @@ def wish_events(period):
         FROM events WHERE at >= %s AND at < %s
         GROUP BY event, month, category
     """
-    return _rows(sql, [FULFILLED, period.start, period.end])
+    return dict_rows(sql, [FULFILLED, period.start, period.end])
 
 
 def wish_medians(period):
@@ -93,7 +86,7 @@ def wish_medians(period):
         FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
         WHERE c.created >= %s AND c.created < %s AND w.published_at IS NOT NULL
     """
-    return _rows(sql, [FULFILLED, period.start, period.end])[0]
+    return dict_rows(sql, [FULFILLED, period.start, period.end])[0]
 
 
 def wish_todo(now=None, limit=20):
@@ -104,7 +97,7 @@ def wish_todo(now=None, limit=20):
 
 def volunteer_figures(period):
     """New and active volunteers, hours by team and by month, top activities by attendance (three queries)."""
-    counts = _rows(
+    counts = dict_rows(
         """
         SELECT
           (SELECT COUNT(*) FROM volunteers_volunteer
@@ -130,7 +123,7 @@ def volunteer_figures(period):
             "fulfilled": FULFILLED,
         },
     )[0]
-    hours = _rows(
+    hours = dict_rows(
         """
         SELECT t.name AS team, to_char(h.month, 'YYYY-MM') AS month, SUM(h.hours) AS hours
         FROM (
@@ -145,7 +138,7 @@ def volunteer_figures(period):
         """,
         [period.first_day, period.last_day],
     )
-    top = _rows(
+    top = dict_rows(
         """
         SELECT a.id, a.title, t.name AS team, a.starts_at, n.attended
         FROM volunteers_activity a
@@ -169,7 +162,7 @@ def unit_figures(period):
     "Fulfilled for a unit": its member's live claim, the wish in FULFILLED_STATUSES.
     """
     sql, params = responsiveness_query(start=period.start, end=period.end)
-    return _rows(
+    return dict_rows(
         f"""
         SELECT r.*, (
             SELECT COUNT(*) FROM wishes_wishclaim c JOIN wishes_wish w ON w.id = c.wish_id
@@ -185,7 +178,7 @@ def unit_figures(period):
 
 def whistle_figures(period):
     """Reports and whistles by status and category, and ratings by score (one query)."""
-    return _rows(
+    return dict_rows(
         """
         SELECT 'report' AS kind, status, category, COUNT(*) AS n FROM whistles_problemreport
          WHERE created >= %(start)s AND created < %(end)s GROUP BY status, category
@@ -205,7 +198,7 @@ def news_figures(period, now=None):
 
     Published means ``Article.objects.published()``: published, and its time has come.
     """
-    return _rows(
+    return dict_rows(
         """
         SELECT 0 AS id, '' AS title, (SELECT COUNT(*) FROM news_article
            WHERE status = %(published)s AND publish_at <= %(now)s

@@ -13,7 +13,7 @@ when, from, to, note) and leaves the notifications that follow from it.
 import re
 from datetime import timedelta
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from community.lifecycle import Lifecycle, NotAllowed, Transition, hide_with_rea
 from community.models import Building, Image, User, staff_who_may
 from community.notifications import notify
 from community.sections import ShownModel, ShownQuerySet
+from community.together import dict_rows
 from volunteers.models import Activity, PartnerUnit, Team
 
 SECTION = "whistles"
@@ -857,10 +858,7 @@ class Rating(ShownModel):
 def unit_responsiveness(*, unit=None, start=None, end=None):
     """``responsiveness_query``'s rows, each with its ``unit`` (one query for the figures, one for the units)."""
     sql, params = responsiveness_query(unit=unit, start=start, end=end)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [col[0] for col in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    rows = dict_rows(sql, params)
     units = {unit.pk: unit} if unit is not None else PartnerUnit.objects.in_bulk([row["unit_id"] for row in rows])
     for row in rows:
         row["unit"] = units[row["unit_id"]]
