@@ -4,16 +4,18 @@ A public view says that its page may be kept, which sections of the site it
 shows and which query parameters it reads (``kept_page = KeptPage(...)``). An
 anonymous visitor's page is looked up together with the version numbers of
 those sections (and of "site", which every page shows: names, buildings,
-photos) in ONE cache read. A stored page carries the versions it was built
-from; if any has moved on, the page is rebuilt.
+photos): in ONE query with the PostgreSQL cache; with Redis, the page from
+Redis and the versions from PostgreSQL. A stored page carries the versions it
+was built from; if any has moved on, the page is rebuilt.
 
 Whatever changes a section says so (community/sections.py): the versions
-move on once per transaction, after it commits, so that a published article or
-a claimed wish shows at once and no page has to be found to be dropped. What is kept is
-built from the primary database, never from a replica that may lag behind the
-change. Signed-in visitors, POSTs, pages that set cookies or use a CSRF token,
-and requests with query parameters the page does not read are never served
-from or stored in the cache.
+move on in PostgreSQL in the transaction of the change (community/versions.py),
+so that a published article or a claimed wish shows at once, no page has to
+be found to be dropped, and a cache that missed the change can never serve
+the old page. What is kept is built from the primary database, never from a
+replica that may lag behind the change. Signed-in visitors, POSTs, pages that
+set cookies or use a CSRF token, and requests with query parameters the page
+does not read are never served from or stored in the cache.
 
 The two display modes (standard and elderly) are cached apart.
 """
