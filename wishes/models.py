@@ -491,9 +491,11 @@ class Wish(Lifecycle, ShownModel):
         """An approved volunteer claims a published wish, or a partner unit's member claims it for the unit.
 
         ``options``: ``claim_roles(by)``, if the caller worked it out already (the claim form did).
-        The wish row is locked first, so that of many simultaneous claims one
-        wins and the others are told it was taken; the claimant's row is locked
-        too, so that their open-claim limit holds under double clicks.
+        The claimant's row and the rows of the units they act for are locked
+        (in that order, units by id), so that the open-claim limit of a person
+        and of a unit holds when several of its members click at once; then the
+        wish row, so that of many simultaneous claims one wins and the others
+        are told it was taken.
         """
         if self.is_owner(by):
             raise WishError(gettext("不能认领自己发布的心愿。"))
@@ -506,6 +508,7 @@ class Wish(Lifecycle, ShownModel):
             raise WishError(gettext("只有审核通过的志愿者或共建单位的成员才能认领心愿。"))
         with transaction.atomic():
             User.objects.select_for_update().filter(pk=by.pk).first()
+            list(PartnerUnit.objects.select_for_update().filter(pk__in=[u.pk for u in options.units]).order_by("pk"))
             self.lock()
             if self.status in WITH_LIVE_CLAIM:
                 raise WishError(gettext("这个心愿已被认领，看看其他心愿吧。"))

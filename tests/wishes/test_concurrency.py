@@ -80,3 +80,38 @@ def test_one_volunteer_double_clicking_on_many_wishes_stays_within_the_limit(set
         thread.join()
     assert results.count("ok") == 2
     assert WishClaim.objects.filter(claimant=volunteer, ended_at__isnull=True).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_members_of_one_unit_claiming_different_wishes_at_once_stay_within_the_units_limit(settings, round_number):
+    """Each member is under the limit on their own; together they must not take the unit past it."""
+    from tests.wishes.helpers import make_member
+
+    settings.WISH_MAX_OPEN_CLAIMS = 3
+    first, unit = make_member(unit_name="区医保局")
+    members = [first] + [make_member(unit=unit)[0] for _ in range(5)]
+    wishes = [make_wish() for _ in members]
+    make_wish().claim(by=members[0], unit=unit)  # the unit holds one claim already
+    barrier = threading.Barrier(len(members))
+    results, lock = [], threading.Lock()
+
+    def attempt(member, wish):
+        try:
+            barrier.wait()
+            Wish.objects.get(pk=wish.pk).claim(by=member, unit=unit)
+            with lock:
+                results.append("ok")
+        except WishError:
+            with lock:
+                results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(members, wishes, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("ok") == 2
+    assert WishClaim.objects.filter(unit=unit, ended_at__isnull=True).count() == 3
