@@ -78,7 +78,7 @@ class DashboardView(PermissionRequiredMixin, PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = DashboardForm(self.request.GET or None)
-        context["form"] = form
+        context |= {"form": form, "earliest": DashboardForm.EARLIEST, "latest": DashboardForm.latest()}
         context["data"] = dashboard.dashboard(form.period())
         params = self.request.GET.copy()
         params.pop("full", None)
@@ -95,7 +95,11 @@ def export(request, kind, fmt):
     """
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
-    period = DashboardForm(request.GET or None).period()
+    form = DashboardForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # The dashboard says what is wrong with the dates, and keeps them.
+        return HttpResponseRedirect(f"{reverse('dashboard')}?{request.GET.urlencode()}")
+    period = form.period()
     full = request.GET.get("full") == "1" and request.user.has_perm("community.export_personal_data")
     if full:
         audit.record(

@@ -303,3 +303,21 @@ def test_the_unit_table_lists_a_unit_whose_calls_all_fall_outside_the_period():
     rows = {row["name"]: row for row in dashboard.unit_figures(last_year)}
     assert "区建设局" in rows
     assert rows["区建设局"]["called"] == 0 and rows["区建设局"]["wishes_fulfilled"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01", "9999-12-31"), ("1999-12-31", "2026-01-31"), ("2026-02-01", "2026-01-01")],
+)
+def test_dates_out_of_range_get_a_clear_message_and_keep_what_was_typed(client, start, end):
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.get(reverse("dashboard"), {"start": start, "end": end})
+    assert response.status_code == 200
+    page = response.text
+    assert "下面显示的是本月的数字。" in page
+    assert "请选择" in page or "结束日期不能早于开始日期。" in page
+    assert f'value="{start}"' in page and f'value="{end}"' in page
+    for kind in ("wishes", "hours"):
+        export = client.get(reverse("export", kwargs={"kind": kind, "fmt": "csv"}), {"start": start, "end": end})
+        assert export.status_code == 302 and export["Location"].startswith(reverse("dashboard"))
