@@ -130,8 +130,8 @@ backup: deps
 	$(PY) manage.py backup
 
 restore: deps
-	@test -n "$(FILE)" || { echo "Usage: make restore FILE=.data/backups/community-YYYYmmdd-HHMMSS.tar.gz"; exit 1; }
-	$(PY) manage.py restore "$(FILE)"
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=.data/backups/community-YYYYmmdd-HHMMSS.tar.gz [YES=1]"; exit 1; }
+	$(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)
 
 db-stop:
 	@if [ -f .data/pg/postmaster.pid ]; then \

@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import tarfile
@@ -18,8 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default=str(settings.BACKUP_DIR), help="Where to write the backup.")
 
     def handle(self, *args, **options):
+        # Backups hold every phone, address and password hash: readable by the portal's own user only.
         target_dir = Path(options["dir"])
-        target_dir.mkdir(parents=True, exist_ok=True)
+        target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target_dir.chmod(0o700)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         target = target_dir / f"community-{stamp}.tar.gz"
         with tempfile.TemporaryDirectory() as work:
@@ -38,7 +41,10 @@ class Command(BaseCommand):
             if result.returncode != 0:
                 raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
             partial = target.with_suffix(".partial")
-            with tarfile.open(partial, "w:gz") as archive:
+            with (
+                os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw,
+                tarfile.open(fileobj=raw, mode="w:gz") as archive,
+            ):
                 archive.add(dump, arcname="database.dump")
                 for folder, name in ((settings.MEDIA_ROOT, "media"), (settings.PRIVATE_MEDIA_ROOT, "private-media")):
                     if Path(folder).exists():

@@ -1,5 +1,6 @@
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -23,9 +24,12 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"No backup at {source}")
         if not options["yes"]:
+            if not sys.stdin.isatty():
+                raise CommandError("Not run from a terminal: confirm with --yes (make restore FILE=… YES=1).")
             answer = input(f"This replaces the database and all media files with {source.name}. Type 'yes': ")
             if answer.strip() != "yes":
                 raise CommandError("Restore cancelled.")
+        pg_restore = postgres_tool("pg_restore")
         connections.close_all()
         with tempfile.TemporaryDirectory() as work, tarfile.open(source, "r:gz") as archive:
             archive.extractall(work, filter="data")
@@ -34,7 +38,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{source.name} has no database.dump: not a backup of this portal")
             result = subprocess.run(
                 [
-                    postgres_tool("pg_restore"),
+                    pg_restore,
                     "--clean",
                     "--if-exists",
                     "--no-owner",
