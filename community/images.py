@@ -64,10 +64,8 @@ def check_upload(upload):
                     code="pixels",
                 )
             probe.verify()
-        # verify() does not decode the pixels; decoding catches truncated files.
-        upload.seek(0)
-        with PILImage.open(upload) as full:
-            full.load()
+        # verify() does not decode the pixels; decoding (once, kept for store_upload) catches truncated files.
+        _decoded(upload)
     except ValidationError:
         raise
     except PILImage.DecompressionBombError:
@@ -80,11 +78,34 @@ def check_upload(upload):
     return upload
 
 
+# The renditions are drawn from a copy at most this many times the largest rendition's width: a 40-megapixel
+# photo is decoded (JPEG: at a fraction of its size, while decoding) and shrunk once, not resized three times.
+WORKING_FACTOR = 2
+
+
+def _decoded(upload):
+    """The upload's pixels, upright and shrunk to a working size, decoded once and kept on the upload."""
+    kept = getattr(upload, "_decoded_picture", None)
+    if kept is not None:
+        return kept
+    working = RENDITION_WIDTHS[-1] * WORKING_FACTOR
+    upload.seek(0)
+    with PILImage.open(upload) as picture:
+        # JPEG only: decode at 1/2, 1/4 or 1/8 scale, keeping the shorter side at least a working width.
+        scale = min(1.0, working / min(picture.size))
+        picture.draft("RGB", (round(picture.width * scale), round(picture.height * scale)))
+        picture.load()
+        upright = ImageOps.exif_transpose(picture)
+    if upright.mode not in ("RGB", "RGBA"):
+        upright = upright.convert("RGBA" if "A" in upright.getbands() or "transparency" in upright.info else "RGB")
+    factor = upright.width // working
+    shrunk = upright.reduce(factor) if factor >= 2 else upright
+    upload._decoded_picture = shrunk
+    return shrunk
+
+
 def _renditions_of(picture):
-    """(width, height, bytes) for each rendition width not larger than the picture."""
-    picture = ImageOps.exif_transpose(picture)
-    if picture.mode not in ("RGB", "RGBA"):
-        picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
+    """(width, height, bytes) for each rendition width not larger than the picture (RGB or RGBA)."""
     widths = [w for w in RENDITION_WIDTHS if w < picture.width] + [min(picture.width, RENDITION_WIDTHS[-1])]
     results = []
     for width in sorted(set(widths)):
@@ -131,15 +152,13 @@ def store_upload(upload, *, alt="", uploaded_by=None, private=False):
     ``private`` photos (a wish under review, a problem report) are stored outside
     the public media folder and served by ``community.views.private_photo``.
     """
-    check_upload(upload)
+    check_upload(upload)  # decodes the upload once (or not at all when a form's clean did)
     key = uuid.uuid4()
     storage = private_storage() if private else default_storage
-    with PILImage.open(upload) as picture:
-        picture.load()
-        renditions = []
-        for width, height, data in _renditions_of(picture):
-            name = storage.save(f"images/{key.hex[:2]}/{key.hex}-{width}.webp", ContentFile(data))
-            renditions.append([width, height, name])
+    renditions = []
+    for width, height, data in _renditions_of(_decoded(upload)):
+        name = storage.save(f"images/{key.hex[:2]}/{key.hex}-{width}.webp", ContentFile(data))
+        renditions.append([width, height, name])
     largest = renditions[-1]
     return Image.objects.create(
         key=key,

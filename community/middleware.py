@@ -78,6 +78,22 @@ class DatabaseOutageMiddleware:
         return None
 
 
+class PrivatePagesMiddleware:
+    """A signed-in person's pages carry ``Cache-Control: private, no-store``: they may show contact details
+    (a claimed wish, the call list) that no proxy, shared computer or back button should keep."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # A response that says how it may be kept (a private photo, a download) keeps its own words.
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class StaffSessionTimeoutMiddleware:
     """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (residents' do not).
 

@@ -44,25 +44,37 @@ class Limit:
         return cls(int(count), int(multiple or 1) * _SECONDS[unit])
 
 
-def _hit(key, limit, now):
-    """Count one hit of ``key`` in the current window; return the count so far."""
-    window = int(now.timestamp()) // limit.seconds * limit.seconds
+def _window(limit, now):
+    return int(now.timestamp()) // limit.seconds * limit.seconds
+
+
+def _hits(rules, now):
+    """Count one hit of each ``(key, limit)`` in its current window; return the counts so far, in order.
+
+    PostgreSQL counts them all in one statement, so that a limit costs one query however many rules it has.
+    """
     if settings.REDIS_URL:
-        counted = cache.count_hit(f"rl:{key}:{limit.seconds}:{window}", limit.seconds + 5)
-        if counted is not None:
-            return counted
+        counts = [
+            cache.count_hit(f"rl:{key}:{limit.seconds}:{_window(limit, now)}", limit.seconds + 5)
+            for key, limit in rules
+        ]
+        if None not in counts:
+            return counts
         # Redis is not answering: count in PostgreSQL meanwhile (a limit may then allow a little more once).
+    rows = ", ".join(["(%s, %s, to_timestamp(%s), 1)"] * len(rules))
+    parameters = [value for key, limit in rules for value in (key, limit.seconds, _window(limit, now))]
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             INSERT INTO community_ratecounter (key, period, window_start, count)
-            VALUES (%s, %s, to_timestamp(%s), 1)
+            VALUES {rows}
             ON CONFLICT (key, period, window_start) DO UPDATE SET count = community_ratecounter.count + 1
-            RETURNING count
+            RETURNING key, period, count
             """,
-            [key, limit.seconds, window],
+            parameters,
         )
-        return cursor.fetchone()[0]
+        counted = {(key, period): count for key, period, count in cursor.fetchall()}
+    return [counted[key, limit.seconds] for key, limit in rules]
 
 
 def _digest(account):
@@ -89,11 +101,12 @@ def check(request, action, *, account=None, now=None):
     account_key = f"user:{user.pk}" if signed_in else (f"name:{_digest(account)}" if account else None)
     if rules.get("account") and account_key:
         keys.append((f"{action}:{account_key}", Limit.parse(rules["account"])))
+    if not keys:
+        return 0
     wait = 0
-    for key, limit in keys:
-        if _hit(key, limit, now) > limit.count:
-            window_end = (int(now.timestamp()) // limit.seconds + 1) * limit.seconds
-            wait = max(wait, window_end - int(now.timestamp()))
+    for (_key, limit), count in zip(keys, _hits(keys, now), strict=True):
+        if count > limit.count:
+            wait = max(wait, _window(limit, now) + limit.seconds - int(now.timestamp()))
     return wait
 
 

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are that person's (names, contact details, counts): no shared or browser cache keeps them.
+    "community.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.middleware.StaffSessionTimeoutMiddleware",
@@ -231,6 +233,8 @@ RATE_LIMITS = {
     "report": {"client": "20/h", "account": "10/d"},
     "appointment": {"client": "20/h", "account": "10/d"},
     "signup": {"client": "60/h", "account": "30/h"},
+    # Each new search builds and keeps a page: far more than anyone types, far less than a script asks.
+    "search": {"client": "30/m", "account": "30/m"},
 }
 
 # Activities (volunteers/models.py): check-in opens this long before the start.

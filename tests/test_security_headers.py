@@ -10,6 +10,7 @@ import re
 from http.cookies import SimpleCookie
 
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from tests.test_authorization import PortalWorld, table
 
@@ -176,3 +177,30 @@ class SecurityHeaders(PortalWorld):
             redirect = Client().get("/")
         score = observatory_score(response, redirect)
         self.assertGreaterEqual(score, 100, f"Observatory score {score}")
+
+
+class PrivatePages(PortalWorld):
+    def test_signed_in_pages_are_private_and_not_stored_and_public_ones_may_be_kept(self):
+        private_pages = [
+            "/me/",
+            reverse("wishes:claimed"),
+            reverse("wishes:detail", kwargs={"pk": self.world["wish_claimed"].pk}),
+        ]
+        client = Client()
+        self.log_in_as("volunteer", client=client)
+        for url in private_pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response["Cache-Control"] == "private, no-store", url
+        anonymous = Client().get("/")
+        assert "no-store" not in anonymous.get("Cache-Control", "")
+
+
+class SearchLimit(PortalWorld):
+    def test_searching_faster_than_anyone_types_is_slowed_down_with_retry_after(self):
+        client = Client()
+        answers = [client.get(reverse("news:search"), {"q": f"社区{n}"}).status_code for n in range(35)]
+        assert answers[:30] == [200] * 30
+        refused = client.get(reverse("news:search"), {"q": "最后一次"})
+        assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+        assert "操作太频繁了" in refused.content.decode()

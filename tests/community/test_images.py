@@ -196,3 +196,28 @@ def test_photos_use_only_the_storage_api_so_that_object_storage_can_hold_them(cl
         assert b"".join(response.streaming_content).startswith(b"RIFF")
     finally:
         images._photo_access_checks.remove(check)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG"])
+def test_a_large_photo_is_decoded_once_and_shrunk_before_the_renditions(media, monkeypatch, image_format):
+    """Checking a form's upload and storing it decode the file once (the time: scripts, not this test)."""
+    from PIL import ImageFile
+
+    decodes = []
+    real_load = ImageFile.ImageFile.load
+
+    def counting_load(self):
+        if self.tile:  # pixels still to decode
+            decodes.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    photo = upload(name=f"big.{image_format.lower()}", width=5000, height=3000, image_format=image_format)
+    check_upload(photo)  # the form's clean
+    image = store_upload(photo)  # the save
+    assert len(decodes) == 1
+    if image_format == "JPEG":
+        assert decodes[0] == (5000, 3000)  # the file's size; the decoder itself works at a fraction of it
+    assert [r[0] for r in image.renditions] == [400, 800, 1200]
+    assert image.renditions[-1][1] == 720
