@@ -56,6 +56,7 @@ from community import search
 from community.models import User
 from news import reads
 from news.models import ARTICLES_PER_PAGE, Article, Column
+from tests.signing_in import sign_in
 from volunteers.models import TeamMembership
 from wishes.models import Wish
 
@@ -151,7 +152,7 @@ class Visitors:
     def client(self, user=None):
         client = Client(headers={"host": self.host, PROXY_HEADER[0]: PROXY_HEADER[1]})
         if user is not None:
-            client.force_login(user, backend="community.backends.LoginNameBackend")
+            sign_in(client, user)  # with the second step, for staff who must give one
         return client
 
     def _cookie(self, user):

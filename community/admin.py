@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
-from community import audit
+from community import audit, second_factor
 from community.forms import PhotoField
 from community.images import store_upload
 from community.models import AuditEntry, Building, ContactView, Grid, Image, JobRun, Notification, User
@@ -109,7 +111,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("username", "display_name", "email")
     ordering = ("-date_joined",)
-    actions = ["make_password_reset_links"]
+    actions = ["make_password_reset_links", "reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("display_name", "email")}),
@@ -149,6 +151,36 @@ class UserAdmin(DjangoUserAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/community/password_reset_links.html", context)
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(
+        description=_("重置两步验证（手机丢失时；由另一位超级管理员操作）"), permissions=["reset_second_factor"]
+    )
+    def reset_second_factor(self, request, queryset):
+        """A lost phone: the account's authenticator and recovery codes go; the owner sets up new ones."""
+        done, refused = [], []
+        for user in queryset:
+            if user.pk == request.user.pk:
+                refused.append(user)
+            elif second_factor.reset(user, by=request.user):
+                done.append(user)
+        if done:
+            self.message_user(
+                request,
+                _("已重置 %(names)s 的两步验证；他们下次登录时重新设置。")
+                % {"names": "、".join(u.display_name or u.masked_login for u in done)},
+            )
+        if refused:
+            self.message_user(request, _("不能重置自己的两步验证，请另一位超级管理员操作。"), level="error")
+
+
+# Authenticators are set up and reset from the portal's pages (community/second_factor.py); their secrets
+# are nobody's business in the admin.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class GridByNameWidget(widgets.ForeignKeyWidget):

@@ -23,7 +23,6 @@ SYSTEM_RECORDS = {
     "community.contactview",
     "community.jobrun",
     "community.notification",
-    "axes",
 }
 
 

@@ -55,9 +55,9 @@ _LSN = re.compile(r"([0-9A-F]{1,8})/([0-9A-F]{1,8})")
 # A person's own change older than this no longer steers their reads (a replica that far behind is left out).
 WROTE_COOKIE_SECONDS = 24 * 3600
 
-# Who is signed in, with which rights, and whether they are locked out: from the primary always, so that
+# Who is signed in, with which rights and second factor: from the primary always, so that
 # a sign-out, a password change, a deactivation or a lockout holds at once on every machine, whatever the lag.
-ALWAYS_PRIMARY = {"sessions", "auth", "axes", "community.user"}
+ALWAYS_PRIMARY = {"sessions", "auth", "otp_totp", "otp_static", "community.user"}
 
 # Set by ReadReplicaMiddleware for the request being answered, and reset after it.
 # Context variables rather than thread-locals, so that they are right in threads and async code alike.

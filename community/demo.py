@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from community import roles
+from community import roles, second_factor
 from community.models import Building, Grid, Home, Notification
 
 # (grid, its streets, [(street, buildings on it, households per building)], its grid worker's username).
@@ -81,8 +81,9 @@ def demo_password(username):
     known = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
-            name, _sep, password = line.partition(" ")
-            known[name] = password.strip()
+            if line.strip() and not line.startswith("#"):  # "#" lines: second factors (second_factors)
+                name, _sep, password = line.partition(" ")
+                known[name] = password.strip()
     if username not in known:
         known[username] = f"{secrets.token_urlsafe(6)}-{secrets.token_urlsafe(6)}"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,10 +124,39 @@ def _staff_accounts(out):
     }
 
 
+def second_factors():
+    """Demo staff who must have a second factor get an authenticator and recovery codes, kept in the logins file.
+
+    The file gives each one's otpauth:// URI (paste it into an authenticator app, or make a QR code of it) and
+    recovery codes, so that a fresh `make run` can be signed in to at once. Used codes are topped up.
+    """
+    path = Path(settings.DATA_DIR) / LOGINS_FILE
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    for username, *_rest in DEMO_STAFF:
+        user = get_user_model().objects.get(username=username)
+        if not second_factor.must_have(user):
+            continue
+        device = second_factor.authenticator(user)
+        if device is None:
+            device = second_factor.start_enrolment(user)
+            second_factor.confirm_enrolment(user, device)
+        codes = second_factor.recovery_codes(user)
+        if len(codes) < second_factor.RECOVERY_CODE_COUNT // 2:
+            codes = second_factor.new_recovery_codes(user)
+        lines += [
+            f"# {username} 两步验证 {second_factor.otpauth_uri(device)}",
+            f"# {username} 恢复码 {' '.join(codes)}",
+        ]
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+
+
 def print_logins(out):
     path = Path(settings.DATA_DIR) / LOGINS_FILE
     if not path.exists():
         return
-    out.write("Demo accounts (username password), also in .data/demo-logins.txt:")
+    out.write(
+        "Demo accounts (username password; for the accounts that need one, the authenticator as an otpauth:// URI"
+        " and recovery codes), also in .data/demo-logins.txt:"
+    )
     for line in path.read_text(encoding="utf-8").splitlines():
         out.write(f"  {line}")

@@ -118,6 +118,28 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
 
+class SecondFactorForm(forms.Form):
+    """The second step: the six digits an authenticator app shows, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=40,
+        help_text=_("打开手机上的验证器应用，输入它显示的6位数字；手机不在身边时，可以输入一个恢复码。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+    def __init__(self, *args, check, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check = check
+        self.device = None
+
+    def clean_code(self):
+        self.device = self.check(self.cleaned_data["code"])
+        if self.device is None:
+            raise forms.ValidationError(_("验证码不正确或已过期，请看清验证器上当前的数字再输入一次。"))
+        return self.cleaned_data["code"]
+
+
 class ProfileForm(forms.ModelForm):
     """What a resident may change about themselves on “我的”."""
 

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
 
@@ -18,18 +17,12 @@ def clear_expired_sessions(now):
     return f"{deleted} expired sessions deleted"
 
 
-@periodic_job(every=timedelta(hours=6), description="删除过期的登录失败记录")
-def clear_old_login_failures(now):
-    deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
-    return f"{deleted} old login failure records deleted"
-
-
 @periodic_job(every=timedelta(minutes=1), description="发送待发的通知邮件")
 def send_notification_emails(now):
     return f"{send_pending_emails(site_url=settings.SITE_URL)} emails sent"
 
 
-@periodic_job(every=timedelta(hours=1), description="删除过期的频率计数")
+@periodic_job(every=timedelta(hours=1), description="删除过期的频率计数和登录失败计数")
 def clear_old_rate_counters(now):
     deleted, _ = RateCounter.objects.filter(window_start__lt=now - timedelta(days=2)).delete()
     return f"{deleted} old rate counters deleted"

@@ -47,12 +47,6 @@ def mask_phones_in_text(text: str) -> str:
     return MOBILE_IN_TEXT_RE.sub(r"\1****\3", text)
 
 
-def login_name_for_records(request, credentials):
-    """The login name as django-axes stores and logs it: phone numbers masked."""
-    login = canonical_login((credentials or {}).get("username") or "")
-    return mask_phone(login) if is_mainland_mobile(login) else login
-
-
 class MaskPersonalDataFilter(logging.Filter):
     """Masks mobile numbers in every log record, whatever code logged them."""
 

@@ -48,12 +48,13 @@ def _window(limit, now):
     return int(now.timestamp()) // limit.seconds * limit.seconds
 
 
-def _hits(rules, now):
+def hits(rules, now, *, store=None):
     """Count one hit of each ``(key, limit)`` in its current window; return the counts so far, in order.
 
     PostgreSQL counts them all in one statement, so that a limit costs one query however many rules it has.
+    ``store="postgres"``: there even with Redis (counters that must survive a restart, such as login failures).
     """
-    if settings.REDIS_URL:
+    if settings.REDIS_URL and store != "postgres":
         counts = [
             cache.count_hit(f"rl:{key}:{limit.seconds}:{_window(limit, now)}", limit.seconds + 5)
             for key, limit in rules
@@ -77,7 +78,7 @@ def _hits(rules, now):
     return [counted[key, limit.seconds] for key, limit in rules]
 
 
-def _digest(account):
+def account_digest(account):
     """A typed account name as a fixed-size key: whatever was typed (NUL bytes, 10,000 characters)."""
     normalized = canonical_login(account).lower()
     return hashlib.sha256(normalized.encode("utf-8", "replace")).hexdigest()[:32]
@@ -98,13 +99,13 @@ def check(request, action, *, account=None, now=None):
     keys = []
     if rules.get("client") and not (signed_in and user.is_staff):
         keys.append((f"{action}:ip:{client_ip(request)}", Limit.parse(rules["client"])))
-    account_key = f"user:{user.pk}" if signed_in else (f"name:{_digest(account)}" if account else None)
+    account_key = f"user:{user.pk}" if signed_in else (f"name:{account_digest(account)}" if account else None)
     if rules.get("account") and account_key:
         keys.append((f"{action}:{account_key}", Limit.parse(rules["account"])))
     if not keys:
         return 0
     wait = 0
-    for (_key, limit), count in zip(keys, _hits(keys, now), strict=True):
+    for (_key, limit), count in zip(keys, hits(keys, now), strict=True):
         if count > limit.count:
             wait = max(wait, _window(limit, now) + limit.seconds - int(now.timestamp()))
     return wait

@@ -7,10 +7,7 @@ missing one stops start-up with a single clear line.
 """
 
 import os
-from datetime import timedelta
 from pathlib import Path
-
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
@@ -71,7 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
-    "community.apps.LoginProtectionConfig",  # django-axes
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "import_export",
     "django_prose_editor",
     "csp",
@@ -105,8 +104,10 @@ MIDDLEWARE = [
     "community.contributions.WaitingCountMiddleware",
     # Inside the others, so that its process_exception sees database errors from views.
     "community.middleware.DatabaseOutageMiddleware",
+    # Staff with a second factor reach nothing else until they have given it (community/second_factor.py).
+    "community.second_factor.SecondFactorMiddleware",
     # Last, so that it sees login attempts after authentication ran.
-    "axes.middleware.AxesMiddleware",
+    "community.login_guard.LoginGuardMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -193,8 +194,8 @@ OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
-    # Axes first, so that a locked-out client is refused before any password hash runs.
-    "axes.backends.AxesStandaloneBackend",
+    # First, so that an attempt past a limit is refused before any password hash runs.
+    "community.login_guard.LoginGuardBackend",
     "community.backends.LoginNameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,25 +209,28 @@ LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
-# Login protection (django-axes): a client is locked out for a while after
-# repeated failures. The client address honours TRUSTED_PROXY_COUNT.
+# Login protection (community/login_guard.py): failed logins per window of
+# LOGIN_LOCKOUT_MINUTES, per account from unknown devices, per known device, and per
+# client address (high: a care home signs in from behind one router).
+# The client address honours TRUSTED_PROXY_COUNT.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "community.clients.client_ip"
-AXES_USERNAME_CALLABLE = "community.privacy.login_name_for_records"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_COOLOFF_MESSAGE = _("登录失败次数过多，请稍后再试。")
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+LOGIN_FAILURE_LIMITS = {
+    "account": env_int("LOGIN_FAILURES_PER_ACCOUNT", 5),
+    "device": env_int("LOGIN_FAILURES_PER_DEVICE", 10),
+    "address": env_int("LOGIN_FAILURES_PER_ADDRESS", 100),
+}
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+
+# Second factor (django-otp, TOTP with recovery codes) for staff; required for
+# accounts that may export personal data (community/second_factor.py).
+# The authenticator app names the account after the community (OTP_TOTP_ISSUER, set below COMMUNITY_NAME).
 
 # Abuse limits (community/ratelimit.py): per client (IP) and per account, as
 # "count/period" with s, m, h or d; e.g. "10/h", "5/10m".
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMITS = {
     "register": {"client": "10/h"},
-    "login": {"client": "30/10m", "account": "10/10m"},
+    "second_factor": {"client": "30/10m", "account": "10/10m"},
     "password_reset": {"client": "10/h", "account": "3/h"},
     "wish_submit": {"client": "20/h", "account": "10/d"},
     "claim": {"client": "60/h", "account": "30/h"},
@@ -441,6 +445,7 @@ CALL_LIST_AFTER_HOURS = env_int("CALL_LIST_AFTER_HOURS", 24)
 
 # --- The community this portal serves (shown in the header and footer) ---------------------
 COMMUNITY_NAME = env_str("COMMUNITY_NAME", "江滨社区")
+OTP_TOTP_ISSUER = COMMUNITY_NAME
 COMMUNITY_ADDRESS = env_str("COMMUNITY_ADDRESS", "湖北省黄石市江滨路 88 号社区党群服务中心")
 COMMUNITY_PHONE = env_str("COMMUNITY_PHONE", "0714-6200000")
 COMMUNITY_OFFICE_HOURS = env_str("COMMUNITY_OFFICE_HOURS", "周一至周五 8:30–12:00、14:30–17:30")
@@ -472,7 +477,6 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
         "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "pgserver": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -15,10 +15,8 @@ accounts = [
     path("register/", rate_limited("register")(views.RegisterView.as_view()), name="register"),
     path(
         "login/",
-        # Counted before the form runs, so that no password hash is computed past the limit.
-        rate_limited("login", account_field="username")(
-            auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
-        ),
+        # Failed attempts are limited on every login form by community/login_guard.py.
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -34,9 +32,21 @@ accounts = [
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path(
+        "second-step/",
+        rate_limited("second_factor")(views.SecondFactorVerifyView.as_view()),
+        name="second_factor_verify",
+    ),
+    path(
+        "second-step/set-up/",
+        rate_limited("second_factor")(views.SecondFactorEnrolView.as_view()),
+        name="second_factor_enrol",
+    ),
+    path("security/", views.AccountSecurityView.as_view(), name="account_security"),
+    path("security/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 

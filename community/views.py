@@ -7,6 +7,7 @@ import sys
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.cache import caches
@@ -25,8 +26,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
 
-from community import audit, dbrouter
-from community.forms import HomeForm, ProfileForm, RegistrationForm
+from community import audit, dbrouter, login_guard, second_factor
+from community.forms import HomeForm, ProfileForm, RegistrationForm, SecondFactorForm
 from community.images import may_view_photo, storage_for
 from community.models import Home, Image, Notification, confirms_homes
 from community.pagecache import KeptPage
@@ -276,3 +277,117 @@ def confirm_home(request, pk):
         success=gettext("已确认住址：%(name)s") % {"name": home.resident.display_name},
         back=reverse("homes_to_confirm"),
     )
+
+
+class SecondFactorVerifyView(LoginRequiredMixin, PageMixin, FormView):
+    """The second step of signing in, for staff who have set up an authenticator."""
+
+    form_class = SecondFactorForm
+    template_name = "registration/second_factor_verify.html"
+    title = _("两步验证")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and second_factor.owed(request) != second_factor.VERIFY:
+            return HttpResponseRedirect(safe_next(request, reverse("me")))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "check": lambda code: second_factor.verify(self.request.user, code)}
+
+    def form_valid(self, form):
+        second_factor.mark_verified(self.request)
+        if form.device.persistent_id.startswith("otp_static"):
+            left = second_factor.recovery_codes_left(self.request.user)
+            messages.warning(
+                self.request,
+                gettext("您用了一个恢复码，还剩 %(left)s 个。用完前请在“账户安全”里重新生成。") % {"left": left},
+            )
+        return HttpResponseRedirect(safe_next(self.request, reverse("me")))
+
+
+class SecondFactorEnrolView(LoginRequiredMixin, PageMixin, FormView):
+    """Set up an authenticator app: scan the code (or type the key), then confirm with the six digits it shows."""
+
+    form_class = SecondFactorForm
+    template_name = "registration/second_factor_enrol.html"
+    title = _("设置两步验证")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (_("账户安全"), reverse_lazy("account_security")), (title, None))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not second_factor.may_have(request.user):
+                raise PermissionDenied
+            if second_factor.owed(request) == second_factor.VERIFY:
+                # Replacing the authenticator takes the current one first.
+                return HttpResponseRedirect(reverse("second_factor_verify"))
+            self.device = second_factor.start_enrolment(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        device = self.device
+        return {**super().get_form_kwargs(), "check": lambda code: device if device.verify_token(code) else None}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            qr_svg=second_factor.qr_svg(self.device),
+            key=second_factor.key_for_typing(self.device),
+            required=second_factor.must_have(self.request.user),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        codes = second_factor.confirm_enrolment(self.request.user, self.device)
+        second_factor.mark_verified(self.request)
+        audit.record(actor=self.request.user, action="account.set_up_second_factor", target=self.request.user)
+        return show_recovery_codes(self.request, codes)
+
+
+def show_recovery_codes(request, codes):
+    """Recovery codes are shown once, on the answer that made them (never kept to be shown again)."""
+    response = render(
+        request,
+        "registration/recovery_codes.html",
+        {"title": gettext("恢复码"), "codes": codes, "next": safe_next(request, reverse("account_security"))},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AccountSecurityView(LoginRequiredMixin, PageMixin, TemplateView):
+    """The password and, for staff, the second factor and its recovery codes."""
+
+    template_name = "registration/account_security.html"
+    title = _("账户安全")
+    breadcrumbs = ((_("我的"), reverse_lazy("me")), (title, None))
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        may_have = second_factor.may_have(user)
+        return super().get_context_data(
+            may_have_second_factor=may_have,
+            must_have_second_factor=second_factor.must_have(user),
+            authenticator=second_factor.authenticator(user) if may_have else None,
+            recovery_codes_left=second_factor.recovery_codes_left(user) if may_have else 0,
+            **kwargs,
+        )
+
+
+@require_POST
+@login_required
+def new_recovery_codes(request):
+    if second_factor.authenticator(request.user) is None:
+        raise PermissionDenied
+    codes = second_factor.new_recovery_codes(request.user)
+    audit.record(actor=request.user, action="account.new_recovery_codes", target=request.user)
+    return show_recovery_codes(request, codes)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Resetting the password proves the owner: strangers' failed logins no longer hold the account, and this
+    browser becomes a known device for it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_guard.forget_failures(form.user)
+        login_guard.remember_device(self.request, response, form.user)
+        return response

@@ -34,6 +34,7 @@ from tests.factories import (
     add_member,
 )
 from tests.images import upload
+from tests.signing_in import sign_in
 from volunteers.models import Appointment, OpeningHours, PartnerMembership, SignUp, TeamMembership
 from whistles.models import Category as ProblemCategory
 from whistles.models import ProblemReport, Rating, Whistle
@@ -148,6 +149,22 @@ def table(w):
         "logout": ("post", reverse("logout"), {}, expect(302)),
         "password_change": ("get", reverse("password_change"), None, LOGIN),
         "password_change_done": ("get", reverse("password_change_done"), None, LOGIN),
+        # A session that has given its second step (or owes none) is sent on to 我的.
+        "second_factor_verify": ("get", reverse("second_factor_verify"), None, expect(302)),
+        "second_factor_enrol": (
+            "get",
+            reverse("second_factor_enrol"),
+            None,
+            expect(403, anonymous=302, editor=200, grid_worker=200, staff=200),
+        ),
+        "account_security": ("get", reverse("account_security"), None, LOGIN),
+        # Only an account with an authenticator has recovery codes to replace (the demo's grid worker and admin).
+        "new_recovery_codes": (
+            "post",
+            reverse("new_recovery_codes"),
+            {},
+            expect(403, anonymous=302, grid_worker=200, staff=200),
+        ),
         "password_reset": ("get", reverse("password_reset"), None, PUBLIC),
         "password_reset_done": ("get", reverse("password_reset_done"), None, PUBLIC),
         # Logging in changes the resident's last login, which (by design) voids the emailed link.
@@ -725,7 +742,7 @@ class PortalWorld(TestCase):
         client.logout()
         user = self.user_for(role)
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return user
 
 

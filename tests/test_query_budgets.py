@@ -18,6 +18,7 @@ from bench import seed
 from community.models import User
 from news import reads
 from news.models import Article, Column
+from tests.signing_in import sign_in
 from volunteers.models import Activity, PartnerUnit, Team, Workstation
 from whistles.models import Whistle
 from wishes.models import Wish
@@ -69,7 +70,7 @@ def measure(client, signed_in):
     """{page: (cold, warm)} for an anonymous visitor or a signed-in resident."""
     client.logout()
     if signed_in:
-        client.force_login(User.objects.get(username=seed.RESIDENT_USERNAME))
+        sign_in(client, User.objects.get(username=seed.RESIDENT_USERNAME))
         client.get("/")  # the session's first request may refresh it; not part of any page's cost
     counts = {}
     for name, url in public_pages().items():

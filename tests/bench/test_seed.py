@@ -17,6 +17,7 @@ from bench import run, seed
 from community.models import User
 from news import reads
 from news.models import Article
+from tests.signing_in import sign_in
 from volunteers.models import Activity, ServiceHourRecord, SignUp, Volunteer
 from wishes.models import OPEN_STATUSES, WITH_LIVE_CLAIM, Wish, WishClaim, WishTransition
 
@@ -120,7 +121,7 @@ def test_every_page_the_benchmark_measures_renders_on_the_seeded_data(seeded, cl
     for target in run.pick_targets():
         client.logout()
         if target.who in accounts:
-            client.force_login(User.objects.get(username=accounts[target.who]))
+            sign_in(client, User.objects.get(username=accounts[target.who]))
         response = client.get(target.path)
         assert response.status_code == 200, target
     reads.buffer.flush()  # the article page counted a read; write it while the test database exists

@@ -17,7 +17,7 @@ def _describe(violations):
     )
 
 
-def audit(page, html_checker, *, elderly=False):
+def audit(page, html_checker, *, elderly=False, answer_to_a_form=False):
     """Validate the page's HTML as served, and run axe-core at 390 px and 1280 px.
 
     Fails on serious or critical violations; in elderly mode, also on text
@@ -25,7 +25,8 @@ def audit(page, html_checker, *, elderly=False):
     of the enhanced (7:1) contrast rule.
     """
     page.wait_for_load_state("load")
-    html = page.request.get(page.url).text()
+    # A form's answer (e.g. recovery codes, shown once) cannot be fetched again: check the page as it stands.
+    html = page.content() if answer_to_a_form else page.request.get(page.url).text()
     html_checker.assert_valid(html, page.url)
     original = page.viewport_size
     try:

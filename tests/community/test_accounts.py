@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.factories import PASSWORD, StaffFactory, UserFactory
+from tests.signing_in import sign_in
 
 User = get_user_model()
 REGISTER = "/accounts/register/"
@@ -85,7 +86,7 @@ class TestRegistration:
         html_checker.assert_valid(response.text, "registration with errors")
 
     def test_a_signed_in_person_is_sent_to_their_page(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(REGISTER).url == reverse("me")
 
 
@@ -109,24 +110,8 @@ class TestLogin:
         assert response.status_code == 200
         assert "手机号/用户名或密码不正确" in response.text
 
-    def test_repeated_failures_lock_the_client_out_with_a_clear_message(self, client, settings):
-        UserFactory(username="lijianguo")
-        for _attempt in range(settings.AXES_FAILURE_LIMIT):
-            client.post(reverse("login"), {"username": "lijianguo", "password": "wrong"})
-        # Even the right password is refused now, before any hash is computed.
-        response = client.post(reverse("login"), {"username": "lijianguo", "password": PASSWORD})
-        assert response.status_code == 429
-        assert "登录失败次数过多" in response.text
-        assert "找回密码" in response.text
-
-    def test_the_lockout_records_a_phone_login_masked(self, client, settings):
-        from axes.models import AccessAttempt
-
-        client.post(reverse("login"), {"username": "13912345678", "password": "wrong"})
-        assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["139****5678"]
-
     def test_logout_is_a_post(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(reverse("logout")).status_code == 405
         assert client.post(reverse("logout")).status_code == 302
         assert client.get(reverse("me")).status_code == 302
@@ -141,7 +126,7 @@ class TestMyPage:
 
     def test_me_shows_the_account(self, client):
         user = UserFactory(display_name="张桂兰", email="zhang@example.cn")
-        client.force_login(user)
+        sign_in(client, user)
         response = client.get(reverse("me"))
         assert "张桂兰，您好" in response.text
         assert "张**" in response.text
@@ -149,7 +134,7 @@ class TestMyPage:
 
     def test_a_resident_edits_their_profile(self, client):
         user = UserFactory(display_name="张桂兰")
-        client.force_login(user)
+        sign_in(client, user)
         response = client.post(reverse("profile"), {"display_name": "张桂芳", "email": ""})
         assert response.status_code == 302
         user.refresh_from_db()
@@ -157,7 +142,7 @@ class TestMyPage:
 
     def test_a_bad_profile_edit_changes_nothing(self, client):
         user = UserFactory(display_name="张桂兰")
-        client.force_login(user)
+        sign_in(client, user)
         response = client.post(reverse("profile"), {"display_name": "😀", "email": "x"})
         assert response.status_code == 200
         user.refresh_from_db()
@@ -204,7 +189,7 @@ class TestStaffAssistedReset:
 
     def test_a_grid_worker_makes_a_reset_link_for_a_resident_without_email(self, client):
         resident = UserFactory(username="13912345678", display_name="刘淑芬")
-        client.force_login(StaffFactory(groups=["网格员"]))
+        sign_in(client, StaffFactory(groups=["网格员"]))
         response = self.post_action(client, resident)
         assert response.status_code == 200
         assert "刘淑芬" in response.text
@@ -215,13 +200,13 @@ class TestStaffAssistedReset:
 
     def test_an_editor_cannot_make_reset_links(self, client):
         resident = UserFactory()
-        client.force_login(StaffFactory(groups=["编辑"]))
+        sign_in(client, StaffFactory(groups=["编辑"]))
         response = self.post_action(client, resident)
         # Editors cannot even open the user list.
         assert response.status_code == 403
 
     def test_a_resident_cannot_reach_the_admin(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.get(reverse("admin:community_user_changelist"))
         assert response.status_code == 302
         assert "/admin/login/" in response.url

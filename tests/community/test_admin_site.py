@@ -5,6 +5,7 @@ import re
 from django.test import TestCase
 
 from tests.factories import StaffFactory
+from tests.signing_in import sign_in
 
 
 def menu(page):
@@ -20,7 +21,7 @@ def menu(page):
 
 class AdminMenu(TestCase):
     def index_as(self, user):
-        self.client.force_login(user)
+        sign_in(self.client, user)
         response = self.client.get("/admin/")
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
@@ -56,7 +57,7 @@ class AdminMenu(TestCase):
             self.assertNotIn(technical, dict(menu(page))["社区与账号"])
 
     def test_pages_speak_plain_chinese_and_wear_the_portal_colours(self):
-        self.client.force_login(StaffFactory(is_superuser=True))
+        sign_in(self.client, StaffFactory(is_superuser=True))
         page = self.client.get("/admin/news/article/").content.decode()
         self.assertIn("<h1>文章列表</h1>", page)
         self.assertNotIn("选择 文章 来修改", page)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from community import audit
 from community.models import AuditEntry, ContactView
 from tests.factories import ArticleFactory, StaffFactory, UserFactory
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_wish
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_record_masks_personal_fields():
 def test_an_admin_change_is_recorded_with_before_and_after(client):
     article = ArticleFactory(title="旧标题")
     staff = StaffFactory(is_superuser=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     data = {
         "title": "新标题",
         "column": article.column_id,
@@ -53,7 +54,7 @@ def test_an_admin_change_is_recorded_with_before_and_after(client):
 
 def test_nobody_can_edit_or_delete_the_trail(client):
     entry = audit.record(actor=StaffFactory(), action="x", target=UserFactory())
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     assert client.get(f"/admin/community/auditentry/{entry.pk}/change/").status_code == 200  # view only
     assert client.post(f"/admin/community/auditentry/{entry.pk}/delete/").status_code == 403
     assert client.get("/admin/community/auditentry/add/").status_code == 403
@@ -63,7 +64,7 @@ def test_nobody_can_edit_or_delete_the_trail(client):
 def test_seeing_the_same_details_on_the_same_page_is_recorded_once_an_hour(client):
     wish = make_wish(status="claimed")
     claimant = wish.live_claim.claimant
-    client.force_login(claimant)
+    sign_in(client, claimant)
     for _ in range(3):
         client.get(wish.get_absolute_url())
     assert ContactView.objects.filter(subject=wish.owner, viewer=claimant).count() == 1

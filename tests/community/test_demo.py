@@ -1,8 +1,13 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from community.models import Building, Grid
+from tests.signing_in import authenticator_code
 
 
 @pytest.mark.django_db
@@ -128,3 +133,26 @@ def test_loading_over_an_older_demo_adds_what_it_lacked(settings, tmp_path):
     assert Whistle.objects.filter(title="清理人民街6栋二单元楼道堆放物").count() == 1
     assert Grid.objects.get(name="第三网格").grid_worker.username == "gridworker2"
     assert Grid.objects.get(name="第一网格").grid_worker == first_worker
+
+
+@pytest.mark.django_db
+def test_the_logins_file_gives_the_authenticator_and_recovery_codes_of_staff_who_need_one(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    call_command("load_demo")  # the same authenticator and codes the second time
+    lines = (tmp_path / "demo-logins.txt").read_text(encoding="utf-8").splitlines()
+    passwords = dict(line.split(" ", 1) for line in lines if not line.startswith("#"))
+    uris = {line.split()[1]: line.split()[3] for line in lines if " 两步验证 " in line}
+    codes = {line.split()[1]: line.split()[3:] for line in lines if " 恢复码 " in line}
+    assert set(uris) == set(codes) == {"staff", "gridworker", "gridworker2"}  # not the editor
+    assert all(len(c) == 10 for c in codes.values())
+
+    for username in ("staff", "gridworker"):
+        client = Client()
+        client.post(reverse("login"), {"username": username, "password": passwords[username]})
+        secret = parse_qs(urlsplit(uris[username]).query)["secret"][0]
+        step = client.post(reverse("second_factor_verify"), {"code": authenticator_code(secret)})
+        assert step.status_code == 302 and client.get("/admin/").status_code == 200
+    client = Client()
+    client.post(reverse("login"), {"username": "gridworker2", "password": passwords["gridworker2"]})
+    assert client.post(reverse("second_factor_verify"), {"code": codes["gridworker2"][0]}).status_code == 302

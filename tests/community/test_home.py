@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from community.models import ContactView, Home
 from tests.factories import PASSWORD, BuildingFactory, GridFactory, StaffFactory, UserFactory
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_a_resident_sets_her_home_and_only_she_staff_and_her_grid_worker_see_it(
     building, worker = grids["first"]
     _other_building, other_worker = grids["second"]
     resident = UserFactory()
-    client.force_login(resident)
+    sign_in(client, resident)
     response = client.post(reverse("my_home"), {"building": building.pk, "unit": "2单元", "room": "401室"})
     assert response.status_code == 302
     home = Home.objects.get(resident=resident)
@@ -36,7 +37,7 @@ def test_a_resident_sets_her_home_and_only_she_staff_and_her_grid_worker_see_it(
 
 def test_bad_input_keeps_what_was_typed_and_saves_nothing(client, grids):
     building, _worker = grids["first"]
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     response = client.post(reverse("my_home"), {"building": building.pk, "unit": "2", "room": "四〇一"})
     assert response.status_code == 200
     assert "房号只能填数字或字母" in response.text and 'value="2"' in response.text
@@ -47,10 +48,10 @@ def test_the_grid_worker_confirms_homes_in_his_grid_and_the_view_is_recorded(cli
     building, worker = grids["first"]
     _other, other_worker = grids["second"]
     home = Home.set_for(UserFactory(display_name="王秀英"), building=building, unit="2", room="401")
-    client.force_login(other_worker)
+    sign_in(client, other_worker)
     assert "王秀英" not in client.get(reverse("homes_to_confirm")).text
     assert client.post(reverse("confirm_home", kwargs={"pk": home.pk})).status_code == 404
-    client.force_login(worker)
+    sign_in(client, worker)
     page = client.get(reverse("homes_to_confirm")).text
     assert "团结巷3栋2单元401" in page
     assert ContactView.objects.filter(subject=home.resident, viewer=worker).count() == 1
@@ -66,7 +67,7 @@ def test_the_home_is_in_the_download_and_goes_with_the_account(client, grids):
     building, _worker = grids["first"]
     resident = UserFactory()
     Home.set_for(resident, building=building, unit="", room="101")
-    client.force_login(resident)
+    sign_in(client, resident)
     assert json.loads(client.get(reverse("my_data")).content)["home"]["address"] == "团结巷3栋101"
     client.post(reverse("delete_account"), {"password": PASSWORD})
     assert not Home.objects.exists()
@@ -76,7 +77,7 @@ def test_the_wish_and_report_forms_start_from_the_home_and_the_phone_she_signed_
     building, _worker = grids["first"]
     resident = UserFactory(username="13912345678")
     Home.set_for(resident, building=building, unit="2", room="401")
-    client.force_login(resident)
+    sign_in(client, resident)
     wish_form = client.get(reverse("wishes:submit")).context["form"]
     assert wish_form.initial == {
         "building": building,

@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 
 from community.images import check_upload, store_upload
 from tests.images import image_bytes, upload
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_a_huge_upload_through_a_form_gets_the_size_message(client, settings, me
     from tests.factories import StaffFactory
 
     settings.UPLOAD_MAX_BYTES = 200_000
-    client.force_login(StaffFactory(groups=["编辑"]))
+    sign_in(client, StaffFactory(groups=["编辑"]))
     big = image_bytes(1200, 900) + b"\0" * 3_000_000
     response = client.post("/news/editor/photos/", {"photo": upload(data=big), "alt": "说明"})
     assert response.status_code == 200
@@ -160,9 +161,9 @@ def test_a_private_photo_is_served_only_to_whom_its_feature_allows(client, setti
     check = images.register_photo_access(lambda user, photo: photo.pk == image.pk and user.pk == allowed.pk)
     try:
         assert client.get(url).status_code == 404
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(url).status_code == 404
-        client.force_login(allowed)
+        sign_in(client, allowed)
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "image/webp"
@@ -190,7 +191,7 @@ def test_photos_use_only_the_storage_api_so_that_object_storage_can_hold_them(cl
     assert not default_storage.exists(private.renditions[0][2])
     check = images.register_photo_access(lambda user, photo: photo.pk == private.pk and user.pk == owner.pk)
     try:
-        client.force_login(owner)
+        sign_in(client, owner)
         response = client.get(private.url(400))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"RIFF")

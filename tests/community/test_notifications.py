@@ -10,6 +10,7 @@ from django.utils import timezone
 from community.models import Notification
 from community.notifications import notify, send_pending_emails
 from tests.factories import StaffFactory, UserFactory
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +57,13 @@ class TestInbox:
         person = UserFactory()
         notify(person, "一")
         notify(person, "二")
-        client.force_login(person)
+        sign_in(client, person)
         assert 'class="nav-badge">2<' in client.get("/").text
 
     def test_opening_a_notification_marks_it_read_and_follows_its_link(self, client):
         person = UserFactory()
         notification = notify(person, "您的心愿已被认领", url="/news/")
-        client.force_login(person)
+        sign_in(client, person)
         response = client.get(reverse("open_notification", kwargs={"pk": notification.pk}))
         assert response.url == "/news/"
         notification.refresh_from_db()
@@ -71,12 +72,12 @@ class TestInbox:
     def test_a_link_to_another_site_is_not_followed(self, client):
         person = UserFactory()
         notification = notify(person, "x", url="https://evil.example.com/")
-        client.force_login(person)
+        sign_in(client, person)
         assert client.get(reverse("open_notification", kwargs={"pk": notification.pk})).url == reverse("inbox")
 
     def test_nobody_opens_someone_else_s_notification(self, client):
         notification = notify(UserFactory(), "私事")
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(reverse("open_notification", kwargs={"pk": notification.pk})).status_code == 404
         notification.refresh_from_db()
         assert notification.read_at is None
@@ -86,7 +87,7 @@ class TestInbox:
         person = UserFactory()
         notify(person, "一")
         notify(person, "二")
-        client.force_login(person)
+        sign_in(client, person)
         assert client.get(reverse("read_all_notifications")).status_code == 405
         client.post(reverse("read_all_notifications"))
         assert not Notification.objects.unread().exists()
@@ -94,7 +95,7 @@ class TestInbox:
     def test_the_inbox_is_valid_html(self, client, html_checker):
         person = UserFactory()
         notify(person, "您的心愿已被认领", body="志愿者会和您联系。", url="/")
-        client.force_login(person)
+        sign_in(client, person)
         html_checker.assert_valid(client.get(reverse("inbox")).text, "inbox")
 
 
@@ -110,7 +111,7 @@ class TestCallList:
         with_email = UserFactory(email="a@example.cn")
         self.old(notify(with_email, "有邮件"))
         self.old(notify(UserFactory(email=""), "太新了"), hours=1)
-        client.force_login(StaffFactory(groups=["网格员"]))
+        sign_in(client, StaffFactory(groups=["网格员"]))
         response = client.get(reverse("call_list"))
         assert [n.title for n in response.context["object_list"]] == ["您的心愿已被认领"]
         assert "13912345678" in response.text and "刘淑芬" in response.text
@@ -119,7 +120,7 @@ class TestCallList:
         notification = notify(UserFactory(email=""), "您的心愿已被认领")
         self.old(notification)
         staff = StaffFactory(groups=["网格员"])
-        client.force_login(staff)
+        sign_in(client, staff)
         client.post(reverse("mark_phoned", kwargs={"pk": notification.pk}))
         notification.refresh_from_db()
         assert notification.phoned_by == staff
@@ -127,5 +128,5 @@ class TestCallList:
 
     @pytest.mark.parametrize("who", ["resident", "editor"])
     def test_only_staff_who_phone_residents_see_the_list(self, client, who):
-        client.force_login(UserFactory() if who == "resident" else StaffFactory(groups=["编辑"]))
+        sign_in(client, UserFactory() if who == "resident" else StaffFactory(groups=["编辑"]))
         assert client.get(reverse("call_list")).status_code == 403

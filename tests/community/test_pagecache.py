@@ -9,6 +9,7 @@ from django.utils import timezone
 from community.periodic import run_due_jobs
 from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory, UserFactory
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_volunteer, make_wish
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_the_elderly_mode_is_cached_apart(client):
 def test_signed_in_visitors_never_get_or_fill_the_cache(client):
     ArticleFactory()
     client.get("/")
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     for _ in range(2):
         response = client.get("/")
         assert cached(response) is None
@@ -141,7 +142,7 @@ def test_a_changed_display_name_reaches_cached_pages(client, django_capture_on_c
     client.get(wall)
     assert "龚**" in client.get(wall).content.decode()
     owner_client = type(client)()
-    owner_client.force_login(owner)
+    sign_in(owner_client, owner)
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("profile"), {"display_name": "闫秀英", "email": ""})
     assert response.status_code == 302

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from community import ratelimit
 from community.models import RateCounter
-from tests.factories import PASSWORD, StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory
+from tests.signing_in import sign_in
 
 
 @pytest.mark.parametrize(("text", "count", "seconds"), [("10/h", 10, 3600), ("5/10m", 5, 600), ("3/d", 3, 86400)])
@@ -28,18 +29,6 @@ def test_registration_is_limited_per_client_with_a_chinese_429(client, settings)
     assert 0 < int(response["Retry-After"]) <= 3600
     # Another client is not affected.
     assert client.post(reverse("register"), {"username": "x"}, REMOTE_ADDR="10.9.9.9").status_code == 200
-
-
-@pytest.mark.django_db
-def test_login_is_limited_per_account_before_any_password_is_checked(client, settings):
-    settings.RATE_LIMITS = {"login": {"client": "100/h", "account": "3/h"}}
-    settings.AXES_FAILURE_LIMIT = 100
-    UserFactory(username="lijianguo")
-    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-        client.post(reverse("login"), {"username": "lijianguo", "password": "wrong"}, REMOTE_ADDR=address)
-    # From a fourth address, even the right password is not checked any more.
-    response = client.post(reverse("login"), {"username": "LiJianguo", "password": PASSWORD}, REMOTE_ADDR="10.0.0.4")
-    assert response.status_code == 429
 
 
 @pytest.mark.django_db
@@ -109,7 +98,7 @@ def test_each_limited_action_answers_429_past_its_limit(client, settings, action
     settings.RATE_LIMITS = {action: {"client": "100/h", "account": "2/h"}}
     objects = {"wish": make_wish, "workstation": WorkstationFactory, "activity": ActivityFactory}
     kwargs = {"pk": objects[needs]().pk} if needs else {}
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     url = reverse(url_name, kwargs=kwargs)
     statuses = [client.post(url, {}).status_code for _ in range(3)]
     assert statuses[:2] != [429, 429] and statuses[2] == 429

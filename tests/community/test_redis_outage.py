@@ -11,6 +11,7 @@ from community.models import RateCounter
 from community.redis_cache import breaker
 from tests.factories import PASSWORD, UserFactory
 from tests.realparts import RedisServer
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_wish
 from wishes.models import Wish
 
@@ -62,9 +63,11 @@ def test_a_change_made_while_redis_is_down_is_not_hidden_by_the_old_page_it_save
 def test_with_redis_down_people_sign_in_and_work_and_limits_count_in_postgresql(client, redis_server):
     person = UserFactory(username="13900001111")
     redis_server.stop()
+    typo = client.post(reverse("login"), {"username": "13900001111", "password": "wrong"})
+    assert typo.status_code == 200
+    assert RateCounter.objects.filter(key__startswith="login-fail").exists()
     response = client.post(reverse("login"), {"username": "13900001111", "password": PASSWORD})
     assert response.status_code == 302
-    assert RateCounter.objects.filter(key__startswith="login").exists()
     me = client.get(reverse("me"))
     assert me.status_code == 200 and person.display_name in me.text
     assert client.get(reverse("wishes:wall")).status_code == 200
@@ -73,7 +76,7 @@ def test_with_redis_down_people_sign_in_and_work_and_limits_count_in_postgresql(
 
 
 def test_a_hung_redis_is_left_alone_after_one_bounded_wait(client, redis_server, settings):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     redis_server.hang()
     response = client.get(reverse("me"))
     assert response.status_code == 200

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from community.models import Building, Grid
 from tests.factories import BuildingFactory, StaffFactory
+from tests.signing_in import sign_in
 
 
 @pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_the_roles_exist_with_their_permissions():
 @pytest.mark.django_db
 def test_a_grid_worker_imports_buildings_from_a_csv_file(client):
     BuildingFactory(name="团结巷1栋", households=10)
-    client.force_login(StaffFactory(groups=["网格员"]))
+    sign_in(client, StaffFactory(groups=["网格员"]))
     csv = "网格,楼栋,户数\n第一网格,团结巷1栋,62\n第一网格,团结巷2栋,58\n第二网格,朝阳路1栋,64\n".encode()
     response = client.post(
         "/admin/community/building/import/",
@@ -40,5 +41,5 @@ def test_a_grid_worker_imports_buildings_from_a_csv_file(client):
 
 @pytest.mark.django_db
 def test_an_editor_cannot_change_buildings(client):
-    client.force_login(StaffFactory(groups=["编辑"]))
+    sign_in(client, StaffFactory(groups=["编辑"]))
     assert client.get("/admin/community/building/").status_code == 403

@@ -28,6 +28,7 @@ from community.dbrouter import (
 )
 from news.models import Article
 from tests.factories import PASSWORD, ArticleFactory, UserFactory
+from tests.signing_in import sign_in
 
 User = get_user_model()
 router = PrimaryReplicaRouter()
@@ -120,14 +121,14 @@ class TestRouter:
     def test_while_the_primary_is_down_everything_is_read_from_the_replica_and_changes_are_refused(
         self, replica_in_good_health
     ):
-        from axes.models import AccessAttempt
         from django.contrib.sessions.models import Session
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         replica_in_good_health.primary_down_until = time.monotonic() + 60
         seen = {}
         answer(
             RequestFactory().get("/"),
-            during=lambda: seen.update(reads=[router.db_for_read(Session), router.db_for_read(AccessAttempt)]),
+            during=lambda: seen.update(reads=[router.db_for_read(Session), router.db_for_read(TOTPDevice)]),
         )
         assert seen["reads"] == [REPLICA, REPLICA]
         posted = RequestFactory().post("/wishes/new/", {"title": "想请人帮忙修水龙头", "password": "秘密-123"})
@@ -217,7 +218,7 @@ class TestThroughTheReplica:
 
     def test_a_signed_in_persons_pages_are_read_from_the_replica(self, client, replica_routing):
         ArticleFactory(title="楼道灯修好了")
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         with queries(DEFAULT_DB_ALIAS) as primary, queries(REPLICA) as replica:
             response = client.get(reverse("news:index"))
         assert "楼道灯修好了" in response.text
@@ -248,13 +249,13 @@ class TestThroughTheReplica:
         assert all(("django_session" in sql or "community_user" in sql) for sql in selects(primary))
 
     def test_a_sign_out_holds_at_once_whatever_the_replica_lag(self, replica_routing):
-        """Sessions, users, permissions and lockouts are never read from the replica."""
-        from axes.models import AccessAttempt
+        """Sessions, users, permissions and second factors are never read from the replica."""
         from django.contrib.auth.models import Permission
         from django.contrib.sessions.models import Session
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         def reads():
-            return [router.db_for_read(model) for model in (Session, User, Permission, AccessAttempt)]
+            return [router.db_for_read(model) for model in (Session, User, Permission, TOTPDevice)]
 
         assert answer(RequestFactory().get("/"), during=lambda: reads())[0] == REPLICA
         seen = {}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from community.views import server_error
 from tests.factories import UserFactory
+from tests.signing_in import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +91,7 @@ class TestShell:
 
     def test_navigation_shows_login_or_my_page(self, client):
         assert ">登录<" in client.get("/").text
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         text = client.get("/").text
         assert ">我的<" in text and ">登录<" not in text
 
@@ -143,14 +144,14 @@ def test_staff_sessions_end_after_thirty_idle_minutes_residents_do_not(client):
     staff, resident = StaffFactory(), UserFactory()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        client.force_login(staff)
+        sign_in(client, staff)
         assert client.get(reverse("me")).status_code == 200
     with time_machine.travel(start + timezone.timedelta(minutes=20), tick=False):
         assert client.get(reverse("me")).status_code == 200  # still active: the idle clock restarts
     with time_machine.travel(start + timezone.timedelta(minutes=51), tick=False):
         assert client.get(reverse("me")).status_code == 302  # 31 idle minutes: signed out
     with time_machine.travel(start, tick=False):
-        client.force_login(resident)
+        sign_in(client, resident)
         client.get(reverse("me"))
     with time_machine.travel(start + timezone.timedelta(days=3), tick=False):
         assert client.get(reverse("me")).status_code == 200

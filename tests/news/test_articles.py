@@ -14,6 +14,7 @@ from news import reads
 from news.models import Article, ArticleRead
 from tests.factories import ArticleFactory, ColumnFactory, StaffFactory, UserFactory
 from tests.images import image_bytes, upload
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +60,14 @@ class TestScheduledArticles:
 
     def test_a_draft_is_not_found_even_by_staff(self, client):
         draft = ArticleFactory(status=Article.Status.DRAFT)
-        client.force_login(StaffFactory(is_superuser=True))
+        sign_in(client, StaffFactory(is_superuser=True))
         assert client.get(article_url(draft)).status_code == 404
 
 
 class TestPreview:
     def test_an_editor_previews_a_draft_exactly_as_residents_will_see_it(self, client):
         draft = ArticleFactory(status=Article.Status.DRAFT, title="社区老年大学秋季招生", source="社区居委会")
-        client.force_login(StaffFactory(groups=["编辑"]))
+        sign_in(client, StaffFactory(groups=["编辑"]))
         response = client.get(reverse("news:preview", kwargs={"pk": draft.pk}))
         assert response.status_code == 200
         assert "预览：这篇文章是草稿" in response.text
@@ -77,9 +78,9 @@ class TestPreview:
     def test_nobody_else_can_preview(self, client, who):
         draft = ArticleFactory(status=Article.Status.DRAFT)
         if who == "resident":
-            client.force_login(UserFactory())
+            sign_in(client, UserFactory())
         elif who == "grid worker":
-            client.force_login(StaffFactory(groups=["网格员"]))
+            sign_in(client, StaffFactory(groups=["网格员"]))
         assert client.get(reverse("news:preview", kwargs={"pk": draft.pk})).status_code == 404
 
 
@@ -126,7 +127,7 @@ class TestSanitising:
 
 class TestPhotoUploads:
     def test_the_editor_photo_window_refuses_a_text_file_named_jpg(self, client, media):
-        client.force_login(StaffFactory(groups=["编辑"]))
+        sign_in(client, StaffFactory(groups=["编辑"]))
         response = client.post(
             reverse("news:editor_photos"),
             {"photo": upload(name="notes.jpg", data=b"just some text, not a photo"), "alt": "说明"},
@@ -137,13 +138,13 @@ class TestPhotoUploads:
 
     def test_the_editor_photo_window_refuses_a_photo_over_the_limit(self, client, media, settings):
         settings.UPLOAD_MAX_BYTES = 100_000
-        client.force_login(StaffFactory(groups=["编辑"]))
+        sign_in(client, StaffFactory(groups=["编辑"]))
         big = image_bytes(1600, 1200) + b"\0" * 200_000
         response = client.post(reverse("news:editor_photos"), {"photo": upload(data=big), "alt": "说明"})
         assert "照片太大了" in response.text
 
     def test_the_editor_photo_window_hands_back_a_stored_photo(self, client, media):
-        client.force_login(StaffFactory(groups=["编辑"]))
+        sign_in(client, StaffFactory(groups=["编辑"]))
         response = client.post(
             reverse("news:editor_photos") + "?CKEditorFuncNum=3", {"photo": upload(), "alt": "邻里节"}
         )
@@ -152,9 +153,9 @@ class TestPhotoUploads:
     @pytest.mark.parametrize("who", ["anonymous", "resident", "grid worker"])
     def test_only_editors_may_upload_photos_for_articles(self, client, who, media):
         if who == "resident":
-            client.force_login(UserFactory())
+            sign_in(client, UserFactory())
         elif who == "grid worker":
-            client.force_login(StaffFactory(groups=["网格员"]))
+            sign_in(client, StaffFactory(groups=["网格员"]))
         response = client.post(reverse("news:editor_photos"), {"photo": upload(), "alt": "x"})
         assert response.status_code in (302, 403)
         from community.models import Image
@@ -163,7 +164,7 @@ class TestPhotoUploads:
 
     def test_the_admin_refuses_a_bad_cover_and_keeps_the_form(self, client, media):
         column = ColumnFactory()
-        client.force_login(StaffFactory(is_superuser=True))
+        sign_in(client, StaffFactory(is_superuser=True))
         response = client.post(
             "/admin/news/article/add/",
             {
@@ -304,7 +305,7 @@ class TestReads:
     def test_previews_are_not_counted(self, client):
         draft = ArticleFactory(status=Article.Status.DRAFT)
         reads.buffer.flush()
-        client.force_login(StaffFactory(is_superuser=True))
+        sign_in(client, StaffFactory(is_superuser=True))
         client.get(reverse("news:preview", kwargs={"pk": draft.pk}))
         assert reads.buffer.pending() == {}
 

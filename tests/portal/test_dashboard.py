@@ -14,6 +14,7 @@ from django.urls import reverse
 from community.models import AuditEntry
 from portal import dashboard
 from tests.factories import ActivityFactory, BuildingFactory, StaffFactory, TeamFactory, UserFactory, VolunteerFactory
+from tests.signing_in import sign_in
 from volunteers.models import ServiceHourRecord
 from wishes.models import Wish, WishClaim
 
@@ -181,14 +182,14 @@ class TestAccess:
             "unit member": lambda: make_member()[0],
         }
         if who != "anonymous":
-            client.force_login(people[who]())
+            sign_in(client, people[who]())
         for url in (reverse("dashboard"), reverse("export", kwargs={"kind": "wishes", "fmt": "csv"})):
             response = client.get(url)
             assert response.status_code in ((302, 403) if who == "anonymous" else (403,)), url
             assert b"HYPERLINK" not in response.content
 
     def test_staff_see_the_dashboard_in_a_small_fixed_number_of_queries(self, client, fixture_data, html_checker):
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         client.get(reverse("me"))  # the first page after logging in also refreshes the session
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("dashboard"), {"start": "2026-11-01", "end": "2026-11-30"})
@@ -211,7 +212,7 @@ class TestExports:
         )
 
     def test_csv_is_utf8_with_bom_and_formulas_are_inert(self, client, hostile):
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         response = self.get(client, "csv")
         assert response.content.startswith("\ufeff".encode())
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -224,7 +225,7 @@ class TestExports:
         assert "13955556666" not in response.content.decode("utf-8-sig")
 
     def test_xlsx_opens_with_the_expected_headers_and_inert_text(self, client, hostile):
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         response = self.get(client, "xlsx")
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
@@ -235,16 +236,16 @@ class TestExports:
         assert '\'=HYPERLINK("http://evil.example","点我")' in [row[1] for row in rows]
 
     def test_full_phone_numbers_need_the_permission_and_are_recorded(self, client, hostile):
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         assert "13955556666" not in self.get(client, "csv", full="1").content.decode("utf-8-sig")
         assert not AuditEntry.objects.filter(action="export.full").exists()
         grid_worker = StaffFactory(groups=["网格员"])
-        client.force_login(grid_worker)
+        sign_in(client, grid_worker)
         assert "13955556666" in self.get(client, "csv", full="1").content.decode("utf-8-sig")
         assert AuditEntry.objects.get(action="export.full").actor == grid_worker
 
     def test_hours_and_attendance_exports(self, client, fixture_data):
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         hours = list(csv.reader(io.StringIO(self.get(client, "csv", kind="hours").content.decode("utf-8-sig"))))
         assert hours[0] == ["志愿者", "手机号", "服务队", "活动", "服务日期", "时长（小时）", "类型", "原因"]
         assert [row[5] for row in hours[1:]] == ["2.0", "0.5"]
@@ -271,7 +272,7 @@ def test_at_100000_wishes_the_dashboard_fetches_no_wish_rows(client):
             """,
             [building.pk, owner.pk],
         )
-    client.force_login(StaffFactory(groups=["审核员"]))
+    sign_in(client, StaffFactory(groups=["审核员"]))
     client.get(reverse("me"))  # the first page after logging in also refreshes the session
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard"), {"preset": "this_year"})
@@ -311,7 +312,7 @@ def test_the_unit_table_lists_a_unit_whose_calls_all_fall_outside_the_period():
     [("0001-01-01", "9999-12-31"), ("1999-12-31", "2026-01-31"), ("2026-02-01", "2026-01-01")],
 )
 def test_dates_out_of_range_get_a_clear_message_and_keep_what_was_typed(client, start, end):
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     response = client.get(reverse("dashboard"), {"start": start, "end": end})
     assert response.status_code == 200
     page = response.text

@@ -11,6 +11,7 @@ from django.utils import timezone
 from community.models import ContactView, Notification, User
 from community.periodic import run_due_jobs
 from tests.factories import PASSWORD, StaffFactory, UserFactory
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_volunteer, make_wish
 from wishes.models import DELETED_RESIDENT, Wish
 
@@ -22,9 +23,9 @@ def test_a_resident_sees_who_saw_their_contact_details(client):
     wish = make_wish(owner=owner)
     claimant = make_volunteer(user=UserFactory(display_name="孙晓东"))
     wish.claim(by=claimant)
-    client.force_login(claimant)
+    sign_in(client, claimant)
     client.get(wish.get_absolute_url())
-    client.force_login(owner)
+    sign_in(client, owner)
     text = client.get(reverse("me")).text
     assert "认领人 孙**" in text and "需要一袋大米和食用油" in text
 
@@ -32,7 +33,7 @@ def test_a_resident_sees_who_saw_their_contact_details(client):
 def test_the_download_holds_the_resident_s_own_data(client):
     owner = UserFactory(username="13912345678", display_name="王秀英", email="wang@example.cn")
     make_wish(owner=owner)
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.get(reverse("my_data"))
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
@@ -42,7 +43,7 @@ def test_the_download_holds_the_resident_s_own_data(client):
 
 
 def test_the_download_is_one_s_own(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     make_wish(owner=UserFactory())
     assert json.loads(client.get(reverse("my_data")).content)["wishes"] == []
     client.logout()
@@ -52,7 +53,7 @@ def test_the_download_is_one_s_own(client):
 class TestDeletingAnAccount:
     def test_deleting_needs_the_password(self, client):
         user = UserFactory()
-        client.force_login(user)
+        sign_in(client, user)
         response = client.post(reverse("delete_account"), {"password": "wrong"})
         assert "密码不正确" in response.text
         assert User.objects.get(pk=user.pk).is_active
@@ -61,7 +62,7 @@ class TestDeletingAnAccount:
         owner = UserFactory(username="13912345678", display_name="王秀英", email="wang@example.cn")
         done = make_wish(owner=owner, status="confirmed", title="需要一床厚棉被")
         waiting = make_wish(owner=owner, status="published", title="想学用智能手机")
-        client.force_login(owner)
+        sign_in(client, owner)
         response = client.post(reverse("delete_account"), {"password": PASSWORD})
         assert response.status_code == 302
         owner.refresh_from_db()
@@ -93,7 +94,7 @@ class TestModeration:
     def test_staff_hide_a_thank_you_and_its_author_sees_why(self, client):
         wish = make_wish(status="fulfilled")
         wish.confirm(by=wish.owner, thanks="不太文明的一句话")
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         client.post(reverse("wishes:hide_thanks", kwargs={"pk": wish.pk}), {"reason": "含有不文明用语"})
         client.logout()
         assert "不太文明的一句话" not in client.get(reverse("wishes:wall")).text
@@ -102,13 +103,13 @@ class TestModeration:
             Notification.objects.get(recipient=wish.owner, title__contains="感谢留言已被隐藏").body
             == "原因：含有不文明用语"
         )
-        client.force_login(wish.owner)
+        sign_in(client, wish.owner)
         assert "含有不文明用语" in client.get(wish.get_absolute_url()).text
 
     def test_residents_cannot_hide_anything(self, client):
         wish = make_wish(status="fulfilled")
         wish.confirm(by=wish.owner, thanks="谢谢")
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         assert client.post(reverse("wishes:hide_thanks", kwargs={"pk": wish.pk}), {"reason": "x"}).status_code == 403
         assert Wish.objects.get(pk=wish.pk).thanks_hidden_reason == ""
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from community.models import Home, Notification
 from tests.factories import BuildingFactory, GridFactory, StaffFactory, UserFactory
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_member, make_volunteer, make_wish
 from whistles.models import Category, ProblemReport, Whistle
 
@@ -43,7 +44,7 @@ def test_a_grid_worker_sees_reviews_and_reports_his_grid_first(client):
     report(mine, spot="楼后")
     make_wish(status=None, title="想请人帮忙修门锁")
     Home.set_for(UserFactory(display_name="王秀英"), building=mine, unit="1", room="101")
-    client.force_login(worker)
+    sign_in(client, worker)
     queues = waiting(client)
     assert queues["待审核的心愿"] == 1 and queues["待处理的问题反映"] == 2 and queues["等我确认的住址"] == 1
     page = client.get(reverse("me")).text
@@ -65,7 +66,7 @@ def test_a_partner_member_sees_his_unit_and_its_open_calls_with_the_problem_phot
         category=Category.ROADS,
         building=building,
     )
-    client.force_login(member)
+    sign_in(client, member)
     assert waiting(client) == {"呼叫我单位的红哨子": 1}
     page = client.get(reverse("me")).text
     assert "市委党校" in page and whistle.get_absolute_url() in page and "请在" in page
@@ -74,7 +75,7 @@ def test_a_partner_member_sees_his_unit_and_its_open_calls_with_the_problem_phot
 
 def test_a_resident_is_asked_to_confirm_and_the_count_moves_at_once(client, django_capture_on_commit_callbacks):
     owner = UserFactory()
-    client.force_login(owner)
+    sign_in(client, owner)
     with django_capture_on_commit_callbacks(execute=True):
         wish = make_wish(owner=owner, status="claimed")
     assert badge(client) == 0 or "已实现，等我确认的心愿" not in waiting(client)
@@ -88,12 +89,12 @@ def test_a_resident_is_asked_to_confirm_and_the_count_moves_at_once(client, djan
 def test_a_volunteer_sees_the_wishes_he_claimed(client):
     volunteer = make_volunteer()
     make_wish(status="claimed", claimant=volunteer, title="帮忙买米")
-    client.force_login(volunteer)
+    sign_in(client, volunteer)
     assert waiting(client) == {"我认领、还没实现的心愿": 1}
 
 
 def test_someone_with_nothing_waiting_is_told_so(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert "现在没有等您处理的事。" in client.get(reverse("me")).text
     assert badge(client) == 0
 
@@ -111,7 +112,7 @@ def test_leaders_see_appointments_and_check_ins_with_their_day_and_time(client):
     Appointment.request(
         workstation=station, resident=UserFactory(), day=day, start=time(9, 30), end=time(10), topic="邻里纠纷"
     )
-    client.force_login(station.leader)
+    sign_in(client, station.leader)
     assert waiting(client) == {"等我确认的预约": 1}
     assert f"周大姐调解服务室 · {day.month}月{day.day}日 09:30" in client.get(reverse("me")).text
 
@@ -119,6 +120,6 @@ def test_leaders_see_appointments_and_check_ins_with_their_day_and_time(client):
     starts = timezone.now() + timedelta(minutes=30)
     activity = ActivityFactory(title="楼道清理", starts_at=starts, ends_at=starts + timedelta(hours=2))
     add_member(activity.team, leader.volunteer, leader=True)
-    client.force_login(leader)
+    sign_in(client, leader)
     assert waiting(client)["今天要签到的活动"] == 1
     assert f"楼道清理 · {timezone.localtime(starts):%H:%M}" in client.get(reverse("me")).text

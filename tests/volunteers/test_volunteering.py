@@ -20,6 +20,7 @@ from tests.factories import (
     WorkstationFactory,
     add_member,
 )
+from tests.signing_in import sign_in
 from volunteers.models import (
     Activity,
     Appointment,
@@ -51,12 +52,12 @@ class TestApplications:
     def test_a_resident_applies_and_staff_approve(self, client):
         team = TeamFactory(name="爱心助老协会")
         resident = UserFactory()
-        client.force_login(resident)
+        sign_in(client, resident)
         response = client.post(reverse("volunteers:apply"), {**application(), "teams": [team.pk]})
         assert response.status_code == 302
         volunteer = Volunteer.objects.get(user=resident)
         assert volunteer.status == Volunteer.Status.APPLIED and volunteer.phone == "13912345678"
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         client.post(reverse("volunteers:approve", kwargs={"pk": volunteer.pk}))
         volunteer.refresh_from_db()
         assert volunteer.status == Volunteer.Status.APPROVED
@@ -65,9 +66,9 @@ class TestApplications:
 
     def test_a_rejection_carries_a_reason_the_applicant_sees(self, client):
         volunteer = VolunteerFactory(status="applied")
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         client.post(reverse("volunteers:reject", kwargs={"pk": volunteer.pk}), {"reason": "请先参加一次志愿者培训"})
-        client.force_login(volunteer.user)
+        sign_in(client, volunteer.user)
         assert "请先参加一次志愿者培训" in client.get(reverse("me")).text
 
     @pytest.mark.parametrize(
@@ -79,14 +80,14 @@ class TestApplications:
         ],
     )
     def test_bad_applications_get_a_message_and_save_nothing(self, client, field, value, message):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(reverse("volunteers:apply"), application(**{field: value}))
         assert response.status_code == 200 and message in response.text
         assert not Volunteer.objects.exists()
 
     def test_residents_cannot_review_applications(self, client):
         volunteer = VolunteerFactory(status="applied")
-        client.force_login(VolunteerFactory().user)
+        sign_in(client, VolunteerFactory().user)
         assert client.get(reverse("volunteers:applications")).status_code == 403
         assert client.post(reverse("volunteers:approve", kwargs={"pk": volunteer.pk})).status_code == 403
         assert Volunteer.objects.get(pk=volunteer.pk).status == Volunteer.Status.APPLIED
@@ -98,10 +99,10 @@ class TestTeams:
         leader = VolunteerFactory()
         add_member(team, leader, leader=True)
         newcomer = VolunteerFactory()
-        client.force_login(newcomer.user)
+        sign_in(client, newcomer.user)
         client.post(reverse("volunteers:join", kwargs={"pk": team.pk}))
         membership = TeamMembership.objects.get(volunteer=newcomer)
-        client.force_login(leader.user)
+        sign_in(client, leader.user)
         client.post(reverse("volunteers:accept_member", kwargs={"pk": membership.pk}))
         assert TeamMembership.objects.get(pk=membership.pk).status == TeamMembership.Status.ACCEPTED
 
@@ -110,7 +111,7 @@ class TestTeams:
         member = VolunteerFactory()
         add_member(team, member)
         membership = TeamMembership.objects.create(team=team, volunteer=VolunteerFactory())
-        client.force_login(member.user)
+        sign_in(client, member.user)
         assert client.post(reverse("volunteers:accept_member", kwargs={"pk": membership.pk})).status_code == 404
 
     def test_phone_numbers_are_visible_to_staff_and_the_team_s_leaders_only(self, client):
@@ -130,7 +131,7 @@ class TestTeams:
             (StaffFactory(groups=["审核员"]), True),
         ]:
             if viewer:
-                client.force_login(viewer)
+                sign_in(client, viewer)
             else:
                 client.logout()
             assert ("13911112222" in client.get(url).text) == sees, viewer
@@ -205,7 +206,7 @@ class TestActivities:
     def test_a_full_activity_says_so_on_its_page(self, client):
         activity = ActivityFactory(capacity=1)
         activity.sign_up(volunteer=VolunteerFactory())
-        client.force_login(VolunteerFactory().user)
+        sign_in(client, VolunteerFactory().user)
         assert "名额已满" in client.get(activity.get_absolute_url()).text
 
     def test_check_in_and_close_credit_the_duration(self):
@@ -253,7 +254,7 @@ class TestActivities:
         add_member(team, member)
         activity = ActivityFactory(team=team)
         signup = SignUp.objects.create(activity=activity, volunteer=VolunteerFactory())
-        client.force_login(member.user)
+        sign_in(client, member.user)
         assert client.get(reverse("volunteers:check_in", kwargs={"pk": activity.pk})).status_code == 403
         url = reverse("volunteers:mark_present", kwargs={"pk": activity.pk, "signup_pk": signup.pk})
         assert client.post(url).status_code == 404
@@ -358,10 +359,10 @@ class TestAppointments:
 
     def test_a_resident_requests_and_the_leader_proposes_another_time(self, client, station):
         resident = UserFactory()
-        client.force_login(resident)
+        sign_in(client, resident)
         assert self.post(client, station).status_code == 302
         appointment = Appointment.objects.get()
-        client.force_login(station.leader)
+        sign_in(client, station.leader)
         later = self.next_wednesday() + timedelta(days=7)
         client.post(
             reverse("volunteers:propose_appointment", kwargs={"pk": appointment.pk}),
@@ -369,7 +370,7 @@ class TestAppointments:
         )
         appointment.refresh_from_db()
         assert appointment.status == Appointment.Status.PROPOSED and appointment.day == later
-        client.force_login(resident)
+        sign_in(client, resident)
         assert "建议改时间" in client.get(reverse("me")).text
         client.post(reverse("volunteers:accept_appointment", kwargs={"pk": appointment.pk}))
         assert Appointment.objects.get().status == Appointment.Status.CONFIRMED
@@ -385,7 +386,7 @@ class TestAppointments:
         ],
     )
     def test_bad_appointments_are_refused_with_a_message(self, client, station, changes, message):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = self.post(client, station, **changes)
         assert response.status_code == 200 and message in response.text
         assert not Appointment.objects.exists()
@@ -401,10 +402,10 @@ class TestAppointments:
             topic="谈心",
             phone="13911112222",
         )
-        client.force_login(VolunteerFactory().user)
+        sign_in(client, VolunteerFactory().user)
         assert client.get(reverse("volunteers:appointments", kwargs={"pk": station.pk})).status_code == 403
         assert client.post(reverse("volunteers:confirm_appointment", kwargs={"pk": appointment.pk})).status_code == 404
-        client.force_login(station.leader)
+        sign_in(client, station.leader)
         assert "13911112222" in client.get(reverse("volunteers:appointments", kwargs={"pk": station.pk})).text
 
 
@@ -441,7 +442,7 @@ class TestPagesAndQueries:
         }
         with django_assert_max_num_queries(10):
             assert client.get(urls[page]).status_code == 200
-        client.force_login(Volunteer.objects.first().user)
+        sign_in(client, Volunteer.objects.first().user)
         with django_assert_max_num_queries(10):
             assert client.get(urls[page]).status_code == 200
 
@@ -459,18 +460,18 @@ class TestPagesAndQueries:
         ServiceHourRecord.objects.create(
             volunteer=volunteer, hours=2, served_on=timezone.localdate(), kind="attendance"
         )
-        client.force_login(volunteer.user)
+        sign_in(client, volunteer.user)
         text = client.get(reverse("volunteers:my_record")).text
         assert "孙丽萍" in text and "江滨社区" in text
-        client.force_login(VolunteerFactory().user)
+        sign_in(client, VolunteerFactory().user)
         assert client.get(reverse("volunteers:record", kwargs={"pk": volunteer.pk})).status_code == 404
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         assert client.get(reverse("volunteers:record", kwargs={"pk": volunteer.pk})).status_code == 200
 
     def test_pages_are_valid_html(self, client, team, html_checker):
         station = WorkstationFactory()
         leader = Volunteer.objects.first()
-        client.force_login(leader.user)
+        sign_in(client, leader.user)
         activity = team.activities.first()
         for url in (
             reverse("volunteers:index"),

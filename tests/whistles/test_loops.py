@@ -6,6 +6,7 @@ from django.urls import reverse
 from community.models import Notification
 from tests.factories import BuildingFactory, GridFactory, PartnerUnitFactory, StaffFactory, UserFactory
 from tests.images import upload
+from tests.signing_in import sign_in
 from volunteers.models import PartnerMembership
 from whistles.models import Category, ProblemReport, Whistle, WhistleCall, WhistleError, place_of, unit_responsiveness
 
@@ -42,7 +43,7 @@ class TestRouting:
     def test_staff_enter_a_report_for_a_resident_without_a_phone(self, client):
         staff = StaffFactory(groups=["网格员"])
         building = BuildingFactory()
-        client.force_login(staff)
+        sign_in(client, staff)
         response = client.post(
             reverse("whistles:report_on_behalf"),
             {
@@ -116,7 +117,7 @@ class TestClosingTheLoop:
 
     def test_staff_withdraw_and_call_another_unit_over_http_and_the_page_says_so(self, client, silent_unit_whistle):
         whistle, triager, silent = (silent_unit_whistle[k] for k in ("whistle", "triager", "silent"))
-        client.force_login(triager)
+        sign_in(client, triager)
         page = client.get(whistle.get_absolute_url()).text
         assert "还在等：区建设局" in page
         response = client.post(
@@ -152,8 +153,8 @@ class TestClosingTheLoop:
             building=building,
         )
         url = photo.url(photo.renditions[0][0])
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(url).status_code == 404
-        client.force_login(member)
+        sign_in(client, member)
         assert url in client.get(whistle.get_absolute_url()).text
         assert client.get(url).status_code == 200

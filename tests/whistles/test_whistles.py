@@ -18,6 +18,7 @@ from tests.factories import (
     add_member,
 )
 from tests.images import image_bytes, upload
+from tests.signing_in import sign_in
 from volunteers.models import PartnerMembership
 from whistles.models import (
     Category,
@@ -162,7 +163,7 @@ class TestLifecycle:
 
 class TestBadInput:
     def test_a_report_with_no_photo_and_no_description_is_refused(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(
             reverse("whistles:report_problem"),
             {"category": Category.ROADS, "description": "", "building": BuildingFactory().pk},
@@ -172,7 +173,7 @@ class TestBadInput:
 
     def test_more_than_three_photos_are_refused(self, client, settings, tmp_path):
         settings.PRIVATE_MEDIA_ROOT = tmp_path
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         photos = [upload(name=f"p{i}.jpg", data=image_bytes(200, 200)) for i in range(4)]
         response = client.post(
             reverse("whistles:report_problem"),
@@ -182,7 +183,7 @@ class TestBadInput:
         assert not ProblemReport.objects.exists()
 
     def test_a_file_that_is_not_an_image_is_refused(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(
             reverse("whistles:report_problem"),
             {
@@ -197,7 +198,7 @@ class TestBadInput:
     def test_a_report_with_three_photos_is_kept_private(self, client, settings, tmp_path):
         settings.PRIVATE_MEDIA_ROOT = tmp_path
         reporter = UserFactory()
-        client.force_login(reporter)
+        sign_in(client, reporter)
         photos = [upload(name=f"p{i}.jpg", data=image_bytes(300, 200)) for i in range(3)]
         response = client.post(
             reverse("whistles:report_problem"),
@@ -207,7 +208,7 @@ class TestBadInput:
         assert response.url == report.get_absolute_url()
         url = report.photos.first().image.url(400)
         assert client.get(url).status_code == 200
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(report.get_absolute_url()).status_code == 404
         assert client.get(url).status_code == 404
 
@@ -219,10 +220,10 @@ class TestPermissionsAndPrivacy:
         url = reverse("whistles:report_in", kwargs={"pk": whistle.pk, "call_pk": call.pk})
         outsider = member_of(PartnerUnitFactory(name="别的单位"))
         for who in (UserFactory(), outsider, story["members"][1], VolunteerFactory().user):
-            client.force_login(who)
+            sign_in(client, who)
             assert client.post(url, {"people": 2}).status_code == 404
         assert WhistleCall.objects.get(pk=call.pk).status == WhistleCall.Status.CALLED
-        client.force_login(story["members"][0])
+        sign_in(client, story["members"][0])
         client.post(url, {"people": 2})
         assert WhistleCall.objects.get(pk=call.pk).status == WhistleCall.Status.REPORTED
 
@@ -231,20 +232,20 @@ class TestPermissionsAndPrivacy:
         pages = [reverse("whistles:board"), whistle.get_absolute_url()]
         for who in (None, story["members"][0], UserFactory()):
             if who:
-                client.force_login(who)
+                sign_in(client, who)
             for page in pages:
                 text = client.get(page).text
                 assert PHONE not in text and "楼后堆满垃圾" not in text
             assert client.get(story["report"].get_absolute_url()).status_code in (302, 404)
 
     def test_staff_see_the_reporter_s_phone_on_the_report(self, client, story, triager):
-        client.force_login(triager)
+        sign_in(client, triager)
         assert PHONE in client.get(story["report"].get_absolute_url()).text
 
     @pytest.mark.parametrize("url_name", ["whistles:triage", "whistles:blow", "whistles:responsiveness"])
     def test_residents_and_unit_members_cannot_reach_staff_pages(self, client, story, url_name):
         for who in (UserFactory(), story["members"][0]):
-            client.force_login(who)
+            sign_in(client, who)
             assert client.get(reverse(url_name)).status_code == 403
 
 
@@ -273,8 +274,8 @@ class TestDeadlines:
             building=BuildingFactory(),
             report_in_hours=72,
         )
-        client.force_login(triager)
         with time_machine.travel(story["whistle"].report_in_by + timedelta(hours=1)):
+            sign_in(client, triager)  # a staff session ends after a while without a request
             order = [w.pk for w in client.get(reverse("whistles:triage")).context["whistles"]]
         assert order.index(story["whistle"].pk) < order.index(fresh.pk)
 
@@ -323,16 +324,16 @@ class TestPages:
             client.get(reverse("whistles:board"))
         with django_assert_max_num_queries(10):
             client.get(busy.get_absolute_url())
-        client.force_login(busy.calls.first().unit.members.first())
+        sign_in(client, busy.calls.first().unit.members.first())
         with django_assert_max_num_queries(10):
             client.get(busy.get_absolute_url())
 
     def test_pages_are_valid_html(self, client, busy, html_checker, triager):
         for url in (reverse("whistles:board"), busy.get_absolute_url()):
             html_checker.assert_valid(client.get(url).text, url)
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         html_checker.assert_valid(client.get(reverse("whistles:report_problem")).text, "report form")
-        client.force_login(triager)
+        sign_in(client, triager)
         for url in (
             reverse("whistles:triage"),
             reverse("whistles:blow"),

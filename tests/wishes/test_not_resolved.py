@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community.models import Notification
 from tests.factories import StaffFactory, UserFactory
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_volunteer, make_wish
 from wishes.models import Wish, WishError, release_stale_claims
 
@@ -21,7 +22,7 @@ def test_the_wish_goes_back_to_the_claimant_who_and_staff_are_told_and_the_clock
     start = timezone.now()
     with time_machine.travel(start - timedelta(days=6), tick=False):
         wish = make_wish(owner=owner, status="fulfilled", claimant=claimant)
-    client.force_login(owner)
+    sign_in(client, owner)
     page = client.get(wish.get_absolute_url()).text
     assert "还没有解决" in page
     response = client.post(
@@ -42,7 +43,7 @@ def test_the_wish_goes_back_to_the_claimant_who_and_staff_are_told_and_the_clock
 def test_a_note_is_needed_and_only_the_resident_may_say_so(client):
     owner = UserFactory()
     wish = make_wish(owner=owner, status="fulfilled")
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.post(reverse("wishes:not_resolved", kwargs={"pk": wish.pk}), {"note": ""}, follow=True)
     assert "请写一写哪里还没有解决" in response.text
     assert Wish.objects.get(pk=wish.pk).status == Wish.Status.FULFILLED

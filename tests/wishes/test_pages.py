@@ -11,6 +11,7 @@ from django.utils import timezone
 from community.models import ContactView, Image
 from tests.factories import BuildingFactory, StaffFactory, UserFactory
 from tests.images import upload
+from tests.signing_in import sign_in
 from tests.wishes.helpers import make_member, make_volunteer, make_wish
 from wishes.models import Wish
 
@@ -51,19 +52,19 @@ class TestPrivacy:
             "partner member": lambda: make_member()[0],
             "editor": lambda: StaffFactory(groups=["编辑"]),
         }
-        client.force_login(viewers[who]())
+        sign_in(client, viewers[who]())
         assert_no_contact(client.get(detail(wish)).text)
         assert_no_contact(client.get(reverse("wishes:wall")).text)
 
     def test_another_volunteer_sees_nothing_while_someone_else_holds_the_claim(self, client, wish):
         wish.claim(by=make_volunteer())
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         assert_no_contact(client.get(detail(wish)).text)
 
     def test_the_claimant_sees_the_contact_and_the_view_is_recorded(self, client, wish):
         claimant = make_volunteer()
         wish.claim(by=claimant)
-        client.force_login(claimant)
+        sign_in(client, claimant)
         text = client.get(detail(wish)).text
         assert PHONE in text and ADDRESS in text
         record = ContactView.objects.get()
@@ -73,39 +74,39 @@ class TestPrivacy:
         claimant = make_volunteer()
         wish.claim(by=claimant)
         wish.release(by=claimant, reason="临时有事")
-        client.force_login(claimant)
+        sign_in(client, claimant)
         assert_no_contact(client.get(detail(wish)).text)
 
     def test_for_a_unit_s_claim_only_the_member_who_made_it_sees_the_contact(self, client, wish):
         member, unit = make_member(unit_name="市委党校")
         colleague, _unit = make_member(unit=unit)
         wish.claim(by=member, unit=unit)
-        client.force_login(colleague)
+        sign_in(client, colleague)
         assert_no_contact(client.get(detail(wish)).text)
-        client.force_login(member)
+        sign_in(client, member)
         assert PHONE in client.get(detail(wish)).text
 
     def test_reviewers_see_the_contact(self, client, wish):
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         assert PHONE in client.get(detail(wish)).text
 
     def test_the_owner_sees_only_a_masked_phone(self, client, wish):
-        client.force_login(wish.owner)
+        sign_in(client, wish.owner)
         text = client.get(detail(wish)).text
         assert "138****5678" in text and PHONE not in text
 
     def test_wishes_under_review_are_not_found_by_others(self, client):
         pending = make_wish(status=None)
         assert client.get(detail(pending)).status_code == 404
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         assert client.get(detail(pending)).status_code == 404
-        client.force_login(pending.owner)
+        sign_in(client, pending.owner)
         assert client.get(detail(pending)).status_code == 200
 
     def test_a_wish_photo_under_review_is_served_only_to_the_owner_and_staff(self, client, media, settings, tmp_path):
         settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
         owner = UserFactory()
-        client.force_login(owner)
+        sign_in(client, owner)
         building = BuildingFactory()
         response = client.post(
             reverse("wishes:submit"),
@@ -127,9 +128,9 @@ class TestPrivacy:
         assert client.get(url).status_code == 200
         client.logout()
         assert client.get(url).status_code == 404
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         assert client.get(url).status_code == 404
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         assert client.get(url).status_code == 200
 
 
@@ -148,7 +149,7 @@ class TestSubmitting:
         return data
 
     def test_a_resident_posts_a_wish_that_waits_for_review(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(reverse("wishes:submit"), self.valid(BuildingFactory()))
         wish = Wish.objects.get()
         assert response.url == detail(wish)
@@ -167,7 +168,7 @@ class TestSubmitting:
         ],
     )
     def test_bad_input_gets_a_chinese_message_and_nothing_is_saved(self, client, field, value, message):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(reverse("wishes:submit"), self.valid(BuildingFactory(), **{field: value}))
         assert response.status_code == 200
         assert message in response.text
@@ -175,14 +176,14 @@ class TestSubmitting:
         assert 'value="团结巷3栋2单元401"' in response.text or field == "contact_address"
 
     def test_a_photo_that_is_not_an_image_is_refused(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         data = self.valid(BuildingFactory(), photo_upload=upload(data=b"not an image at all"))
         response = client.post(reverse("wishes:submit"), data)
         assert "不是完整的照片" in response.text
         assert not Wish.objects.exists()
 
     def test_a_health_wish_needs_separate_consent(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(reverse("wishes:submit"), self.valid(BuildingFactory(), category=Wish.Category.HEALTH))
         assert "需要您勾选同意提供健康信息" in response.text
         data = self.valid(BuildingFactory(), category=Wish.Category.HEALTH, health_consent="on")
@@ -197,7 +198,7 @@ class TestSubmitting:
             building=building,
             description="三楼楼道灯坏了，晚上上下楼看不见。",
         )
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         data = self.valid(
             building,
             title="楼道的灯不亮了",
@@ -215,7 +216,7 @@ class TestSubmitting:
 
     def test_staff_enter_a_wish_for_a_resident_without_an_account(self, client):
         staff = StaffFactory(groups=["网格员"])
-        client.force_login(staff)
+        sign_in(client, staff)
         data = {**self.valid(BuildingFactory()), "resident_name": "张奶奶", "consent_note": "当面同意"}
         response = client.post(reverse("wishes:on_behalf"), data)
         assert response.status_code == 302
@@ -223,12 +224,12 @@ class TestSubmitting:
         assert wish.owner is None and wish.entered_by == staff and wish.public_name == "张**"
 
     def test_residents_cannot_enter_wishes_for_others(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         assert client.get(reverse("wishes:on_behalf")).status_code == 403
 
     def test_the_owner_edits_while_under_review_but_not_after(self, client):
         wish = make_wish(status=None)
-        client.force_login(wish.owner)
+        sign_in(client, wish.owner)
         data = self.valid(wish.building, title="需要两床厚棉被")
         assert client.post(reverse("wishes:edit", kwargs={"pk": wish.pk}), data).status_code == 302
         assert Wish.objects.get(pk=wish.pk).title == "需要两床厚棉被"
@@ -241,7 +242,7 @@ class TestActionsOverHttp:
     def test_claiming_one_s_own_wish_is_refused_with_a_message(self, client):
         owner = make_volunteer()
         wish = make_wish(owner=owner)
-        client.force_login(owner)
+        sign_in(client, owner)
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), follow=True)
         assert "不能认领自己发布的心愿" in response.text
         assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
@@ -249,13 +250,13 @@ class TestActionsOverHttp:
     def test_a_replayed_claim_after_the_wish_was_taken_gets_the_taken_message(self, client):
         wish = make_wish()
         wish.claim(by=make_volunteer())
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), follow=True)
         assert "这个心愿已被认领" in response.text
 
     def test_someone_who_is_neither_volunteer_nor_member_cannot_claim(self, client):
         wish = make_wish()
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), follow=True)
         assert "只有审核通过的志愿者或共建单位的成员" in response.text
 
@@ -263,7 +264,7 @@ class TestActionsOverHttp:
         member, _unit = make_member(unit_name="区医保局")
         _other, other_unit = make_member(unit_name="区建设局")
         wish = make_wish()
-        client.force_login(member)
+        sign_in(client, member)
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), {"unit": other_unit.pk}, follow=True)
         assert "不是这个共建单位的成员" in response.text
         assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
@@ -272,7 +273,7 @@ class TestActionsOverHttp:
         """The claim view binds the form the page showed; who the person may claim for is looked up once."""
         member, unit = make_member(unit_name="区医保局")
         wish = make_wish()
-        client.force_login(member)
+        sign_in(client, member)
         url = reverse("wishes:claim", kwargs={"pk": wish.pk})
         response = client.post(url, {"unit": "不是编号"}, follow=True)
         assert "不是这个共建单位的成员" in response.text
@@ -286,26 +287,26 @@ class TestActionsOverHttp:
 
     def test_confirming_someone_else_s_wish_is_refused(self, client):
         wish = make_wish(status="fulfilled")
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         response = client.post(reverse("wishes:confirm", kwargs={"pk": wish.pk}), {"thanks": "x"}, follow=True)
         assert "只有发布心愿的居民可以确认" in response.text
 
     @pytest.mark.parametrize("view", ["publish", "reject", "close", "reopen"])
     def test_residents_and_volunteers_cannot_review(self, client, view):
         wish = make_wish(status=None)
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         response = client.post(reverse(f"wishes:{view}", kwargs={"pk": wish.pk}), {"reason": "x"})
         assert response.status_code == 403
         assert Wish.objects.get(pk=wish.pk).status == Wish.Status.SUBMITTED
 
     def test_actions_are_post_only(self, client):
         wish = make_wish()
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         assert client.get(reverse("wishes:claim", kwargs={"pk": wish.pk})).status_code == 405
 
     def test_the_review_queue_approves_in_one_click_and_returns_to_the_queue(self, client):
         wish = make_wish(status=None)
-        client.force_login(StaffFactory(groups=["审核员"]))
+        sign_in(client, StaffFactory(groups=["审核员"]))
         response = client.post(reverse("wishes:publish", kwargs={"pk": wish.pk}), {"next": reverse("wishes:review")})
         assert response.url == reverse("wishes:review")
         assert Wish.objects.get(pk=wish.pk).status == Wish.Status.PUBLISHED
@@ -326,7 +327,7 @@ class TestActionsOverHttp:
             contact_address=ADDRESS,
         )
         resident = UserFactory(username="13912345678")
-        client.force_login(staff)
+        sign_in(client, staff)
         client.post(reverse("wishes:attach", kwargs={"pk": wish.pk}), {"username": "139 1234 5678"})
         assert Wish.objects.get(pk=wish.pk).owner == resident
 
@@ -364,7 +365,7 @@ class TestWallAndQueries:
     def test_the_wall_runs_a_constant_small_number_of_queries(self, client, many, django_assert_max_num_queries):
         with django_assert_max_num_queries(10):
             client.get(reverse("wishes:wall"))
-        client.force_login(make_volunteer())
+        sign_in(client, make_volunteer())
         with django_assert_max_num_queries(10):
             client.get(reverse("wishes:wall"))
 
@@ -374,12 +375,12 @@ class TestWallAndQueries:
             client.get(detail(wish))
 
     def test_pages_are_valid_html(self, client, many, html_checker):
-        client.force_login(many[1].claimant)
+        sign_in(client, many[1].claimant)
         for url in (reverse("wishes:wall"), detail(many[1]), detail(many[3]), reverse("wishes:claimed")):
             html_checker.assert_valid(client.get(url).text, url)
-        client.force_login(many[0].owner)
+        sign_in(client, many[0].owner)
         for url in (reverse("wishes:mine"), reverse("wishes:submit")):
             html_checker.assert_valid(client.get(url).text, url)
-        client.force_login(StaffFactory(groups=["审核员", "网格员"]))
+        sign_in(client, StaffFactory(groups=["审核员", "网格员"]))
         for url in (reverse("wishes:review"), reverse("wishes:on_behalf"), detail(many[0])):
             html_checker.assert_valid(client.get(url).text, url)

@@ -19,4 +19,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Loading {demo.__name__} …")
             with transaction.atomic():
                 demo.load(self.stdout)
+        community_demo.second_factors()
         community_demo.print_logins(self.stdout)
