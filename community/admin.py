@@ -314,10 +314,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(ContactView)
 class ContactViewAdmin(admin.ModelAdmin):
-    list_display = ("created", "subject", "viewer", "viewer_role", "context")
-    list_filter = ("viewer_role", "created")
+    list_display = ("created", "subject", "target_label", "viewer", "viewer_role", "context")
+    list_filter = ("viewer_role", "target_type", "created")
     list_select_related = ("subject", "viewer")
-    search_fields = ("context",)
+    search_fields = ("context", "target_label")
     readonly_fields = [f.name for f in ContactView._meta.fields]
 
     def has_add_permission(self, request):

@@ -422,18 +422,47 @@ class AuditEntry(models.Model):
 
 
 class ContactView(models.Model):
-    """Someone other than the resident saw the resident's full phone or address."""
+    """Someone other than the resident saw the resident's full phone or address.
 
-    subject = models.ForeignKey(User, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="contact_views")
+    ``subject`` is the resident's account. A resident without one (a wish or a
+    report staff entered for her: 代录) is named by the record that holds her
+    details: ``target_*``, the generic pointer of ``AuditEntry`` (a record of
+    any app, without a foreign key). A view of a record whose resident has an
+    account names both. When such a record is handed to her new account
+    (``Wish.attach_to``), its views pass to it (``community.audit.pass_contact_views``),
+    so that her list on “我的” shows them.
+    """
+
+    subject = models.ForeignKey(
+        User,
+        verbose_name=_("居民"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contact_views",
+        help_text=_("看到的是哪位居民的联系方式；代录的居民没有账号时为空，由“对象”指明。"),
+    )
     viewer = models.ForeignKey(User, verbose_name=_("查看人"), on_delete=models.SET_NULL, null=True, related_name="+")
     viewer_role = models.CharField(_("查看人身份"), max_length=40)
     context = models.CharField(_("在哪里看到"), max_length=200)
+    target_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    target_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    target_label = models.CharField(
+        _("对象"), max_length=200, blank=True, help_text=_("联系方式所在的记录，例如代录的心愿。")
+    )
     created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("联系方式查看记录")
         verbose_name_plural = _("联系方式查看记录")
         ordering = ["-created"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="contactview_target")]
+        constraints = [
+            # A view names whose details were seen: her account, or the record that holds them.
+            models.CheckConstraint(
+                condition=models.Q(subject__isnull=False) | ~models.Q(target_type=""), name="contactview_names_someone"
+            )
+        ]
 
     def __str__(self):
         return f"{self.viewer_role} · {self.context}"

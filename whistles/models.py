@@ -162,6 +162,11 @@ class ProblemReport(Lifecycle, ShownModel):
     def place(self):
         return place_of(self.building.name, self.spot)
 
+    @property
+    def contact_person(self):
+        """Whose phone this is: the reporter, or nobody with an account (代录; see ContactView)."""
+        return self.reporter
+
     def routed_to(self):
         """Who handles the report: the grid worker of its building's grid, else the staff who triage reports."""
         worker = self.building.grid.grid_worker

@@ -365,6 +365,11 @@ class Wish(Lifecycle, ShownModel):
         return self.live_claim.claimant if self.live_claim_id else None
 
     @property
+    def contact_person(self):
+        """Whose phone and address these are: the owner, or nobody with an account (代录; see ContactView)."""
+        return self.owner
+
+    @property
     def is_still_needed(self):
         """Still waiting for help, so that its needed-by date still means something."""
         return self.status in NEEDED_STATUSES
@@ -678,7 +683,10 @@ class Wish(Lifecycle, ShownModel):
         )
 
     def attach_to(self, *, by, resident):
-        """Staff hand a wish entered for a resident (代录) to that resident's new account."""
+        """Staff hand a wish entered for a resident (代录) to that resident's new account.
+
+        Who saw its contact details while she had no account is hers to see from now on.
+        """
         with transaction.atomic():
             self.lock()
             if self.owner_id:
@@ -686,6 +694,7 @@ class Wish(Lifecycle, ShownModel):
             self.owner = resident
             self.save(update_fields=["owner", "updated"])
             audit.record(actor=by, action="wish.attach", target=self, changes={"owner": (None, resident.pk)})
+            audit.pass_contact_views(record=self, to=resident)
 
 
 class WishClaim(ShownModel):
