@@ -262,8 +262,8 @@ class ReportView(LoginRequiredMixin, PageMixin, DetailView):
         user, report = self.request.user, self.object
         context["is_staff_triage"] = user.is_staff and user.has_perm("whistles.triage_report")
         if context["is_staff_triage"] and report.contact_phone:
-            audit.record_contact_views(
-                subjects=[report.reporter],
+            audit.record_contact_view(
+                subject=report,
                 viewer=user,
                 viewer_role=gettext("社区工作人员"),
                 context=gettext("问题上报：%(r)s") % {"r": report},

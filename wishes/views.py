@@ -111,7 +111,8 @@ class WishDetailView(PageMixin, DetailView):
     """A wish, its timeline, and what the visitor may do with it.
 
     Contact details appear only for staff and the live claimant; each time
-    someone other than the resident sees them, the view is recorded.
+    someone other than the resident sees them, the view is recorded (against
+    the wish itself when its resident has no account: 代录).
     """
 
     template_name = "wishes/wish_detail.html"
@@ -132,9 +133,9 @@ class WishDetailView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         wish, user = self.object, self.request.user
         show_contact = wish.contact_visible_to(user) and not wish.contact_erased_at
-        if show_contact and not wish.is_owner(user) and wish.owner_id:
+        if show_contact and not wish.is_owner(user):
             audit.record_contact_view(
-                subject=wish.owner,
+                subject=wish,
                 viewer=user,
                 viewer_role=gettext("认领人") if not user.is_staff else gettext("社区工作人员"),
                 context=gettext("微心愿：%(title)s") % {"title": wish.title},
@@ -219,7 +220,10 @@ class SubmitOnBehalfView(PermissionRequiredMixin, WishFormView):
 
 @method_decorator(sensitive_post_parameters("contact_phone", "contact_address"), name="dispatch")
 class EditWishView(LoginRequiredMixin, WishFormView):
-    """The resident (or staff who review wishes) edits a wish while it waits for review."""
+    """The resident (or staff who review wishes) edits a wish while it waits for review.
+
+    The form holds the full phone and address: staff opening it are recorded as having seen them.
+    """
 
     title = _("修改心愿")
     success_message = _("心愿已修改。")
@@ -239,6 +243,13 @@ class EditWishView(LoginRequiredMixin, WishFormView):
         return {**super().get_form_kwargs(), "instance": self.wish}
 
     def get_context_data(self, **kwargs):
+        if not self.wish.is_owner(self.request.user) and (self.wish.contact_phone or self.wish.contact_address):
+            audit.record_contact_view(
+                subject=self.wish,
+                viewer=self.request.user,
+                viewer_role=gettext("社区工作人员"),
+                context=gettext("修改心愿：%(title)s") % {"title": self.wish.title},
+            )
         return super().get_context_data(wish=self.wish, **kwargs)
 
     def get_breadcrumbs(self):
