@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.tokens import default_token_generator
 from django.db.models import Count
@@ -7,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,6 +45,35 @@ class AuditedAdminMixin:
         for obj in queryset:
             audit.record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, note="admin")
         super().delete_queryset(request, queryset)
+
+
+class ContactDetailsAdminMixin:
+    """A change page that shows someone's full phone or address records who saw it, as the portal's pages do.
+
+    ``contact_fields``: the fields of the model that hold them. The view names
+    the record (community.audit.record_contact_views: its ``contact_person``,
+    or the record itself for a resident without an account). Change lists show
+    phones masked and record nothing.
+    """
+
+    contact_fields: tuple = ()
+
+    def contact_subjects(self, obj):
+        """Whose details this record's change page shows: the record, when one of its contact fields is filled."""
+        return [obj] if any(getattr(obj, field) for field in self.contact_fields) else []
+
+    def record_contact_view(self, request, obj):
+        audit.record_contact_views(
+            subjects=self.contact_subjects(obj),
+            viewer=request.user,
+            viewer_role=gettext("社区工作人员"),
+            context=gettext("管理后台·%(kind)s：%(record)s") % {"kind": obj._meta.verbose_name, "record": obj},
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            self.record_contact_view(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -106,7 +137,7 @@ class PhotoUploadAdminMixin:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ContactDetailsAdminMixin, DjangoUserAdmin):
     list_display = ("masked_login", "display_name", "email", "is_staff", "is_active", "date_joined", "last_login")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("username", "display_name", "email")
@@ -123,6 +154,17 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("登录名"), ordering="username")
     def masked_login(self, user):
         return user.masked_login
+
+    def contact_subjects(self, user):
+        """The change page shows the login name in full: a phone number, for many residents."""
+        return [user] if user.login_is_phone else []
+
+    def user_change_password(self, request, id, form_url=""):
+        """Its title is the login name in full, too."""
+        response = super().user_change_password(request, id, form_url)
+        if response.status_code == 200:
+            self.record_contact_view(request, self.get_object(request, unquote(id)))
+        return response
 
     def has_assist_password_reset_permission(self, request):
         return request.user.has_perm("community.assist_password_reset")

@@ -213,7 +213,9 @@ class Home(ShownModel):
         permissions = [("confirm_home", _("可确认居民的住址"))]
 
     def __str__(self):
-        return self.address
+        """The building and the resident's public name: admin pages list homes by it (deleting a user or a
+        building), where the full address would be shown with no record of who saw it."""
+        return f"{self.building.name} · {self.resident.public_name}"
 
     @property
     def address(self):

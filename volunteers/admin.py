@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from community.admin import AuditedAdminMixin, PhotoUploadAdminMixin
+from community.admin import AuditedAdminMixin, ContactDetailsAdminMixin, PhotoUploadAdminMixin
 from volunteers.models import (
     Activity,
     Appointment,
@@ -25,7 +25,8 @@ class RejectForm(forms.Form):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class VolunteerAdmin(ContactDetailsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    contact_fields = ("phone",)
     list_display = ("real_name", "user", "masked_phone", "status", "applied_at", "decided_at")
     list_filter = ("status", "wanted_teams", "applied_at")
     list_select_related = ("user",)
@@ -105,7 +106,8 @@ class WorkstationAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmi
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ContactDetailsAdminMixin, admin.ModelAdmin):
+    contact_fields = ("phone",)
     list_display = ("workstation", "day", "start", "end", "resident", "status")
     list_filter = ("status", "workstation", "day")
     list_select_related = ("workstation", "resident")

@@ -130,6 +130,11 @@ class Volunteer(ShownModel):
     def masked_phone(self):
         return mask_phone(self.phone)
 
+    @property
+    def contact_person(self):
+        """Whose phone this is (see ContactView)."""
+        return self.user
+
     def phone_visible_to(self, user):
         """Staff who manage volunteers, and leaders of a team this volunteer belongs to."""
         if not user.is_authenticated:
@@ -603,6 +608,11 @@ class Appointment(ShownModel):
     @property
     def masked_phone(self):
         return mask_phone(self.phone)
+
+    @property
+    def contact_person(self):
+        """Whose phone this is (see ContactView)."""
+        return self.resident
 
     @classmethod
     def request(cls, *, workstation, resident, **fields):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from community.admin import AuditedAdminMixin, ReadOnlyInline, TimelineInline
+from community.admin import AuditedAdminMixin, ContactDetailsAdminMixin, ReadOnlyInline, TimelineInline
 from whistles.models import (
     ProblemReport,
     Rating,
@@ -23,7 +23,8 @@ class ReportTransitionInline(TimelineInline):
 
 
 @admin.register(ProblemReport)
-class ProblemReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ProblemReportAdmin(ContactDetailsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    contact_fields = ("contact_phone",)
     list_display = ("__str__", "category", "status", "reporter", "created")
     list_filter = ("status", "category", "building__grid")
     list_select_related = ("building", "reporter")

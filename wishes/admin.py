@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from community.admin import AuditedAdminMixin, ReadOnlyInline, TimelineInline
+from community import audit
+from community.admin import AuditedAdminMixin, ContactDetailsAdminMixin, ReadOnlyInline, TimelineInline
 from wishes.models import Wish, WishClaim, WishError, WishTransition
 
 
@@ -15,9 +16,10 @@ class WishClaimInline(ReadOnlyInline):
 
 
 @admin.register(Wish)
-class WishAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class WishAdmin(ContactDetailsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Staff see and correct wishes here; status changes go through the model's methods (actions)."""
 
+    contact_fields = ("contact_phone", "contact_address")
     list_display = ("title", "category", "status", "building", "resident", "masked_phone", "created")
     list_filter = ("status", "category", "building__grid", "created")
     list_select_related = ("building", "owner")
@@ -68,6 +70,13 @@ class WishAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_review_permission(self, request):
         return request.user.has_perm("wishes.review_wish")
+
+    def save_model(self, request, obj, form, change):
+        """Giving a wish entered for a resident (代录) its owner here is ``Wish.attach_to`` by hand: the views of
+        its contact details become the owner's."""
+        super().save_model(request, obj, form, change)
+        if change and "owner" in form.changed_data and obj.owner_id:
+            audit.pass_contact_views(record=obj, to=obj.owner)
 
 
 @admin.register(WishClaim)
