@@ -1,14 +1,229 @@
-"""Whoever is shown someone else's full phone or address leaves a record (ContactView) the resident can see."""
+"""Whoever is shown someone else's full phone or address leaves a record (ContactView) the resident can see.
+
+The walk opens every page of the portal (the authorization table, plus every
+wish, wish edit page and problem report) as every role, and every admin page
+of every registered model (its list, and the change, delete, history and
+password pages of each record) as each staff role. Wherever a response contains a full phone or address that belongs
+to someone other than the viewer, that request must have recorded a view by
+the viewer naming that person, or, for a resident without an account (代录),
+the record that holds her details; and a request that shows nobody's details
+records nothing.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from community import audit
-from community.models import ContactView, Home
+from community.models import ContactView, Home, User
 from tests.factories import BuildingFactory, StaffFactory, UserFactory, VolunteerFactory
+from tests.test_authorization import ROLES, PortalWorld, table
 from tests.wishes.helpers import make_wish
+from volunteers.models import Appointment, Volunteer
+from whistles.models import Category as ProblemCategory
+from whistles.models import ProblemReport
 from wishes.models import Wish
+
+STAFF_ROLES = ("staff", "grid_worker", "editor")
+
+ON_BEHALF_PHONE = "13500005555"
+ON_BEHALF_ADDRESS = "幸福里5栋501"
+CLAIMED_ON_BEHALF_PHONE = "13500007777"
+REPORT_ON_BEHALF_PHONE = "13500006666"
+
+
+def owners_of_every_secret():
+    """Every full phone and address in the database → whose it is: {(account id or None, record type, record id)}.
+
+    A resident without an account (代录) is known by the record alone.
+    """
+    owners = defaultdict(set)
+    for wish in Wish.objects.all():
+        for value in (wish.contact_phone, wish.contact_address):
+            if value:
+                owners[value].add((wish.owner_id, "wishes.wish", str(wish.pk)))
+    for report in ProblemReport.objects.exclude(contact_phone=""):
+        owners[report.contact_phone].add((report.reporter_id, "whistles.problemreport", str(report.pk)))
+    for volunteer in Volunteer.objects.exclude(phone=""):
+        owners[volunteer.phone].add((volunteer.user_id, "", ""))
+    for appointment in Appointment.objects.exclude(phone=""):
+        owners[appointment.phone].add((appointment.resident_id, "", ""))
+    for home in Home.objects.select_related("building"):
+        owners[home.address].add((home.resident_id, "", ""))
+    for user in User.objects.all():
+        if user.login_is_phone:
+            owners[user.username].add((user.pk, "", ""))
+    return owners
+
+
+def names_owner(view, owner):
+    """Whether a recorded view names this owner of a secret."""
+    person, target_type, target_id = owner
+    if person is not None:
+        return view.subject_id == person
+    return view.subject_id is None and (view.target_type, view.target_id) == (target_type, target_id)
+
+
+class ContactViewWorld(PortalWorld):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        w, staff = cls.world, cls.world["staff"]
+        # Wishes that share a phone number would hide whose it is: each gets its own.
+        for n, wish in enumerate(Wish.objects.filter(contact_phone="13600000000").order_by("pk")):
+            Wish.objects.filter(pk=wish.pk).update(contact_phone=f"1360000010{n}", contact_address=f"朝阳路2栋{n}0{n}")
+        base = {
+            "description": "需要帮助。",
+            "category": Wish.Category.GOODS,
+            "building": w["home"].building,
+            "needed_by": timezone.localdate() + timedelta(days=10),
+        }
+        # 代录: waiting for review (its edit page is open), and one a partner unit's member claimed for the unit.
+        w["on_behalf_submitted"] = Wish.submit(
+            by=w["grid_worker"],
+            on_behalf=True,
+            title="代录待审核的心愿",
+            resident_name="李爷爷",
+            contact_phone=ON_BEHALF_PHONE,
+            contact_address=ON_BEHALF_ADDRESS,
+            **base,
+        )
+        claimed = Wish.submit(
+            by=staff,
+            on_behalf=True,
+            title="代录已认领的心愿",
+            resident_name="赵奶奶",
+            contact_phone=CLAIMED_ON_BEHALF_PHONE,
+            contact_address="幸福里7栋701",
+            **base,
+        )
+        claimed.publish(by=staff)
+        claimed.claim(by=w["unit_member"], unit=w["unit"])
+        w["on_behalf_claimed"] = claimed
+        w["on_behalf_report"] = ProblemReport.submit(
+            by=w["grid_worker"],
+            on_behalf=True,
+            category=ProblemCategory.LIGHTING,
+            description="楼道灯不亮",
+            building=w["home"].building,
+            resident_name="钱阿姨",
+            contact_phone=REPORT_ON_BEHALF_PHONE,
+        )
+
+    def portal_pages(self):
+        """Every GET page of the authorization table, every wish and its edit page, every problem report."""
+        urls = {url for method, url, _data, _expected in table(self.world).values() if method == "get"}
+        for wish in Wish.objects.all():
+            urls |= {wish.get_absolute_url(), reverse("wishes:edit", kwargs={"pk": wish.pk})}
+        urls |= {report.get_absolute_url() for report in ProblemReport.objects.all()}
+        return sorted(urls)
+
+    @staticmethod
+    def admin_pages():
+        """Every registered model's list, and every page of each of its records (change, delete, history, password)."""
+        urls = []
+        for model, model_admin in admin.site._registry.items():
+            urls.append(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+            of_a_record = [p.name for p in model_admin.get_urls() if p.name and "id>" in str(p.pattern)]
+            for pk in model._default_manager.values_list("pk", flat=True):
+                urls += [reverse(f"admin:{name}", args=[pk]) for name in of_a_record]
+        return urls
+
+    def visit(self, url, viewer, owners):
+        """GET ``url`` as ``viewer``; the problems with what it showed and recorded (the request is rolled back)."""
+        problems, shown_any = [], False
+        with transaction.atomic():
+            last = ContactView.objects.aggregate(last=Max("pk"))["last"] or 0
+            response = self.client.get(url)
+            body = b"".join(response) if getattr(response, "streaming", False) else response.content
+            text = body.decode("utf-8-sig", errors="ignore")
+            views = list(ContactView.objects.filter(pk__gt=last))
+            theirs = [view for view in views if viewer is not None and view.viewer_id == viewer.pk]
+            shown = {
+                secret: whose
+                for secret, whose in owners.items()
+                if secret in text and not any(person == getattr(viewer, "pk", None) for person, _t, _i in whose)
+            }
+            for secret, whose in shown.items():
+                shown_any = True
+                if not any(names_owner(view, owner) for view in theirs for owner in whose):
+                    problems.append(f"{url}: shows {secret} and records no view of it")
+            for view in views:
+                if not any(names_owner(view, owner) for whose in shown.values() for owner in whose):
+                    problems.append(f"{url}: records a view of {view.subject_id or view.target_label} it did not show")
+            transaction.set_rollback(True)
+        return problems, shown_any
+
+
+class EveryPageThatShowsContactDetailsRecordsTheView(ContactViewWorld):
+    def test_portal_pages_as_every_role(self):
+        owners = owners_of_every_secret()
+        problems, showing = [], set()
+        for role in ROLES:
+            viewer = self.log_in_as(role)
+            for url in self.portal_pages():
+                found, shown = self.visit(url, viewer, owners)
+                problems += [f"{role}: {p}" for p in found]
+                if shown:
+                    showing.add((role, url))
+        self.assertFalse(problems, "\n" + "\n".join(problems))
+        # The walk cannot pass by seeing nothing: these pages show someone's details to these roles.
+        w = self.world
+        expected = {
+            ("staff", w["wish_claimed"].get_absolute_url()),
+            ("volunteer", w["wish_claimed"].get_absolute_url()),
+            ("unit_member", w["on_behalf_claimed"].get_absolute_url()),
+            ("grid_worker", w["on_behalf_claimed"].get_absolute_url()),
+            ("staff", reverse("wishes:edit", kwargs={"pk": w["on_behalf_submitted"].pk})),
+            ("staff", reverse("wishes:edit", kwargs={"pk": w["wish_submitted"].pk})),
+            ("grid_worker", w["report"].get_absolute_url()),
+            ("grid_worker", w["on_behalf_report"].get_absolute_url()),
+            ("grid_worker", reverse("call_list")),
+            ("grid_worker", reverse("homes_to_confirm")),
+            ("grid_worker", reverse("volunteers:applications")),
+            ("workstation_leader", reverse("volunteers:appointments", kwargs={"pk": w["workstation"].pk})),
+            ("team_leader", reverse("volunteers:team", kwargs={"pk": w["team"].pk})),
+            ("team_leader", reverse("volunteers:check_in", kwargs={"pk": w["activity"].pk})),
+        }
+        self.assertFalse(expected - showing, f"pages that should have shown contact details: {expected - showing}")
+
+    def test_admin_pages_as_each_staff_role(self):
+        owners = owners_of_every_secret()
+        problems, showing = [], set()
+        pages = self.admin_pages()
+        for role in STAFF_ROLES:
+            viewer = self.log_in_as(role)
+            for url in pages:
+                found, shown = self.visit(url, viewer, owners)
+                problems += [f"{role}: {p}" for p in found]
+                if shown:
+                    showing.add((role, url))
+        self.assertFalse(problems, "\n" + "\n".join(problems))
+        w = self.world
+        change = lambda obj: reverse(  # noqa: E731
+            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+        )
+        expected = {
+            ("staff", change(w["wish_claimed"])),
+            ("grid_worker", change(w["on_behalf_submitted"])),
+            ("staff", change(w["report"])),
+            ("grid_worker", change(w["on_behalf_report"])),
+            ("staff", change(w["volunteer"])),
+            ("grid_worker", change(w["volunteer"])),
+            ("grid_worker", change(w["appointment"])),
+            ("grid_worker", change(User.objects.get(username="13700001111"))),
+            ("staff", reverse("admin:auth_user_password_change", args=[User.objects.get(username="13700001111").pk])),
+        }
+        self.assertFalse(
+            expected - showing, f"admin pages that should have shown contact details: {expected - showing}"
+        )
+
 
 # --- The record itself ------------------------------------------------------------------------
 
