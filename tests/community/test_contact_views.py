@@ -23,6 +23,7 @@ from django.utils import timezone
 from community import audit
 from community.models import ContactView, Home, User
 from tests.factories import BuildingFactory, StaffFactory, UserFactory, VolunteerFactory
+from tests.signing_in import sign_in
 from tests.test_authorization import ROLES, PortalWorld, table
 from tests.wishes.helpers import make_wish
 from volunteers.models import Appointment, Volunteer
@@ -276,7 +277,7 @@ def test_a_view_of_a_wish_entered_for_a_resident_names_the_wish_and_becomes_hers
     Wish.objects.filter(pk=wish.pk).update(owner=None, resident_name="张奶奶", entered_by=staff)
     wish.refresh_from_db()
     reviewer = StaffFactory(groups=["审核员"], display_name="刘晓燕")
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     assert "13812345678" in client.get(wish.get_absolute_url()).content.decode()
     view = ContactView.objects.get(viewer=reviewer)
     assert (view.subject, view.target_type, view.target_id, view.target_label) == (
@@ -289,7 +290,7 @@ def test_a_view_of_a_wish_entered_for_a_resident_names_the_wish_and_becomes_hers
     resident = UserFactory(display_name="张桂兰")
     wish.attach_to(by=staff, resident=resident)
     assert list(resident.contact_views.all()) == [view]
-    client.force_login(resident)
+    sign_in(client, resident)
     me = client.get(reverse("me")).content.decode()
     assert f"微心愿：{wish.title}" in me
     assert client.get(reverse("my_data")).json()["who_saw_my_contact_details"][0]["where"] == view.context
@@ -298,11 +299,11 @@ def test_a_view_of_a_wish_entered_for_a_resident_names_the_wish_and_becomes_hers
 @pytest.mark.django_db
 def test_staff_opening_the_edit_page_of_someone_elses_wish_are_recorded_and_the_owner_is_not(client):
     wish = make_wish(status="submitted")
-    client.force_login(wish.owner)
+    sign_in(client, wish.owner)
     assert "13812345678" in client.get(reverse("wishes:edit", kwargs={"pk": wish.pk})).content.decode()
     assert not ContactView.objects.exists()
     reviewer = StaffFactory(groups=["审核员"])
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     assert "13812345678" in client.get(reverse("wishes:edit", kwargs={"pk": wish.pk})).content.decode()
     view = ContactView.objects.get()
     assert (view.subject, view.viewer, view.target_id) == (wish.owner, reviewer, str(wish.pk))
@@ -317,7 +318,7 @@ def test_admin_change_pages_record_the_people_whose_details_they_show(client):
     volunteer = VolunteerFactory(phone="13911112222")
     phone_login = UserFactory(username="13733334444")
     staff = StaffFactory(is_superuser=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     pages = {
         f"/admin/wishes/wish/{wish.pk}/change/": "13812345678",
         f"/admin/volunteers/volunteer/{volunteer.pk}/change/": "13911112222",
@@ -339,7 +340,7 @@ def test_the_admin_lists_show_phones_masked_and_record_nothing(client):
     make_wish(status="claimed")
     VolunteerFactory(phone="13911112222")
     UserFactory(username="13733334444")
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     for url in ("/admin/wishes/wish/", "/admin/volunteers/volunteer/", "/admin/community/user/"):
         page = client.get(url).content.decode()
         assert "13812345678" not in page and "13911112222" not in page and "13733334444" not in page
@@ -355,7 +356,7 @@ def test_giving_a_wish_an_owner_in_the_admin_gives_her_its_views(client):
         subject=Wish.objects.get(pk=wish.pk), viewer=viewer, viewer_role="社区工作人员", context="x"
     )
     resident = UserFactory()
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     page = client.get(f"/admin/wishes/wish/{wish.pk}/change/")
     form = page.context["adminform"].form
     data = {key: value for key, value in form.initial.items() if key in form.fields}
