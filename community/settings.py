@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "volunteers",
     "wishes",
     "whistles",
+    "lending",
     "portal",
 ]
 
@@ -237,6 +238,7 @@ RATE_LIMITS = {
     "report": {"client": "20/h", "account": "10/d"},
     "appointment": {"client": "20/h", "account": "10/d"},
     "signup": {"client": "60/h", "account": "30/h"},
+    "loan": {"client": "30/h", "account": "20/d"},
     # Each new search builds and keeps a page: far more than anyone types, far less than a script asks.
     "search": {"client": "30/m", "account": "30/m"},
 }
