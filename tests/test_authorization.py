@@ -34,6 +34,7 @@ from tests.factories import (
     add_member,
 )
 from tests.images import upload
+from tests.lending.world import add_lending_world, lending_rows
 from tests.signing_in import sign_in
 from volunteers.models import Appointment, OpeningHours, PartnerMembership, SignUp, TeamMembership
 from whistles.models import Category as ProblemCategory
@@ -508,6 +509,8 @@ def table(w):
             {"reason": "x"},
             expect(403, staff=302, grid_worker=302),
         ),
+        # --- Lending box (tests/lending/world.py) ------------------------------------------------
+        **lending_rows(w, expect),
     }
 
 
@@ -655,6 +658,7 @@ class PortalWorld(TestCase):
         w["rating"] = Rating.objects.create(whistle=closed, rater=w["other_resident"], score="basic", comment="还行")
         w["notification"] = notify(w["resident"], "您的心愿已被认领")
         cls.add_what_every_form_needs(w, staff=staff, building=building, unit=unit, team=team, day=day)
+        add_lending_world(w)
         uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))
         w["reset_url"] = reverse(
             "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(w["resident"])}

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import Client
 
 from community.models import Image, Notification, User
+from lending.models import Item, Loan
 from news.models import Article
 from tests.test_authorization import PortalWorld, table
 from volunteers.models import Activity, Appointment, SignUp, Volunteer
@@ -33,6 +34,7 @@ PAYLOADS = [
     '汉字测试 <b>粗体</b> & "引号"',
 ]
 COUNTED = [Wish, Article, Volunteer, SignUp, Activity, Appointment, ProblemReport, Whistle, User, Image, Notification]
+COUNTED += [Item, Loan]  # the lending box
 ROLES = ["anonymous", "resident", "volunteer", "staff"]
 
 
@@ -96,7 +98,8 @@ class HostileInput(PortalWorld):
             and expected[role] == 200
             and not url.endswith((".xml", ".ics", ".svg", ".json", ".csv", ".webp"))
         ]
-        for item in ("wish_published", "wish_claimed", "activity", "team", "whistle", "closed_whistle", "report"):
+        extra = ("wish_published", "wish_claimed", "activity", "team", "whistle", "closed_whistle", "report")
+        for item in (*extra, "loan_out"):
             urls.append(w[item].get_absolute_url())
         return urls
 

@@ -54,6 +54,7 @@ def public_pages():
         "red whistle board": "/whistles/",
         "whistle": Whistle.objects.order_by("pk").first().get_absolute_url(),
         "about": "/about/",
+        "lending box": "/lending/",
     }
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from tests.lending.world import HANDLES_LOANS
 from tests.test_authorization import ROLES, PortalWorld, table
 
 # Reached from outside the site, never by following its links.
@@ -99,6 +100,11 @@ ACTIONS = {
     "whistles:report_in": {"unit_member"},
     "whistles:update": {"unit_member"},
     "whistles:done": {"unit_member"},
+    "lending:request": SIGNED_IN,
+    "lending:cancel": {"resident"},
+    "lending:hand_over": HANDLES_LOANS,
+    "lending:decline": HANDLES_LOANS,
+    "lending:record_return": HANDLES_LOANS,
 }
 
 MAX_PAGES = 1500
