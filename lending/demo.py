@@ -78,7 +78,7 @@ def load(out):
                 deposit_note=note,
                 loan_days=days,
                 order=order,
-                photo=store_upload(_picture_upload(picture, order), alt=name),
+                photo=store_upload(picture_upload(picture, order), alt=name),
             )
     staff = User.objects.get(username="gridworker")
     resident = ensure_account("resident", "刘淑芬")
@@ -138,7 +138,7 @@ WOOD = (170, 120, 70)
 BACKGROUNDS = [(246, 236, 222), (228, 238, 246), (236, 244, 230), (248, 232, 232)]
 
 
-def _picture_upload(name, seed):
+def picture_upload(name, seed):
     picture = PILImage.new("RGB", (WIDTH, HEIGHT), BACKGROUNDS[seed % len(BACKGROUNDS)])
     draw = ImageDraw.Draw(picture)
     draw.rectangle([0, 760, WIDTH, HEIGHT], fill=(214, 206, 194))
