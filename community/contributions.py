@@ -133,6 +133,10 @@ class Figure:
 
 home_figures = Slot("首页的年度数字")
 
+# More people to phone on the staff call list (subject: the staff member looking), for those the portal must reach
+# who have no account (a resident an app signed up by phone); each part lists them and records the views itself.
+call_list = Slot("待电话通知名单的其他部分")
+
 # Panels of a signed-in person's 我的 (subject: the user), rendered with the request (their forms carry CSRF tokens).
 workbench = Slot("“我的”页面的各个部分")
 

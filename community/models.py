@@ -322,16 +322,17 @@ class NotificationQuerySet(ShownQuerySet):
         """Unread news for residents who will not see it online: no email, not logged in since.
 
         Many elderly residents never open an inbox; staff phone them instead.
-        Only notifications older than CALL_LIST_AFTER_HOURS, not yet phoned.
+        Only notifications older than CALL_LIST_AFTER_HOURS (or marked ``call_now``: a reminder for tomorrow
+        cannot wait), not yet phoned.
         """
         now = now or timezone.now()
         return (
             self.unread()
             .filter(
+                models.Q(created__lte=now - timedelta(hours=settings.CALL_LIST_AFTER_HOURS)) | models.Q(call_now=True),
                 phoned_at__isnull=True,
                 recipient__email="",
                 recipient__is_active=True,
-                created__lte=now - timedelta(hours=settings.CALL_LIST_AFTER_HOURS),
             )
             .filter(
                 models.Q(recipient__last_login__isnull=True) | models.Q(recipient__last_login__lt=models.F("created"))
@@ -365,6 +366,11 @@ class Notification(ShownModel):
     phoned_at = models.DateTimeField(_("电话通知时间"), null=True, blank=True)
     phoned_by = models.ForeignKey(
         User, verbose_name=_("电话通知人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    call_now = models.BooleanField(
+        _("立即电话通知"),
+        default=False,
+        help_text=_("勾选的通知（如活动提醒）不等待通常的时间，立即进入待电话通知名单（没有邮箱的居民）。"),
     )
 
     objects = NotificationQuerySet.as_manager()

@@ -18,8 +18,11 @@ logger = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 
 
-def notify(recipient, title, *, url="", body=""):
-    """Leave ``title`` (and ``body``) in ``recipient``'s inbox; email follows if they have an address."""
+def notify(recipient, title, *, url="", body="", call_now=False):
+    """Leave ``title`` (and ``body``) in ``recipient``'s inbox; email follows if they have an address.
+
+    ``call_now``: without email, the recipient is on the staff call list at once, not after the usual delay.
+    """
     if recipient is None or not recipient.is_active:
         return None
     wants_email = bool(recipient.email) and settings.EMAIL_ENABLED
@@ -29,6 +32,7 @@ def notify(recipient, title, *, url="", body=""):
         body=body,
         url=url[:300],
         email_status=Notification.Email.PENDING if wants_email else Notification.Email.NONE,
+        call_now=call_now,
     )
 
 

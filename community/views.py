@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
 
 from community import audit, dbrouter, login_guard, second_factor
+from community.contributions import call_list, gather
 from community.forms import HomeForm, ProfileForm, RegistrationForm, SecondFactorForm
 from community.images import may_view_photo, storage_for
 from community.models import Home, Image, Notification, confirms_homes
@@ -108,6 +109,7 @@ class CallListView(PermissionRequiredMixin, PageMixin, ListView):
             viewer_role=gettext("社区工作人员"),
             context=gettext("待电话通知名单"),
         )
+        context["parts"] = gather(call_list, self.request.user, request=self.request).html
         return context
 
 

@@ -82,7 +82,7 @@ def hours(period, *, full):
     data = tablib.Dataset(headers=["志愿者", "手机号", "服务队", "活动", "服务日期", "时长（小时）", "类型", "原因"])
     rows = (
         ServiceHourRecord.objects.filter(served_on__gte=period.first_day, served_on__lte=period.last_day)
-        .select_related("volunteer", "activity__team")
+        .select_related("volunteer", "activity__team", "activity__workstation", "activity__partner_unit")
         .order_by("served_on", "volunteer__real_name", "pk")
     )
     for record in rows.iterator(chunk_size=5000):
@@ -91,7 +91,7 @@ def hours(period, *, full):
             [
                 neutral(volunteer.real_name if full else mask_name(volunteer.real_name)),
                 volunteer.phone if full else mask_phone(volunteer.phone),
-                record.activity.team.name if record.activity_id else "",
+                record.activity.host_name if record.activity_id else "",
                 neutral(record.activity.title) if record.activity_id else "",
                 record.served_on.isoformat(),
                 float(record.hours),
@@ -106,7 +106,7 @@ def attendance(period, *, full):
     data = tablib.Dataset(headers=["活动", "服务队", "开始时间", "地点", "名额", "报名人数", "签到人数", "状态"])
     rows = (
         Activity.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
-        .select_related("team")
+        .select_related("team", "workstation", "partner_unit")
         .annotate(
             signed=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)),
             attended=Count("signups", filter=Q(signups__attended=True)),
@@ -117,7 +117,7 @@ def attendance(period, *, full):
         data.append(
             [
                 neutral(activity.title),
-                activity.team.name,
+                activity.host_name,
                 _local(activity.starts_at),
                 neutral(activity.place),
                 activity.capacity,

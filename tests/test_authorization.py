@@ -281,6 +281,37 @@ def table(w):
             {},
             POST_LOGIN,
         ),
+        "volunteers:events": ("get", reverse("volunteers:events"), None, PUBLIC),
+        "volunteers:rate": (
+            "post",
+            reverse("volunteers:rate", kwargs=pk(w["past_event"])),
+            {"stars": "5"},
+            expect(404, anonymous=302, resident=302),
+        ),
+        "volunteers:check_in_code": (
+            "post",
+            reverse("volunteers:check_in_code", kwargs=pk(w["event"])),
+            {"code": "000000"},
+            expect(404, anonymous=302, workstation_leader=302, staff=302, grid_worker=302),
+        ),
+        "volunteers:phone_sign_up": (
+            "post",
+            reverse("volunteers:phone_sign_up", kwargs=pk(w["event"])),
+            {"contact_name": "赵桂芳", "contact_phone": "13900001111"},
+            expect(404, anonymous=302, workstation_leader=302, staff=302, grid_worker=302),
+        ),
+        "volunteers:cancel_for_resident": (
+            "post",
+            reverse("volunteers:cancel_for_resident", kwargs={"pk": w["event"].pk, "signup_pk": w["event_signup"].pk}),
+            {},
+            expect(404, anonymous=302, workstation_leader=302, staff=302, grid_worker=302),
+        ),
+        "volunteers:signup_phoned": (
+            "post",
+            reverse("volunteers:signup_phoned", kwargs=pk(w["event_signup"])),
+            {},
+            expect(403, staff=302, grid_worker=302),
+        ),
         "volunteers:check_in": (
             "get",
             reverse("volunteers:check_in", kwargs=pk(w["activity"])),
@@ -591,6 +622,16 @@ class PortalWorld(TestCase):
         w["propose"] = {"day": day.isoformat(), "start": "10:00", "end": "10:30"}
         w["activity"] = activity = ActivityFactory(team=team)
         w["signup"] = SignUp.objects.create(activity=activity, volunteer=v)
+        # A health lecture for residents at the workstation: the resident phoned to sign up (her number is a
+        # secret the host must not see in full), and is on the call list; another she attended, to rate.
+        w["event"] = ActivityFactory(team=None, workstation=station, audience="residents", title="健康讲座")
+        w["event_signup"] = w["event"].sign_up(by=w["grid_worker"], contact_name="王秀英", contact_phone=RESIDENT_PHONE)
+        w["event_signup"].tell("明天的活动提醒")
+        ended = timezone.now() - timedelta(days=2)
+        w["past_event"] = ActivityFactory(
+            team=None, audience="residents", starts_at=ended, ends_at=ended + timedelta(hours=1), signup_deadline=ended
+        )
+        SignUp.objects.create(activity=w["past_event"], person=w["resident"], code="424242", attended=True)
 
         staff = w["staff"]
         contact = {"contact_phone": RESIDENT_PHONE, "contact_address": RESIDENT_ADDRESS}

@@ -12,7 +12,7 @@ def render(activities, *, name, base_url):
     for activity in activities:
         event = Event()
         event.add("uid", f"activity-{activity.pk}@{base_url.split('//')[-1]}")
-        event.add("summary", f"{activity.title}({activity.team.name})")
+        event.add("summary", f"{activity.title}({activity.host_name})")
         event.add("dtstart", activity.starts_at)
         event.add("dtend", activity.ends_at)
         event.add("location", activity.place)

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from community.audit import record_contact_views
 from community.contributions import (
     Figure,
     Part,
     Queue,
     Slot,
+    call_list,
     export_time,
     home_figures,
     home_page,
@@ -32,6 +34,7 @@ from community.contributions import (
 from community.together import instances, total_of
 from volunteers.models import (
     ACTIVITY_CARD_FIELDS,
+    ACTIVITY_CARD_HOSTS,
     APPOINTMENTS,
     SECTION,
     Activity,
@@ -43,6 +46,7 @@ from volunteers.models import (
     TeamMembership,
     Volunteer,
     Workstation,
+    upcoming_events,
     upcoming_for_home,
 )
 
@@ -57,10 +61,20 @@ home_page.register(
     Part(
         name="activities",
         template="volunteers/_home_upcoming.html",
-        rows=lambda subject: {"upcoming": upcoming_for_home().values(*ACTIVITY_CARD_FIELDS, "team__name")},
-        context=lambda rows, subject: {"activities": instances(Activity, rows["upcoming"], team=Team)},
+        rows=lambda subject: {"upcoming": upcoming_for_home().values(*ACTIVITY_CARD_FIELDS)},
+        context=lambda rows, subject: {"activities": instances(Activity, rows["upcoming"], **ACTIVITY_CARD_HOSTS)},
         section=SECTION,
         order=30,
+    )
+)
+home_page.register(
+    Part(
+        name="events",
+        template="volunteers/_home_events.html",
+        rows=lambda subject: {"upcoming": upcoming_events(limit=4).values(*ACTIVITY_CARD_FIELDS)},
+        context=lambda rows, subject: {"events": instances(Activity, rows["upcoming"], **ACTIVITY_CARD_HOSTS)},
+        section=SECTION,
+        order=25,
     )
 )
 home_figures.register(
@@ -99,16 +113,34 @@ def _workbench_context(rows, user):
     }
     if volunteer and volunteer.status == Volunteer.Status.APPROVED:
         context["my_hours"] = volunteer.hours()
-        context["my_signups"] = (
-            volunteer.signups.filter(status=SignUp.Status.SIGNED_UP, activity__status=Activity.Status.OPEN)
-            .select_related("activity")
-            .order_by("activity__starts_at")
-        )
         context["my_led_teams"] = Team.objects.led_by(user)
+    signups = list(
+        SignUp.objects.filter(person=user, status__in=SignUp.LIVE, activity__status=Activity.Status.OPEN)
+        .select_related("activity")
+        .order_by("activity__starts_at")
+    )
+    for signup in signups:
+        if signup.status == SignUp.Status.WAITING:
+            signup.position = signup.waiting_position()
+    context["my_signups"] = signups
     return context
 
 
 workbench.register(Part(name="volunteering", template="volunteers/_me_section.html", context=_workbench_context))
+
+
+# --- The staff call list: residents signed up by phone, without an account --------------------------------
+
+
+def _call_list_context(rows, viewer):
+    signups = list(SignUp.objects.needing_a_call()[:100])
+    if not signups:
+        return None
+    record_contact_views(subjects=signups, viewer=viewer, viewer_role=_("社区工作人员"), context=_("待电话通知名单"))
+    return {"signups": signups}
+
+
+call_list.register(Part(name="signups", template="volunteers/_call_list_signups.html", context=_call_list_context))
 
 
 # --- Personal data -------------------------------------------------------------------------
@@ -142,6 +174,19 @@ def export_volunteering(user):
                 for r in ServiceHourRecord.objects.filter(volunteer=volunteer).select_related("activity")
             ],
         },
+        "sign_ups": [
+            {
+                "activity": s.activity.title,
+                "starts": export_time(s.activity.starts_at),
+                "status": s.get_status_display(),
+                "check_in_code": s.code,
+                "attended": s.attended,
+                "rating": s.rating,
+                "rating_comment": s.rating_comment,
+                "signed_up": export_time(s.created),
+            }
+            for s in SignUp.objects.filter(person=user).select_related("activity").order_by("created")
+        ],
         "partner_units": [m.unit.name for m in PartnerMembership.objects.filter(user=user).select_related("unit")],
         "appointments": [
             {
@@ -165,6 +210,9 @@ def erase_volunteering(user):
     TeamMembership.objects.filter(volunteer__user=user).update(status=TeamMembership.Status.LEFT, is_leader=False)
     PartnerMembership.objects.filter(user=user).delete()
     Appointment.objects.filter(resident=user).delete()
+    # A volunteer's attendance counts for the team (hours stay); everything else about their sign-ups goes.
+    SignUp.objects.filter(person=user, volunteer__isnull=True).delete()
+    SignUp.objects.filter(person=user).update(person=None, rating_comment="")
 
 
 # --- What waits on 我的 ------------------------------------------------------------------------
@@ -257,6 +305,20 @@ workbench_queues.register(
         link=lambda row: reverse("volunteers:team", kwargs={"pk": row["team_id"]}) + "#manage-title",
         section=SECTION,
         order=28,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="signups_to_phone",
+        label=_("待电话通知的电话报名居民"),
+        staff_permission="community.call_residents",
+        items=lambda user: SignUp.objects.needing_a_call(),
+        fields=("id", "contact_name", "activity__title"),
+        describe=lambda row: f"{row['contact_name']}：{row['activity__title']}",
+        link=lambda row: reverse("call_list"),
+        url="call_list",
+        section=SECTION,
+        order=36,
     )
 )
 workbench_queues.register(

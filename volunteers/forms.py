@@ -120,3 +120,48 @@ class ReasonForm(forms.Form):
 class AdjustHoursForm(forms.Form):
     hours = forms.DecimalField(label=_("应计时长（小时）"), min_value=0, max_value=24, decimal_places=2)
     reason = forms.CharField(label=_("调整原因"), max_length=200)
+
+
+class PhoneSignUpForm(forms.Form):
+    """Staff or the host sign up a resident who phoned: her name and mobile (her account is found by the number)."""
+
+    contact_name = forms.CharField(label=_("姓名"), max_length=20)
+    contact_phone = forms.CharField(
+        label=_("手机号"), max_length=20, widget=PhoneInput(), help_text=_("已注册的居民会按手机号关联到账号。")
+    )
+
+    def clean_contact_name(self):
+        return clean_display_name(self.cleaned_data["contact_name"])
+
+    def clean_contact_phone(self):
+        return clean_mobile(self.cleaned_data["contact_phone"])
+
+
+class CheckInCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("签到码"),
+        max_length=6,
+        min_length=6,
+        help_text=_("报名人手机上或打印出来的6位数字。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{6}"}),
+        error_messages={"min_length": _("签到码是6位数字。"), "max_length": _("签到码是6位数字。")},
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("签到码是6位数字。"))
+        return code
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("打分"),
+        coerce=int,
+        choices=[(n, _("%(n)s 星") % {"n": n}) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择几颗星。"), "invalid_choice": _("请选择1到5颗星。")},
+    )
+    comment = forms.CharField(
+        label=_("说几句（选填）"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

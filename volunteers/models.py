@@ -6,6 +6,7 @@ current state, locks what it must, writes with ``update_fields`` and raises
 """
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -711,8 +712,14 @@ ACTIVITY_CARD_FIELDS = (
     "place",
     "status",
     "capacity",
+    "audience",
     "signup_count",
+    "team__name",
+    "workstation__name",
+    "partner_unit__name",
 )
+# Build card instances with ``instances(Activity, rows, **ACTIVITY_CARD_HOSTS)``.
+ACTIVITY_CARD_HOSTS = {"team": Team, "workstation": Workstation, "partner_unit": PartnerUnit}
 
 
 class ActivityQuerySet(ShownQuerySet):
@@ -726,12 +733,35 @@ class ActivityQuerySet(ShownQuerySet):
 
     def with_signup_count(self):
         return self.annotate(
-            signup_count=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP), distinct=True)
+            signup_count=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP), distinct=True),
+            waiting_count=Count("signups", filter=Q(signups__status=SignUp.Status.WAITING), distinct=True),
+        )
+
+    def for_residents(self):
+        """Events residents may sign up for (面向居民或所有人)."""
+        return self.exclude(audience=Activity.Audience.VOLUNTEERS)
+
+    def for_volunteers(self):
+        """Activities volunteers serve at (面向志愿者或所有人)."""
+        return self.exclude(audience=Activity.Audience.RESIDENTS)
+
+    def managed_by(self, user):
+        """The activities ``user`` may check people in for: staff who manage activities all, hosts their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff and user.has_perm("volunteers.change_activity"):
+            return self
+        return self.filter(
+            Q(team__in=Team.objects.led_by(user))
+            | Q(workstation__leader=user)
+            | Q(partner_unit__in=PartnerUnit.objects.with_member(user))
         )
 
 
 class Activity(ShownModel):
-    """A dated event a team runs (志愿活动): volunteers sign up, are checked in, and are credited hours."""
+    """A dated event (活动): for volunteers (志愿活动), residents or everyone; hosted by a team, a workstation,
+    a partner unit or the community itself. People sign up (a waiting list once full, except for volunteers'
+    activities), are checked in, and volunteers are credited hours."""
 
     page_sections = (SECTION,)
 
@@ -740,12 +770,47 @@ class Activity(ShownModel):
         COMPLETED = "completed", _("已完成")
         CANCELLED = "cancelled", _("已取消")
 
+    class Audience(models.TextChoices):
+        VOLUNTEERS = "volunteers", _("志愿者")
+        RESIDENTS = "residents", _("居民")
+        EVERYONE = "everyone", _("所有人")
+
+    audience = models.CharField(
+        _("面向"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.VOLUNTEERS,
+        help_text=_(
+            "志愿者：只有审核通过的志愿者能报名，记服务时长；居民：登录的居民都能报名，满员后排候补；"
+            "所有人：都能报名，志愿者记时长。"
+        ),
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("服务队"),
         on_delete=models.PROTECT,
         related_name="activities",
-        help_text=_("组织这个活动的服务队；队长负责签到。"),
+        null=True,
+        blank=True,
+        help_text=_("主办的服务队（队长负责签到）。主办方只填一个：服务队、工作室或共建单位；都不填就是社区主办。"),
+    )
+    workstation = models.ForeignKey(
+        Workstation,
+        verbose_name=_("主办工作室"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        help_text=_("主办的个性化服务工作室（负责人负责签到）。"),
+    )
+    partner_unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=_("主办共建单位"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        help_text=_("主办的共建单位（单位成员负责签到）。"),
     )
     title = models.CharField(_("活动名称"), max_length=60, help_text=_("例如“楼道清理”“义诊进社区”。"))
     description = models.TextField(_("活动内容"), max_length=2000, help_text=_("做什么、需要带什么、注意事项。"))
@@ -781,6 +846,12 @@ class Activity(ShownModel):
                 condition=Q(signup_deadline__lte=models.F("ends_at")), name="activity_deadline_before_end"
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="activity_has_places"),
+            models.CheckConstraint(
+                condition=Q(team__isnull=True, workstation__isnull=True)
+                | Q(team__isnull=True, partner_unit__isnull=True)
+                | Q(workstation__isnull=True, partner_unit__isnull=True),
+                name="activity_one_host_at_most",
+            ),
         ]
 
     def __str__(self):
@@ -788,6 +859,26 @@ class Activity(ShownModel):
 
     def get_absolute_url(self):
         return reverse("volunteers:activity", kwargs={"pk": self.pk})
+
+    @property
+    def host(self):
+        """Who runs it: the team, the workstation or the partner unit; None when the community itself does."""
+        return self.team or self.workstation or self.partner_unit
+
+    @property
+    def host_name(self):
+        host = self.host
+        return host.name if host is not None else gettext("社区")
+
+    @property
+    def has_waiting_list(self):
+        """Events for residents or everyone take a waiting list once full; volunteers' activities refuse, as before."""
+        return self.audience != self.Audience.VOLUNTEERS
+
+    @property
+    def credits_hours(self):
+        """Volunteers are credited hours at activities for volunteers or for everyone, not at residents' events."""
+        return self.audience != self.Audience.RESIDENTS
 
     def phase(self, now=None):
         """Where the activity stands now, derived from its status, times and places: one label, never two.
@@ -803,6 +894,8 @@ class Activity(ShownModel):
             return Phase("completed", _("已完成"))
         if now < self.signup_deadline:
             full = getattr(self, "signup_count", 0) >= self.capacity
+            if full and self.has_waiting_list:
+                return Phase("waiting", _("已满，可排候补"), changes_at=self.signup_deadline, takes_signups=True)
             key, label = ("full", _("名额已满")) if full else ("open", _("报名中"))
             return Phase(key, label, changes_at=self.signup_deadline, takes_signups=not full)
         if now < self.starts_at:
@@ -822,30 +915,112 @@ class Activity(ShownModel):
         return (hours * 4).quantize(Decimal("1")) / 4
 
     def may_check_in(self, user, *, leads=None):
-        """The team's leaders and staff who manage activities (``leads``: whether ``user`` leads the team, if known)."""
+        """The host and staff who manage activities: the team's leaders, the workstation's leader, the unit's
+        members (``leads``: whether ``user`` leads the team, if known). They see who signed up, sign residents
+        up by phone and check them in."""
         if not user.is_authenticated:
             return False
         if user.is_staff and user.has_perm("volunteers.change_activity"):
             return True
-        return self.team.is_led_by(user) if leads is None else leads
+        if self.team_id:
+            return self.team.is_led_by(user) if leads is None else leads
+        if self.workstation_id:
+            return self.workstation.leader_id == user.pk
+        if self.partner_unit_id:
+            return PartnerMembership.objects.filter(unit_id=self.partner_unit_id, user=user).exists()
+        return False
 
-    def sign_up(self, *, volunteer, now=None):
-        """Sign an approved volunteer up. The activity row is locked, so capacity holds under concurrent sign-ups."""
+    def full_phones_visible_to(self, user, *, leads=None):
+        """Full phones of those who signed up: staff, and a team's leaders for their volunteers (as before);
+        other hosts see names and masked phones."""
+        if not user.is_authenticated:
+            return False
+        if user.is_staff and user.has_perm("volunteers.change_activity"):
+            return True
+        return bool(self.team_id) and self.audience == self.Audience.VOLUNTEERS and self.may_check_in(user, leads=leads)
+
+    def sign_up(self, *, person=None, volunteer=None, by=None, contact_name="", contact_phone="", now=None):
+        """Sign someone up; the activity row is locked, so places hold under concurrent sign-ups.
+
+        ``person`` signs themself up (one tap), or staff/the host (``by``) sign up a resident by phone: her
+        account (``person``) if she has one, else ``contact_name`` and ``contact_phone``. Activities for
+        volunteers take approved volunteers only and refuse once full; events for residents or everyone take
+        anyone signed in and put late comers on the waiting list, in order of arrival. Returns the SignUp.
+        """
         now = now or timezone.now()
-        if volunteer is None or volunteer.status != Volunteer.Status.APPROVED:
+        if volunteer is not None and person is None:
+            person = volunteer.user
+        if by is not None and by != person and not self.may_check_in(by):
+            raise VolunteerError(gettext("只有主办方或社区工作人员可以替居民报名。"))
+        if person is not None and volunteer is None and self.credits_hours:
+            volunteer = Volunteer.objects.filter(user=person, status=Volunteer.Status.APPROVED).first()
+        if self.audience == self.Audience.VOLUNTEERS and (
+            volunteer is None or volunteer.status != Volunteer.Status.APPROVED
+        ):
             raise VolunteerError(gettext("只有审核通过的志愿者才能报名。"))
+        if person is None and not (contact_name and contact_phone):
+            raise VolunteerError(gettext("请填写报名人的姓名和手机号。"))
+        if not self.credits_hours:
+            volunteer = None
         with transaction.atomic():
             activity = Activity.objects.select_for_update().get(pk=self.pk)
             if activity.status != self.Status.OPEN:
                 raise VolunteerError(gettext("这个活动已经结束或取消，不能报名了。"))
             if now > activity.signup_deadline:
                 raise VolunteerError(gettext("报名已经截止了。"))
-            if activity.signups.filter(volunteer=volunteer, status=SignUp.Status.SIGNED_UP).exists():
-                raise VolunteerError(gettext("您已经报名了这个活动。"))
-            taken = activity.signups.filter(status=SignUp.Status.SIGNED_UP).count()
-            if taken >= activity.capacity:
+            live = activity.signups.filter(status__in=SignUp.LIVE)
+            same = Q(person=person) if person is not None else Q(person__isnull=True, contact_phone=contact_phone)
+            if volunteer is not None:
+                same |= Q(volunteer=volunteer)
+            if live.filter(same).exists():
+                raise VolunteerError(
+                    gettext("您已经报名了这个活动。") if by in (None, person) else gettext("这位居民已经报名了。")
+                )
+            full = live.filter(status=SignUp.Status.SIGNED_UP).count() >= activity.capacity
+            if full and not activity.has_waiting_list:
                 raise VolunteerError(gettext("名额已满，下次早点报名吧。"))
-            return SignUp.objects.create(activity=activity, volunteer=volunteer)
+            signup = SignUp.objects.create(
+                activity=activity,
+                person=person,
+                volunteer=volunteer,
+                contact_name=contact_name if person is None else "",
+                contact_phone=contact_phone if person is None else "",
+                entered_by=by if by not in (None, person) else None,
+                status=SignUp.Status.WAITING if full else SignUp.Status.SIGNED_UP,
+                code=activity._new_check_in_code(),
+            )
+            if signup.entered_by is not None:
+                audit.record(actor=by, action="signup.by_phone", target=signup)
+            return signup
+
+    def promote_first_waiting(self, *, now=None):
+        """Move the first on the waiting list up, and tell them (called with the activity's row locked)."""
+        first = (
+            self.signups.filter(status=SignUp.Status.WAITING)
+            .select_for_update(of=("self",))
+            .select_related("person")
+            .order_by("created", "id")
+            .first()
+        )
+        if first is None or self.signups.filter(status=SignUp.Status.SIGNED_UP).count() >= self.capacity:
+            return None
+        first.status, first.promoted_at = SignUp.Status.SIGNED_UP, now or timezone.now()
+        first.save(update_fields=["status", "promoted_at"])
+        first.activity = self
+        first.tell(
+            gettext("候补成功：您已报上“%(title)s”，%(when)s，请按时参加。")
+            % {"title": self.title, "when": timezone.localtime(self.starts_at).strftime("%m-%d %H:%M")},
+            now=now,
+        )
+        return first
+
+    def _new_check_in_code(self):
+        """A six-digit code no other sign-up of this activity has (called with the activity's row locked)."""
+        taken = set(self.signups.exclude(code="").values_list("code", flat=True))
+        while True:
+            code = f"{secrets.randbelow(10**6):06d}"
+            if code not in taken:
+                return code
 
     def close_check_in(self, *, by, now=None):
         """End the check-in: the activity is complete and every attendee is credited its duration."""
@@ -858,9 +1033,9 @@ class Activity(ShownModel):
                 raise VolunteerError(gettext("这个活动的签到已经结束了。"))
             if now < activity.starts_at:
                 raise VolunteerError(gettext("活动还没开始，不能结束签到。"))
-            attendees = activity.signups.filter(status=SignUp.Status.SIGNED_UP, attended=True).select_related(
-                "volunteer"
-            )
+            attendees = activity.signups.filter(
+                status=SignUp.Status.SIGNED_UP, attended=True, volunteer__isnull=False
+            ).select_related("volunteer")
             ServiceHourRecord.objects.bulk_create(
                 ServiceHourRecord(
                     volunteer=signup.volunteer,
@@ -914,53 +1089,205 @@ class Activity(ShownModel):
         return record
 
 
+class SignUpQuerySet(ShownQuerySet):
+    def live(self):
+        return self.filter(status__in=SignUp.LIVE)
+
+    def needing_a_call(self):
+        """Phone sign-ups without an account that staff must phone (a reminder, a place that freed), oldest first."""
+        return (
+            self.filter(person__isnull=True, call_requested_at__isnull=False, phoned_at__isnull=True)
+            .exclude(status=SignUp.Status.CANCELLED)
+            .select_related("activity")
+            .order_by("call_requested_at", "id")
+        )
+
+
 class SignUp(ShownModel):
-    """A volunteer signed up for an activity; checked in on the day."""
+    """Someone signed up for an activity (or waiting for a place); checked in on the day with a personal code.
+
+    ``person`` is the account of whoever goes; staff may sign up a resident without one by phone
+    (``contact_name`` and ``contact_phone``). ``volunteer`` is set when a volunteer signs up for an activity that
+    credits hours. Those waiting are moved up in order of arrival (``created``) when a place frees.
+    """
 
     page_sections = (SECTION,)
 
     class Status(models.TextChoices):
         SIGNED_UP = "signed_up", _("已报名")
+        WAITING = "waiting", _("候补")
         CANCELLED = "cancelled", _("已取消")
 
+    LIVE = (Status.SIGNED_UP, Status.WAITING)
+
     activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="signups")
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("志愿者"), on_delete=models.CASCADE, related_name="signups")
+    person = models.ForeignKey(
+        User,
+        verbose_name=_("报名人账号"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signups",
+        help_text=_("电话报名的居民没有账号时为空，姓名和手机号见下。"),
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("志愿者"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signups",
+        help_text=_("志愿者报名记服务时长的活动时才有。"),
+    )
+    contact_name = models.CharField(_("姓名（电话报名）"), max_length=20, blank=True)
+    contact_phone = models.CharField(_("手机号（电话报名）"), max_length=11, blank=True)
+    entered_by = models.ForeignKey(
+        User, verbose_name=_("代报名人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SIGNED_UP)
+    code = models.CharField(_("签到码"), max_length=6, blank=True, help_text=_("报名人的签到码，签到时出示。"))
     attended = models.BooleanField(_("已签到"), default=False)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         User, verbose_name=_("签到人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    promoted_at = models.DateTimeField(_("候补转正时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    # What staff should phone someone without an account about (a reminder, a place that freed); see call_list.
+    call_about = models.CharField(_("待电话告知"), max_length=200, blank=True)
+    call_requested_at = models.DateTimeField(_("待电话通知时间"), null=True, blank=True)
+    phoned_at = models.DateTimeField(_("电话通知时间"), null=True, blank=True)
+    phoned_by = models.ForeignKey(
+        User, verbose_name=_("电话通知人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
+    rating_comment = models.CharField(_("评价"), max_length=200, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
-        ordering = ["created"]
+        ordering = ["created", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "volunteer"], condition=Q(status="signed_up"), name="signup_once_per_activity"
-            )
+                fields=["activity", "volunteer"],
+                condition=Q(status__in=["signed_up", "waiting"]),
+                name="signup_once_per_activity",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "person"],
+                condition=Q(status__in=["signed_up", "waiting"]),
+                name="signup_person_once_per_activity",
+            ),
+            models.UniqueConstraint(fields=["activity", "code"], condition=~Q(code=""), name="signup_code_unique"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(volunteer__isnull=False) | ~Q(contact_name=""),
+                name="signup_names_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="signup_rating_1_to_5"
+            ),
         ]
         # Attendance per activity, counted from the index alone (the dashboard's top activities).
-        indexes = [models.Index(fields=["activity"], condition=Q(attended=True), name="signup_attended")]
+        indexes = [
+            models.Index(fields=["activity"], condition=Q(attended=True), name="signup_attended"),
+            models.Index(fields=["activity", "created"], condition=Q(status="waiting"), name="signup_waiting"),
+        ]
 
     def __str__(self):
-        return f"{self.activity} · {self.volunteer}"
+        return f"{self.activity} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        # A volunteer's sign-up made the old way (tests, the admin) still names the account.
+        if self.person_id is None and self.volunteer_id is not None:
+            self.person_id = Volunteer.objects.values_list("user_id", flat=True).get(pk=self.volunteer_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self):
+        """The name the host sees: the volunteer's real name, the account's name, or the name given by phone."""
+        if self.volunteer_id:
+            return self.volunteer.real_name
+        if self.person_id:
+            return self.person.display_name
+        return self.contact_name
+
+    @property
+    def phone(self):
+        """The number to reach them: given by phone, the volunteer's, or the login when it is a phone number."""
+        if self.contact_phone:
+            return self.contact_phone
+        if self.volunteer_id and self.volunteer.phone:
+            return self.volunteer.phone
+        if self.person_id and self.person.login_is_phone:
+            return self.person.username
+        return ""
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone) if self.phone else ""
+
+    @property
+    def contact_person(self):
+        """Whose phone this is (see ContactView): the account, or nobody for a phone sign-up (the record then)."""
+        return self.person
+
+    def waiting_position(self):
+        """1 for the first in line."""
+        return (
+            SignUp.objects.filter(activity_id=self.activity_id, status=self.Status.WAITING)
+            .filter(Q(created__lt=self.created) | Q(created=self.created, pk__lte=self.pk))
+            .count()
+        )
+
+    def belongs_to(self, user):
+        return user.is_authenticated and self.person_id == user.pk
+
+    def tell(self, title, *, now=None):
+        """Tell whoever goes: a notification for an account, phoned at once when they have no email (the call
+        list, without its usual delay); for a phone sign-up without an account, straight onto the call list."""
+        if self.person_id:
+            notify(self.person, title, url=self.activity.get_absolute_url(), call_now=True)
+        else:
+            self.call_about, self.call_requested_at, self.phoned_at, self.phoned_by = (
+                title,
+                now or timezone.now(),
+                None,
+                None,
+            )
+            self.save(update_fields=["call_about", "call_requested_at", "phoned_at", "phoned_by"])
+
+    def mark_phoned(self, *, by, now=None):
+        self.phoned_at, self.phoned_by = now or timezone.now(), by
+        self.save(update_fields=["phoned_at", "phoned_by"])
 
     def cancel(self, *, by, now=None):
-        """The volunteer withdraws before the deadline; the place is free again."""
+        """Withdraw (the person before the deadline; the host or staff until the check-in ends).
+
+        A freed place goes to the first on the waiting list, who is told at once.
+        """
         now = now or timezone.now()
-        if by.pk != self.volunteer.user_id:
+        own = self.belongs_to(by) or (self.volunteer_id and self.volunteer.user_id == by.pk)
+        if not own and not self.activity.may_check_in(by):
             raise VolunteerError(gettext("只能取消自己的报名。"))
         with transaction.atomic():
             activity = self._lock_activity_and_self()
-            if self.status != self.Status.SIGNED_UP:
+            if self.status not in self.LIVE:
                 raise VolunteerError(gettext("这个报名已经取消了。"))
-            if now > activity.signup_deadline:
-                raise VolunteerError(gettext("报名已经截止，不能在网上取消了；如有变化请联系队长。"))
+            if activity.status != Activity.Status.OPEN:
+                raise VolunteerError(gettext("这个活动已经结束，不能取消报名了。"))
+            if own and now > activity.signup_deadline:
+                raise VolunteerError(gettext("报名已经截止，不能在网上取消了；如有变化请联系主办方。"))
+            freed = self.status == self.Status.SIGNED_UP
             self.status = self.Status.CANCELLED
             self.save(update_fields=["status"])
+            if not own:
+                audit.record(actor=by, action="signup.cancel", target=self)
+            if freed:
+                activity.promote_first_waiting(now=now)
 
     def check_in(self, *, by, now=None):
         """A leader or staff marks the volunteer present on the day.
@@ -981,10 +1308,44 @@ class SignUp(ShownModel):
                     gettext("签到从 %(time)s 开始。")
                     % {"time": timezone.localtime(activity.check_in_opens_at()).strftime("%m-%d %H:%M")}
                 )
+            if self.status == self.Status.WAITING:
+                raise VolunteerError(gettext("这位还在候补名单上，没有名额。"))
             if self.status != self.Status.SIGNED_UP:
                 raise VolunteerError(gettext("这位志愿者已经取消了报名。"))
             self.attended, self.checked_in_at, self.checked_in_by = True, now, by
             self.save(update_fields=["attended", "checked_in_at", "checked_in_by"])
+
+    @classmethod
+    def check_in_by_code(cls, *, activity, code, by, now=None):
+        """Check in whoever holds ``code`` for ``activity`` (the code shown on their phone or printed)."""
+        code = (code or "").strip()
+        signup = (
+            cls.objects.select_related("activity", "person", "volunteer").filter(activity=activity, code=code).first()
+            if code
+            else None
+        )
+        if signup is None:
+            raise VolunteerError(gettext("没有找到这个签到码，请核对后再输入。"))
+        signup.check_in(by=by, now=now)
+        return signup
+
+    def rate(self, *, by, stars, comment="", now=None):
+        """An attendee rates the activity once, after it ended: 1–5 stars and a short comment."""
+        now = now or timezone.now()
+        if not self.belongs_to(by):
+            raise VolunteerError(gettext("只能评价自己参加的活动。"))
+        if not self.attended:
+            raise VolunteerError(gettext("签到参加了活动才能评价。"))
+        if now < self.activity.ends_at and self.activity.status != Activity.Status.COMPLETED:
+            raise VolunteerError(gettext("活动结束后才能评价。"))
+        if not 1 <= int(stars) <= 5:
+            raise VolunteerError(gettext("请选择1到5颗星。"))
+        changed = SignUp.objects.filter(pk=self.pk, rating__isnull=True).update(
+            rating=stars, rating_comment=comment.strip()[:200], rated_at=now
+        )
+        if not changed:
+            raise VolunteerError(gettext("您已经评价过了，谢谢！"))
+        self.rating, self.rating_comment, self.rated_at = stars, comment.strip()[:200], now
 
     def undo_check_in(self, *, by):
         """A leader or staff takes back a check-in made by mistake, while the check-in is open."""
@@ -1079,4 +1440,51 @@ def team_activities(team, now, limit=10):
 
 
 def upcoming_for_home(limit=4):
-    return Activity.objects.upcoming().with_signup_count()[:limit]
+    return Activity.objects.for_volunteers().upcoming().with_signup_count()[:limit]
+
+
+def upcoming_events(limit=None):
+    """Upcoming events residents may sign up for, soonest first."""
+    events = Activity.objects.for_residents().upcoming().with_signup_count()
+    return events[:limit] if limit else events
+
+
+REMIND_BEFORE = timedelta(days=1)
+
+
+def send_reminders(now=None):
+    """The day before: remind each one signed up, once (``reminded_at``); returns how many were reminded.
+
+    Accounts get a notification, phoned at once when they have no email; phone sign-ups without an account go
+    straight onto the call list. Rows are locked with SKIP LOCKED so overlapping runs never remind twice.
+    """
+    now = now or timezone.now()
+    reminded = 0
+    with transaction.atomic():
+        due = (
+            SignUp.objects.filter(
+                status=SignUp.Status.SIGNED_UP,
+                reminded_at__isnull=True,
+                activity__status=Activity.Status.OPEN,
+                activity__starts_at__gt=now,
+                activity__starts_at__lte=now + REMIND_BEFORE,
+            )
+            .select_related("activity", "person")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("id")[:500]
+        )
+        for signup in due:
+            signup.tell(
+                gettext("明天的活动提醒：“%(title)s”%(when)s，地点：%(place)s。签到码 %(code)s。")
+                % {
+                    "title": signup.activity.title,
+                    "when": timezone.localtime(signup.activity.starts_at).strftime("%m-%d %H:%M"),
+                    "place": signup.activity.place,
+                    "code": signup.code,
+                },
+                now=now,
+            )
+            signup.reminded_at = now
+            signup.save(update_fields=["reminded_at"])
+            reminded += 1
+    return reminded

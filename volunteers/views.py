@@ -7,11 +7,12 @@ method and end with ``run_action`` (a refusal becomes a message).
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Sum
-from django.http import Http404, HttpResponse
+from django.db.models import Avg, Count, OuterRef, Subquery, Sum
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -31,9 +32,20 @@ from community.ratelimit import rate_limited
 from community.together import fetch_together, instances
 from volunteers import calendar
 from volunteers.contributions import team_page, unit_page
-from volunteers.forms import AdjustHoursForm, ApplicationForm, AppointmentForm, ProposeForm, ReasonForm, ReplyForm
+from volunteers.forms import (
+    AdjustHoursForm,
+    ApplicationForm,
+    AppointmentForm,
+    CheckInCodeForm,
+    PhoneSignUpForm,
+    ProposeForm,
+    RatingForm,
+    ReasonForm,
+    ReplyForm,
+)
 from volunteers.models import (
     ACTIVITY_CARD_FIELDS,
+    ACTIVITY_CARD_HOSTS,
     SECTION,
     Activity,
     Appointment,
@@ -46,6 +58,7 @@ from volunteers.models import (
     Workstation,
     honour_roll,
     team_activities,
+    upcoming_events,
 )
 
 
@@ -75,14 +88,17 @@ class VolunteerIndexView(PageMixin, TemplateView):
     def sections_context():
         """Activities, teams and workstations, the same for everyone, in one query."""
         found = fetch_together(
-            activities=Activity.objects.upcoming().with_signup_count().values(*ACTIVITY_CARD_FIELDS, "team__name")[:8],
+            activities=Activity.objects.for_volunteers()
+            .upcoming()
+            .with_signup_count()
+            .values(*ACTIVITY_CARD_FIELDS)[:8],
             teams=Team.objects.active()
             .with_figures()
             .values("id", "name", "description", "member_count", "year_hours"),
             workstations=Workstation.objects.values("id", "name", "services", "leader__display_name"),
         )
         return {
-            "activities": instances(Activity, found["activities"], team=Team),
+            "activities": instances(Activity, found["activities"], **ACTIVITY_CARD_HOSTS),
             "teams": instances(Team, found["teams"]),
             "workstations": instances(Workstation, found["workstations"], leader=User),
         }
@@ -313,23 +329,27 @@ def resident_appointment(request, pk, answer):
 
 
 class ActivityView(PageMixin, DetailView):
-    """An activity: when, where, places left, sign-up or cancel; check-in link for leaders."""
+    """An activity: when, where, places left, sign-up (or the waiting list) and cancel; the visitor's own check-in
+    code and, after it, a rating; the check-in link for the host and staff."""
 
     template_name = "volunteers/activity_detail.html"
     kept_page = KeptPage(sections=(SECTION,))
 
     def get_queryset(self):
-        return Activity.objects.with_signup_count().select_related("team", "cover")
+        return Activity.objects.with_signup_count().select_related("team", "workstation", "partner_unit", "cover")
 
     def get_title(self):
         return self.object.title
 
     def get_breadcrumbs(self):
-        return [
-            (gettext("志愿服务"), reverse("volunteers:index")),
-            (self.object.team.name, self.object.team.get_absolute_url()),
-            (self.object.title, None),
-        ]
+        activity = self.object
+        if activity.audience == Activity.Audience.VOLUNTEERS and activity.team_id:
+            return [
+                (gettext("志愿服务"), reverse("volunteers:index")),
+                (activity.team.name, activity.team.get_absolute_url()),
+                (activity.title, None),
+            ]
+        return [(gettext("活动"), reverse("volunteers:events")), (activity.title, None)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -340,16 +360,46 @@ class ActivityView(PageMixin, DetailView):
             # The visitor's own standing in one query: volunteer, their sign-up, whether they lead the team.
             found = fetch_together(
                 me=Volunteer.objects.filter(user=user).values("id", "status"),
-                signup=activity.signups.filter(volunteer__user=user, status=SignUp.Status.SIGNED_UP).values("id"),
-                leads=Team.objects.led_by(user).filter(pk=activity.team_id).values("id"),
+                signup=activity.signups.filter(person=user)
+                .exclude(status=SignUp.Status.CANCELLED)
+                .values("id", "status", "code", "created", "attended", "rating", "activity_id"),
+                leads=Team.objects.led_by(user).filter(pk=activity.team_id or 0).values("id"),
             )
             volunteer = instances(Volunteer, found["me"])[0] if found["me"] else None
-            my_signup = bool(found["signup"])
+            my_signup = instances(SignUp, found["signup"])[0] if found["signup"] else None
             leads = bool(found["leads"])
+        if my_signup is not None and my_signup.status == SignUp.Status.WAITING:
+            my_signup.position = my_signup.waiting_position()
         context["volunteer"] = volunteer
         context["my_signup"] = my_signup
+        context["may_sign_up"] = user.is_authenticated and (
+            activity.audience != Activity.Audience.VOLUNTEERS
+            or (volunteer is not None and volunteer.status == Volunteer.Status.APPROVED)
+        )
         context["places_left"] = max(activity.capacity - activity.signup_count, 0)
-        context["may_check_in"] = leads or activity.may_check_in(user, leads=False)
+        context["may_check_in"] = activity.may_check_in(user, leads=leads)
+        if my_signup is not None and my_signup.attended and my_signup.rating is None:
+            context["rating_form"] = RatingForm()
+        if context["may_check_in"]:
+            context["ratings"] = activity.signups.filter(rating__isnull=False).aggregate(
+                average=Avg("rating"), count=Count("id")
+            )
+        return context
+
+
+class EventListView(PageMixin, ListView):
+    """活动: upcoming events for residents (and everyone), soonest first, with places left or the waiting list."""
+
+    template_name = "volunteers/event_list.html"
+    title = _("活动")
+    kept_page = KeptPage(sections=(SECTION,))
+
+    def get_queryset(self):
+        return upcoming_events().values(*ACTIVITY_CARD_FIELDS, "waiting_count")[:50]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = instances(Activity, context["object_list"], **ACTIVITY_CARD_HOSTS)
         return context
 
 
@@ -358,9 +408,15 @@ class ActivityView(PageMixin, DetailView):
 @rate_limited("signup")
 def sign_up(request, pk):
     activity = get_object_or_404(Activity, pk=pk)
+
+    def action():
+        signup = activity.sign_up(person=request.user)
+        if signup.status == SignUp.Status.WAITING:
+            messages.info(request, gettext("名额已满，您已排在候补名单上，有人取消时会按顺序递补并通知您。"))
+
     return run_action(
         request,
-        lambda: activity.sign_up(volunteer=_volunteer_of(request.user)),
+        action,
         success=gettext("报名成功！请按时参加。"),
         back=activity.get_absolute_url(),
     )
@@ -372,9 +428,11 @@ def cancel_sign_up(request, pk):
     activity = get_object_or_404(Activity, pk=pk)
 
     def action():
-        signup = SignUp.objects.filter(
-            activity=activity, volunteer__user=request.user, status=SignUp.Status.SIGNED_UP
-        ).first()
+        signup = (
+            SignUp.objects.filter(activity=activity, person=request.user, status__in=SignUp.LIVE)
+            .select_related("activity__team", "volunteer")
+            .first()
+        )
         if signup is None:
             raise VolunteerError(gettext("您没有报名这个活动。"))
         signup.cancel(by=request.user)
@@ -382,13 +440,35 @@ def cancel_sign_up(request, pk):
     return run_action(request, action, success=gettext("已取消报名。"), back=activity.get_absolute_url())
 
 
+@login_required
+@require_POST
+def rate_activity(request, pk):
+    """An attendee rates the activity once after it ended."""
+    signup = get_object_or_404(
+        SignUp.objects.select_related("activity"), activity_id=pk, person=request.user, status=SignUp.Status.SIGNED_UP
+    )
+    form = RatingForm(request.POST)
+    return run_action(
+        request,
+        lambda: signup.rate(by=request.user, **form.cleaned_data),
+        form=form,
+        success=gettext("谢谢您的评价！"),
+        back=signup.activity.get_absolute_url(),
+    )
+
+
 class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
-    """The phone-friendly check-in page for the team's leader or staff: one big button per volunteer."""
+    """The phone-friendly check-in page for the host or staff: enter an attendee's code, or tap their name;
+    sign up a resident who phoned; the waiting list in order.
+
+    Names for the host; phones masked, except for staff (and a team's leaders for their volunteers, as before),
+    whose views of full phones are recorded.
+    """
 
     template_name = "volunteers/check_in.html"
 
     def get_queryset(self):
-        return Activity.objects.select_related("team")
+        return Activity.objects.select_related("team", "workstation", "partner_unit")
 
     def get_object(self, queryset=None):
         activity = super().get_object(queryset)
@@ -404,35 +484,44 @@ class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        activity = self.object
-        signups = list(
-            activity.signups.filter(status=SignUp.Status.SIGNED_UP)
-            .select_related("volunteer__user")
-            .order_by("created")
+        activity, user = self.object, self.request.user
+        live = list(
+            activity.signups.filter(status__in=SignUp.LIVE)
+            .select_related("volunteer", "person")
+            .order_by("created", "id")
         )
         hours = dict(
             activity.hour_records.values_list("volunteer")
             .annotate(total=Sum("hours"))
             .values_list("volunteer", "total")
         )
-        for signup in signups:
+        full = activity.full_phones_visible_to(user)
+        for signup in live:
             signup.credited = hours.get(signup.volunteer_id, Decimal("0"))
-            signup.phone_shown = signup.volunteer.phone  # leaders and staff only reach this page
-        audit.record_contact_views(
-            subjects=[s.volunteer.user for s in signups],
-            viewer=self.request.user,
-            viewer_role=gettext("队长或社区工作人员"),
-            context=gettext("签到：%(title)s") % {"title": activity.title},
-        )
+            signup.phone_shown = signup.phone if full else signup.masked_phone
+        if full:
+            audit.record_contact_views(
+                subjects=[s.person or s for s in live if s.phone],
+                viewer=user,
+                viewer_role=gettext("社区工作人员") if user.is_staff else gettext("队长"),
+                context=gettext("签到：%(title)s") % {"title": activity.title},
+            )
+        signups = [s for s in live if s.status == SignUp.Status.SIGNED_UP]
         context["signups"] = signups
+        context["waiting"] = [s for s in live if s.status == SignUp.Status.WAITING]
         context["present"] = sum(1 for s in signups if s.attended)
         context["adjust_form"] = AdjustHoursForm()
+        context["code_form"] = CheckInCodeForm()
+        context["phone_form"] = PhoneSignUpForm()
+        context["ratings"] = activity.signups.filter(rating__isnull=False).aggregate(
+            average=Avg("rating"), count=Count("id")
+        )
         return context
 
 
 def _activity_for_check_in(request, pk):
-    """The activity, if ``request.user`` may check people in (its team's leaders, staff); others get 404."""
-    activity = get_object_or_404(Activity.objects.select_related("team"), pk=pk)
+    """The activity, if ``request.user`` may check people in (its host, staff); others get 404."""
+    activity = get_object_or_404(Activity.objects.select_related("team", "workstation", "partner_unit"), pk=pk)
     if not activity.may_check_in(request.user):
         raise Http404
     return activity
@@ -441,18 +530,109 @@ def _activity_for_check_in(request, pk):
 @login_required
 @require_POST
 def check_in(request, pk, signup_pk, present):
-    signup = get_object_or_404(SignUp.objects.select_related("activity__team"), pk=signup_pk, activity_id=pk)
+    signup = get_object_or_404(
+        SignUp.objects.select_related("activity__team", "volunteer", "person"), pk=signup_pk, activity_id=pk
+    )
     if not signup.activity.may_check_in(request.user):
         raise Http404
     action = (lambda: signup.check_in(by=request.user)) if present else (lambda: signup.undo_check_in(by=request.user))
     return run_action(
         request,
         action,
-        success=gettext("已签到：%(name)s") % {"name": signup.volunteer.real_name}
-        if present
-        else gettext("已撤销签到。"),
+        success=gettext("已签到：%(name)s") % {"name": signup.name} if present else gettext("已撤销签到。"),
         back=reverse("volunteers:check_in", kwargs={"pk": pk}),
     )
+
+
+@login_required
+@require_POST
+def check_in_by_code(request, pk):
+    """The host or staff enter the code an attendee shows."""
+    activity = _activity_for_check_in(request, pk)
+    form = CheckInCodeForm(request.POST)
+    checked = {}
+
+    def action():
+        signup = SignUp.check_in_by_code(activity=activity, code=form.cleaned_data["code"], by=request.user)
+        checked["name"] = signup.name
+
+    back = reverse("volunteers:check_in", kwargs={"pk": pk})
+    response = run_action(request, action, form=form, success=gettext("签到成功。"), back=back)
+    if checked:
+        messages.success(request, gettext("已签到：%(name)s") % checked)
+    return response
+
+
+@method_decorator(sensitive_post_parameters("contact_phone"), name="dispatch")
+class PhoneSignUpView(LoginRequiredMixin, ActionFormMixin, PageMixin, FormView):
+    """Staff or the host sign up a resident who phoned: her account when her number is her login, else her name
+    and number. Shown as a page of its own when the form has errors, with what was typed."""
+
+    form_class = PhoneSignUpForm
+    template_name = "volunteers/phone_sign_up.html"
+    success_message = _("已替居民报名。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.activity = _activity_for_check_in(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(reverse("volunteers:check_in", kwargs={"pk": self.activity.pk}))
+
+    def get_title(self):
+        return gettext("电话报名：%(title)s") % {"title": self.activity.title}
+
+    def get_breadcrumbs(self):
+        return [
+            (self.activity.title, self.activity.get_absolute_url()),
+            (gettext("签到"), reverse("volunteers:check_in", kwargs={"pk": self.activity.pk})),
+            (gettext("电话报名"), None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(activity=self.activity, **kwargs)
+
+    def perform(self, form):
+        phone = form.cleaned_data["contact_phone"]
+        person = User.objects.filter(username=phone, is_active=True).first()
+        signup = self.activity.sign_up(
+            person=person,
+            by=self.request.user,
+            contact_name="" if person else form.cleaned_data["contact_name"],
+            contact_phone="" if person else phone,
+        )
+        if signup.status == SignUp.Status.WAITING:
+            self.success_message = gettext("名额已满，已替居民排上候补（第 %(n)s 位）。") % {
+                "n": signup.waiting_position()
+            }
+        return reverse("volunteers:check_in", kwargs={"pk": self.activity.pk})
+
+
+@login_required
+@require_POST
+def cancel_for_resident(request, pk, signup_pk):
+    """The host or staff cancel a sign-up (a resident phoned to say she cannot come)."""
+    activity = _activity_for_check_in(request, pk)
+    signup = get_object_or_404(
+        SignUp.objects.select_related("activity", "volunteer", "person"), pk=signup_pk, activity=activity
+    )
+    return run_action(
+        request,
+        lambda: signup.cancel(by=request.user),
+        success=gettext("已取消%(name)s的报名。") % {"name": signup.name},
+        back=reverse("volunteers:check_in", kwargs={"pk": pk}),
+    )
+
+
+@permission_required("community.call_residents", raise_exception=True)
+@require_POST
+def signup_phoned(request, pk):
+    """On the call list: staff phoned a resident signed up by phone (no account) about her event."""
+    signup = get_object_or_404(SignUp.objects.needing_a_call(), pk=pk)
+    signup.mark_phoned(by=request.user)
+    messages.success(request, gettext("已登记：电话通知了%(name)s。") % {"name": signup.contact_name})
+    return HttpResponseRedirect(reverse("call_list"))
 
 
 @login_required
@@ -596,7 +776,9 @@ class ServiceRecordView(LoginRequiredMixin, PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         volunteer = self.object
-        context["records"] = volunteer.hour_records.select_related("activity__team").order_by("served_on", "id")
+        context["records"] = volunteer.hour_records.select_related(
+            "activity__team", "activity__workstation", "activity__partner_unit"
+        ).order_by("served_on", "id")
         context["hours"] = volunteer.hours()
         context["today"] = timezone.localdate()
         return context
@@ -633,7 +815,7 @@ class PartnerUnitView(PageMixin, DetailView):
 
 def calendar_feed(request, pk=None):
     """An .ics calendar of upcoming activities: all teams, or one."""
-    activities = Activity.objects.upcoming().select_related("team")
+    activities = Activity.objects.upcoming().select_related("team", "workstation", "partner_unit")
     name = gettext("社区志愿活动")
     if pk is not None:
         team = get_object_or_404(Team.objects.active(), pk=pk)

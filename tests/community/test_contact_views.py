@@ -26,7 +26,7 @@ from tests.factories import BuildingFactory, StaffFactory, UserFactory, Voluntee
 from tests.signing_in import sign_in
 from tests.test_authorization import ROLES, PortalWorld, table
 from tests.wishes.helpers import make_wish
-from volunteers.models import Appointment, Volunteer
+from volunteers.models import Appointment, SignUp, Volunteer
 from whistles.models import Category as ProblemCategory
 from whistles.models import ProblemReport
 from wishes.models import Wish
@@ -53,6 +53,8 @@ def owners_of_every_secret():
         owners[report.contact_phone].add((report.reporter_id, "whistles.problemreport", str(report.pk)))
     for volunteer in Volunteer.objects.exclude(phone=""):
         owners[volunteer.phone].add((volunteer.user_id, "", ""))
+    for signup in SignUp.objects.exclude(contact_phone=""):
+        owners[signup.contact_phone].add((signup.person_id, "volunteers.signup", str(signup.pk)))
     for appointment in Appointment.objects.exclude(phone=""):
         owners[appointment.phone].add((appointment.resident_id, "", ""))
     for home in Home.objects.select_related("building"):
