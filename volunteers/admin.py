@@ -132,7 +132,7 @@ class AppointmentAdmin(ContactDetailsAdminMixin, admin.ModelAdmin):
 class SignUpInline(admin.TabularInline):
     model = SignUp
     extra = 0
-    fields = ("volunteer", "status", "attended", "checked_in_at")
+    fields = ("name", "status", "code", "attended", "checked_in_at", "rating", "rating_comment")
     readonly_fields = fields
     can_delete = False
 
@@ -143,14 +143,18 @@ class SignUpInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
     photo_fields = {"cover": _("封面")}
-    list_display = ("title", "team", "starts_at", "place", "capacity", "status")
-    list_filter = ("status", "team", "starts_at")
-    list_select_related = ("team",)
+    list_display = ("title", "audience", "host_name", "starts_at", "place", "capacity", "status")
+    list_filter = ("status", "audience", "team", "starts_at")
+    list_select_related = ("team", "workstation", "partner_unit")
     search_fields = ("title", "description", "place")
-    autocomplete_fields = ("team",)
+    autocomplete_fields = ("team", "workstation", "partner_unit")
     date_hierarchy = "starts_at"
     readonly_fields = ("status", "checkin_closed_at", "checkin_closed_by")
     inlines = [SignUpInline]
+
+    @admin.display(description=_("主办"))
+    def host_name(self, activity):
+        return activity.host_name
 
 
 @admin.register(ServiceHourRecord)

@@ -257,6 +257,7 @@ def load(out):
     volunteers = _volunteers(rng, teams, staff)
     made = _activities(rng, teams, volunteers, staff)
     _work_waiting(teams["爱心助老协会"], volunteers)
+    _events(rng, teams, units, staff)
     out.write(
         f"  {Team.objects.count()} teams, {Workstation.objects.count()} workstations, "
         f"{Volunteer.objects.approved().count()} volunteers, {PartnerUnit.objects.count()} partner units, "
@@ -372,6 +373,46 @@ def _activities(rng, teams, volunteers, staff):
                 for volunteer in rng.sample(pool, min(len(pool), capacity // 3)):
                     activity.sign_up(volunteer=volunteer)
     return made
+
+
+# Events for residents across the next month: (days from today, hour, title, audience, host, place, hours,
+# capacity, how many signed up). The 健康讲座 is full, with a waiting list.
+EVENTS = [
+    (3, 9, "健康讲座：冬季老年人心脑血管保健", "residents", ("unit", "区医保局"), "社区党群服务中心会议室", 2, 12, 15),
+    (6, 8, "义诊进社区：量血压、测血糖", "residents", ("community", None), "社区广场东侧", 3, 40, 18),
+    (10, 14, "科普进家庭：防范电信诈骗", "residents", ("team", "科普协会"), "社区党群服务中心二楼", 2, 30, 9),
+    (17, 15, "邻里节：百家游园会", "everyone", ("community", None), "社区广场", 3, 120, 46),
+    (27, 11, "千家宴：邻里一家亲", "everyone", ("team", "爱心助老协会"), "社区文化广场", 3, 80, 31),
+]
+
+
+def _events(rng, teams, units, staff):
+    """Resident events across the next month, with residents signed up (and waiting for the full one)."""
+    today = timezone.localdate()
+    people = [plain_account(f"jumin{n:03d}", name) for n, name in enumerate(_people(60, random.Random(1616)), start=1)]
+    for days, hour, title, audience, (kind, host), place, length, capacity, signed in EVENTS:
+        start = _at(today + timedelta(days=days), hour)
+        event, created = Activity.objects.get_or_create(
+            title=title,
+            defaults={
+                "description": f"{title}。欢迎居民参加，登录后点“我要报名”；不方便上网的请打电话给社区，工作人员代为报名。"
+                "到场时出示“我的”里的签到码。",
+                "audience": audience,
+                "team": teams.get(host) if kind == "team" else None,
+                "partner_unit": units.get(host) if kind == "unit" else None,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=length),
+                "signup_deadline": start - timedelta(hours=12),
+                "place": place,
+                "capacity": capacity,
+            },
+        )
+        if not created:
+            continue
+        for person in rng.sample(people, signed):
+            event.sign_up(person=person)
+        if kind == "community" and staff is not None:
+            event.sign_up(by=staff, contact_name="龚桂英", contact_phone="13700000101")
 
 
 def _work_waiting(leaders_team, volunteers):

@@ -851,6 +851,7 @@ class Activity(ShownModel):
                 | Q(team__isnull=True, partner_unit__isnull=True)
                 | Q(workstation__isnull=True, partner_unit__isnull=True),
                 name="activity_one_host_at_most",
+                violation_error_message=_("主办方只能填一个：服务队、工作室或共建单位（都不填就是社区主办）。"),
             ),
         ]
 
