@@ -238,10 +238,7 @@ def _join_requests(user):
 def _activities_to_check_in(user, now=None):
     """Activities whose check-in is open now (from shortly before the start) and not yet closed."""
     now = now or timezone.now()
-    if user.is_staff and user.has_perm("volunteers.change_activity"):
-        activities = Activity.objects.all()
-    else:
-        activities = Activity.objects.filter(team__in=Team.objects.led_by(user))
+    activities = Activity.objects.managed_by(user)
     opens = timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES_BEFORE)
     return activities.filter(
         status=Activity.Status.OPEN, starts_at__lte=now + opens, starts_at__gte=now - CHECK_IN_STAYS_OPEN

@@ -27,7 +27,7 @@ from community import audit
 from community.contributions import gather
 from community.models import User
 from community.pagecache import KeptPage, cached_html
-from community.pages import ActionFormMixin, PageMixin, run_action
+from community.pages import ActionFormMixin, PageMixin, form_errors_as_messages, run_action
 from community.ratelimit import rate_limited
 from community.together import fetch_together, instances
 from volunteers import calendar
@@ -550,17 +550,16 @@ def check_in_by_code(request, pk):
     """The host or staff enter the code an attendee shows."""
     activity = _activity_for_check_in(request, pk)
     form = CheckInCodeForm(request.POST)
-    checked = {}
-
-    def action():
-        signup = SignUp.check_in_by_code(activity=activity, code=form.cleaned_data["code"], by=request.user)
-        checked["name"] = signup.name
-
-    back = reverse("volunteers:check_in", kwargs={"pk": pk})
-    response = run_action(request, action, form=form, success=gettext("签到成功。"), back=back)
-    if checked:
-        messages.success(request, gettext("已签到：%(name)s") % checked)
-    return response
+    if not form.is_valid():
+        form_errors_as_messages(request, form)
+    else:
+        try:
+            signup = SignUp.check_in_by_code(activity=activity, code=form.cleaned_data["code"], by=request.user)
+        except VolunteerError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, gettext("已签到：%(name)s") % {"name": signup.name})
+    return HttpResponseRedirect(reverse("volunteers:check_in", kwargs={"pk": pk}))
 
 
 @method_decorator(sensitive_post_parameters("contact_phone"), name="dispatch")
