@@ -45,6 +45,7 @@ def public_pages():
         "wish wall, page 2": "/wishes/?page=2",
         "wish": Wish.objects.filter(status=Wish.Status.CONFIRMED).order_by("pk").first().get_absolute_url(),
         "volunteers": "/volunteers/",
+        "events": "/volunteers/events/",
         "team": Team.objects.order_by("pk").first().get_absolute_url(),
         "activity": Activity.objects.order_by("pk").first().get_absolute_url(),
         "workstation": Workstation.objects.order_by("pk").first().get_absolute_url(),
