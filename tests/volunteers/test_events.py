@@ -1,14 +1,17 @@
 """Events for residents: audience and hosts, sign-up with a waiting list, cancellations moving the first waiting
 resident up, reminders the day before, check-in by code, phone sign-ups, ratings, and who sees who signed up."""
 
+import random
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from community import periodic
 from community.models import ContactView, Notification
+from portal.personal_data import user_delete, user_export_data
 from tests.concurrency import run_together
 from tests.factories import (
     ActivityFactory,
@@ -21,6 +24,7 @@ from tests.factories import (
     add_member,
 )
 from tests.signing_in import sign_in
+from volunteers import demo
 from volunteers.models import Activity, PartnerMembership, ServiceHourRecord, SignUp, VolunteerError
 
 PLACES = 10
@@ -157,8 +161,6 @@ class TestSigningUp:
         station = WorkstationFactory()
         hosted = event(workstation=station)
         assert hosted.host_name == station.name
-        from django.db import IntegrityError, transaction
-
         with pytest.raises(IntegrityError), transaction.atomic():
             event(workstation=station, partner_unit=PartnerUnitFactory())
 
@@ -391,8 +393,6 @@ class TestRatings:
             signup.rate(by=resident, stars=5)
 
     def test_sign_ups_are_in_the_data_download_and_go_with_the_account(self):
-        from portal.personal_data import user_delete, user_export_data
-
         resident = UserFactory()
         lecture = event()
         signup = lecture.sign_up(person=resident)
@@ -400,3 +400,15 @@ class TestRatings:
         assert data["sign_ups"][0]["check_in_code"] == signup.code
         user_delete(user=resident)
         assert not SignUp.objects.filter(pk=signup.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_resident_events_across_the_next_month_one_full_with_a_waiting_list():
+    staff = StaffFactory(username="staff", is_superuser=True)
+    demo._events(random.Random(1), {}, {}, staff)
+    demo._events(random.Random(1), {}, {}, staff)  # idempotent
+    events = Activity.objects.for_residents().with_signup_count()
+    assert events.count() == len(demo.EVENTS)
+    assert all(e.starts_at < timezone.now() + timedelta(days=31) for e in events)
+    lecture = events.get(title__startswith="健康讲座")
+    assert (lecture.signup_count, lecture.waiting_count) == (lecture.capacity, 3)
