@@ -237,22 +237,25 @@ class GridByNameWidget(widgets.ForeignKeyWidget):
 
 
 class BuildingResource(resources.ModelResource):
-    """CSV columns for buildings: 网格, 楼栋, 户数 (re-importing updates by 楼栋)."""
+    """CSV columns for buildings: 网格, 楼栋, 户数, 纬度, 经度 (re-importing updates by 楼栋; a file without the
+    position columns leaves positions as they are)."""
 
     grid = fields.Field(attribute="grid", column_name="网格", widget=GridByNameWidget(Grid, "name"))
     name = fields.Field(attribute="name", column_name="楼栋")
     households = fields.Field(attribute="households", column_name="户数", widget=widgets.IntegerWidget())
+    latitude = fields.Field(attribute="latitude", column_name="纬度", widget=widgets.DecimalWidget())
+    longitude = fields.Field(attribute="longitude", column_name="经度", widget=widgets.DecimalWidget())
 
     class Meta:
         model = Building
-        fields = ("grid", "name", "households")
+        fields = ("grid", "name", "households", "latitude", "longitude")
         import_id_fields = ("name",)
 
 
 class BuildingInline(admin.TabularInline):
     model = Building
     extra = 0
-    fields = ("name", "households", "order")
+    fields = ("name", "households", "order", "latitude", "longitude")
 
 
 @admin.register(Grid)
@@ -275,11 +278,15 @@ class GridAdmin(admin.ModelAdmin):
 @admin.register(Building)
 class BuildingAdmin(ImportExportModelAdmin):
     resource_classes = [BuildingResource]
-    list_display = ("name", "grid", "households", "order")
+    list_display = ("name", "grid", "households", "order", "has_position")
     list_filter = ("grid",)
     list_select_related = ("grid",)
     search_fields = ("name", "grid__name")
     autocomplete_fields = ("grid",)
+
+    @admin.display(description=_("已填位置"), boolean=True)
+    def has_position(self, building):
+        return building.latitude is not None
 
 
 @admin.register(JobRun)

@@ -5,6 +5,7 @@ loader twice creates nothing new. People are fictional.
 """
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from community import roles, second_factor
+from community.coordinates import point_at
 from community.models import Building, Grid, Home, Notification
 
 # (grid, its streets, [(street, buildings on it, households per building)], its grid worker's username).
@@ -22,6 +24,37 @@ GRIDS = [
     ("第三网格", "纺织一路、纺织二路", [("纺织一路", 8, 61), ("纺织二路", 6, 55)], "gridworker2"),
     ("第四网格", "老市委外院小区", [("老市委外院", 10, 51)], "gridworker2"),
 ]
+
+# Where the demo community lies: its service centre (江滨路88号), with the river to the north. The demo's positions
+# are metres east and north of it, turned into the latitude and longitude staff would read off a map.
+DEMO_ORIGIN = (Decimal("30.215000"), Decimal("115.085000"))
+# Each street's buildings, in a row: the first one's position, the step to the next, and for a compound how
+# many stand in a row before the next row begins, and that row's step. 团结巷 and 朝阳路 run east–west south of
+# 江滨路, 人民街 north–south along the west edge, 纺织一路 north–south on the east, 纺织二路 east–west in the
+# south; 老市委外院 is a compound of two rows between them.
+STREET_PLAN = {
+    "团结巷": {"first": (-280, -80), "step": (45, 0)},
+    "人民街": {"first": (-360, -40), "step": (0, -45)},
+    "朝阳路": {"first": (-260, -220), "step": (45, 0)},
+    "纺织一路": {"first": (330, -150), "step": (0, -45)},
+    "纺织二路": {"first": (30, -380), "step": (45, 0)},
+    "老市委外院": {"first": (-270, -330), "step": (45, 0), "per_row": 5, "row_step": (0, -70)},
+}
+
+
+def demo_position(x, y):
+    """The (latitude, longitude) of a point ``x`` metres east and ``y`` north of the demo's service centre."""
+    return point_at(DEMO_ORIGIN, x, y)
+
+
+def building_metres(street, number):
+    """Where the demo puts building ``number`` of ``street``, in metres from the service centre."""
+    plan = STREET_PLAN[street]
+    row, place = divmod(number - 1, plan.get("per_row", number))
+    (x, y), (dx, dy) = plan["first"], plan["step"]
+    row_dx, row_dy = plan.get("row_step", (0, 0))
+    return x + place * dx + row * row_dx, y + place * dy + row * row_dy
+
 
 # The demo accounts: (username, display name, is_superuser, roles)
 DEMO_STAFF = [
@@ -50,10 +83,13 @@ def load(out):
         for street, count, households in streets:
             for number in range(1, count + 1):
                 building_order += 1
-                Building.objects.get_or_create(
+                building, _created = Building.objects.get_or_create(
                     name=f"{street}{number}栋",
                     defaults={"grid": grid, "households": households + (number * 7) % 11, "order": building_order},
                 )
+                if building.latitude is None:  # positions staff corrected stay
+                    building.latitude, building.longitude = demo_position(*building_metres(street, number))
+                    building.save(update_fields=["latitude", "longitude"])
     _homes(grid_workers["gridworker"])
     out.write(f"  {Grid.objects.count()} grids, {Building.objects.count()} buildings")
 

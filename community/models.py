@@ -4,12 +4,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.coordinates import LATITUDE_HELP, LONGITUDE_HELP, validate_latitude, validate_longitude
 from community.privacy import is_mainland_mobile, mask_name, mask_phone
 from community.sections import SITE, ShownModel, ShownQuerySet, changed
 
@@ -139,14 +140,51 @@ class Building(ShownModel):
     order = models.PositiveSmallIntegerField(
         _("排序"), default=0, help_text=_("在楼栋列表里的顺序，数字小的排在前面。")
     )
+    # Where the building's door is (community/coordinates.py): walking times to the service circle's places and
+    # the community's map start from it. Entered once; a building without it is simply left out of both.
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_latitude],
+        help_text=LATITUDE_HELP,
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_longitude],
+        help_text=LONGITUDE_HELP,
+    )
 
     class Meta:
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
         ordering = ["grid__order", "order", "name"]
+        constraints = [
+            # Half a position is no position: both or neither.
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="building_position_whole",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def position(self):
+        """(latitude, longitude) of its door, or None while staff have not entered it."""
+        return None if self.latitude is None else (self.latitude, self.longitude)
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("纬度和经度要一起填写，或者都不填。"))
 
 
 # Homes are on no public page; their section moves the counts that wait on grid workers' 我的.
