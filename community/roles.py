@@ -72,6 +72,20 @@ ROLE_PERMISSIONS = {
         "lending.view_item",
         "lending.add_item",
         "lending.change_item",
+        # 十五分钟便民服务圈: grid workers know the streets and keep the directory.
+        "places.view_place",
+        "places.add_place",
+        "places.change_place",
+        "places.view_openinghours",
+        "places.add_openinghours",
+        "places.change_openinghours",
+        "places.delete_openinghours",
+        "places.view_closure",
+        "places.add_closure",
+        "places.change_closure",
+        "places.delete_closure",
+        "places.view_placereport",
+        "places.change_placereport",
     ],
 }
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "wishes",
     "whistles",
     "lending",
+    "places",
     "portal",
 ]
 
@@ -239,6 +240,7 @@ RATE_LIMITS = {
     "appointment": {"client": "20/h", "account": "10/d"},
     "signup": {"client": "60/h", "account": "30/h"},
     "loan": {"client": "30/h", "account": "20/d"},
+    "place_report": {"client": "20/h", "account": "10/d"},
     # Each new search builds and keeps a page: far more than anyone types, far less than a script asks.
     "search": {"client": "30/m", "account": "30/m"},
 }

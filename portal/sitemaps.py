@@ -8,7 +8,7 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "news:index", "about", "privacy"]
+        return ["home", "news:index", "places:index", "about", "privacy"]
 
     def location(self, name):
         return reverse(name)

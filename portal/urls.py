@@ -25,6 +25,7 @@ urlpatterns = [
     path("wishes/", include("wishes.urls")),
     path("whistles/", include("whistles.urls")),
     path("lending/", include("lending.urls")),
+    path("places/", include("places.urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
     path(

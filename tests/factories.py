@@ -1,11 +1,13 @@
 """Factories for test data, in one place. Nothing is created at import time."""
 
-from datetime import timedelta
+from datetime import time, timedelta
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from community.coordinates import point_at
 from community.models import Building, Grid
 
 PASSWORD = "correct-horse-battery"
@@ -129,3 +131,40 @@ def add_member(team, volunteer, *, leader=False):
     from volunteers.models import TeamMembership
 
     return TeamMembership.objects.create(team=team, volunteer=volunteer, status="accepted", is_leader=leader)
+
+
+# The service circle's tests put buildings and places so many metres east and north of one point.
+ORIGIN = (Decimal("30.215000"), Decimal("115.085000"))
+
+
+def at(east, north):
+    """{latitude, longitude} of the point ``east`` and ``north`` metres from the tests' origin."""
+    latitude, longitude = point_at(ORIGIN, east, north)
+    return {"latitude": latitude, "longitude": longitude}
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "places.Place"
+        django_get_or_create = ("name",)
+
+    class Params:
+        east = 0
+        north = 0
+
+    name = factory.Sequence(lambda n: f"便民点{n}")
+    category = "clinic"
+    address = "团结巷1号"
+    phone = "0714-6201234"
+    latitude = factory.LazyAttribute(lambda place: at(place.east, place.north)["latitude"])
+    longitude = factory.LazyAttribute(lambda place: at(place.east, place.north)["longitude"])
+
+
+def add_hours(place, opens, closes, *, days=range(7)):
+    """Open ``place`` from ``opens`` to ``closes`` ("08:00", "17:30") on ``days`` (0 is Monday)."""
+    from places.models import OpeningHours
+
+    return OpeningHours.objects.bulk_create(
+        OpeningHours(place=place, weekday=day, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes))
+        for day in days
+    )

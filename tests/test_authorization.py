@@ -20,17 +20,20 @@ from community.images import store_upload
 from community.models import Home, Notification
 from community.notifications import notify
 from news.models import Article
+from places.models import PlaceReport
 from tests.factories import (
     ActivityFactory,
     ArticleFactory,
     BuildingFactory,
     ColumnFactory,
     PartnerUnitFactory,
+    PlaceFactory,
     StaffFactory,
     TeamFactory,
     UserFactory,
     VolunteerFactory,
     WorkstationFactory,
+    add_hours,
     add_member,
 )
 from tests.images import upload
@@ -542,6 +545,22 @@ def table(w):
         ),
         # --- Lending box (tests/lending/world.py) ------------------------------------------------
         **lending_rows(w, expect),
+        # --- Service circle -------------------------------------------------------------------------
+        "places:index": ("get", reverse("places:index"), None, PUBLIC),
+        "places:detail": ("get", reverse("places:detail", kwargs=pk(w["place"])), None, PUBLIC),
+        "places:report": ("get", reverse("places:report", kwargs=pk(w["place"])), None, LOGIN),
+        "places:reports": (
+            "get",
+            reverse("places:reports"),
+            None,
+            expect(403, anonymous=302, staff=200, grid_worker=200),
+        ),
+        "places:handle_report": (
+            "post",
+            reverse("places:handle_report", kwargs=pk(w["place_report"])),
+            {"reply": "已改正"},
+            expect(403, staff=302, grid_worker=302),
+        ),
     }
 
 
@@ -698,6 +717,9 @@ class PortalWorld(TestCase):
         w["closed_whistle"] = closed
         w["rating"] = Rating.objects.create(whistle=closed, rater=w["other_resident"], score="basic", comment="还行")
         w["notification"] = notify(w["resident"], "您的心愿已被认领")
+        w["place"] = PlaceFactory(name="康宁诊所")
+        add_hours(w["place"], "08:00", "17:30")
+        w["place_report"] = PlaceReport.submit(place=w["place"], by=w["resident"], note="电话打不通")
         cls.add_what_every_form_needs(w, staff=staff, building=building, unit=unit, team=team, day=day)
         add_lending_world(w)
         uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))

@@ -16,6 +16,7 @@ from django.test import Client
 from community.models import Image, Notification, User
 from lending.models import Item, Loan
 from news.models import Article
+from places.models import PlaceReport
 from tests.test_authorization import PortalWorld, table
 from volunteers.models import Activity, Appointment, SignUp, Volunteer
 from whistles.models import ProblemReport, Whistle
@@ -35,6 +36,7 @@ PAYLOADS = [
 ]
 COUNTED = [Wish, Article, Volunteer, SignUp, Activity, Appointment, ProblemReport, Whistle, User, Image, Notification]
 COUNTED += [Item, Loan]  # the lending box
+COUNTED += [PlaceReport]  # the service circle
 ROLES = ["anonymous", "resident", "volunteer", "staff"]
 
 

@@ -54,6 +54,7 @@ def public_pages():
         "partner unit": PartnerUnit.objects.order_by("pk").first().get_absolute_url(),
         "red whistle board": "/whistles/",
         "whistle": Whistle.objects.order_by("pk").first().get_absolute_url(),
+        "service circle": "/places/",
         "about": "/about/",
         "lending box": "/lending/",
     }

@@ -110,6 +110,7 @@ ACTIONS = {
     "lending:hand_over": HANDLES_LOANS,
     "lending:decline": HANDLES_LOANS,
     "lending:record_return": HANDLES_LOANS,
+    "places:handle_report": {"grid_worker", "staff"},
 }
 
 MAX_PAGES = 1500
