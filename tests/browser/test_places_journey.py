@@ -73,13 +73,17 @@ def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(new_cont
     assert "团结巷3栋" not in page.locator("main .place-facts").inner_text()
 
 
-def test_the_demo_directory_with_its_map_in_both_modes(new_context, live_server, html_checker, media, settings, tmp_path):
+def test_the_demo_directory_with_its_map_in_both_modes(
+    new_context, live_server, html_checker, media, settings, tmp_path
+):
     settings.DATA_DIR = tmp_path
     call_command("load_demo")
     for mode in ("standard", "elderly"):
         context = elderly_context(new_context, live_server) if mode == "elderly" else new_context()
         page = home(context)
-        page.get_by_role("region", name="十五分钟便民服务圈").get_by_role("link", name="全部").click()
+        circle = page.get_by_role("region", name="十五分钟便民服务圈")
+        circle.screenshot(path=tmp_path / f"home-part-390-{mode}.png")
+        circle.get_by_role("link", name="全部").click()
         page.get_by_label("从哪栋楼出发").select_option(label="团结巷3栋")
         page.get_by_role("button", name="按步行时间排序").click()
         expect(page.get_by_role("heading", name=re.compile("全部地点"))).to_contain_text("按从团结巷3栋步行的时间排序")
