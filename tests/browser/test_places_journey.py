@@ -9,10 +9,19 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from community.models import Home
-from places.models import Closure
+from places.models import Closure, PlaceReport
 from tests.browser.audit import audit
-from tests.browser.journeys import home, nav
-from tests.factories import PASSWORD, BuildingFactory, GridFactory, PlaceFactory, UserFactory, add_hours, at
+from tests.browser.journeys import home, nav, sign_in, waiting
+from tests.factories import (
+    PASSWORD,
+    BuildingFactory,
+    GridFactory,
+    PlaceFactory,
+    StaffFactory,
+    UserFactory,
+    add_hours,
+    at,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +36,7 @@ def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(new_cont
     grid = GridFactory(name="第一网格")
     her_building = BuildingFactory(name="团结巷3栋", grid=grid, **at(0, 0))
     BuildingFactory(name="团结巷9栋", grid=grid, **at(400, 0))
+    StaffFactory(username="gridworker1", groups=["网格员"])
     resident = UserFactory(username="liushufen", display_name="刘淑芬")
     Home.set_for(resident, building=her_building, unit="2", room="502")
     # The nearest clinic is closed today; the next one is open around the clock, as is one farther away.
@@ -71,6 +81,38 @@ def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(new_cont
     expect(page.get_by_role("link", name="拨打 0714-6205526")).to_have_attribute("href", "tel:07146205526")
     audit(page, html_checker, elderly=True)
     assert "团结巷3栋" not in page.locator("main .place-facts").inner_text()
+
+    # The phone has changed: she says so, and the entry waits for the staff who keep the directory.
+    page.get_by_role("link", name="信息有误？告诉社区").click()
+    audit(page, html_checker, elderly=True)
+    page.get_by_label("哪里不对？").fill("电话换成 0714-6205527 了。")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("社区工作人员核实后会更正")).to_be_visible()
+    audit(page, html_checker, elderly=True)
+    assert PlaceReport.objects.get().note == "电话换成 0714-6205527 了。"
+
+    # The grid worker finds it on his 我的, corrects the place in the admin and tells her.
+    staff = sign_in(new_context(viewport={"width": 1280, "height": 900}), "gridworker1")
+    waiting(staff, "便民服务圈报错").get_by_role("link", name="便民服务圈报错").click()
+    audit(staff, html_checker)
+    expect(staff.locator("main")).to_contain_text("电话换成 0714-6205527 了。")
+    staff.get_by_role("link", name="去改正这个地点").click()
+    staff.get_by_label("电话").fill("0714-6205527")
+    staff.get_by_role("button", name="保存", exact=True).click()
+    expect(staff.locator(".messagelist")).to_contain_text("成功")
+    staff.get_by_role("link", name="回到门户").click()
+    nav(staff, "我的")
+    waiting(staff, "便民服务圈报错").get_by_role("link", name="便民服务圈报错").click()
+    staff.get_by_label("告诉报告人（选填）").fill("已改成新号码，谢谢您！")
+    staff.get_by_role("button", name="已处理，告诉报告人").click()
+    expect(staff.get_by_text("已标记为已处理")).to_be_visible()
+    nav(page, "我的")
+    audit(page, html_checker, elderly=True)
+    page.get_by_role("link", name=re.compile("^消息")).click()
+    expect(page.locator("main")).to_contain_text("您反映的“仁和中医诊所”的信息已处理，谢谢！")
+    audit(page, html_checker, elderly=True)
+    page.get_by_role("link", name=re.compile("仁和中医诊所")).click()
+    expect(page.get_by_role("link", name="拨打 0714-6205527")).to_have_attribute("href", "tel:07146205527")
 
 
 def test_the_demo_directory_with_its_map_in_both_modes(
