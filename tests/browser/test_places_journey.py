@@ -32,7 +32,9 @@ def elderly_context(new_context, live_server, **options):
     return context
 
 
-def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(new_context, live_server, html_checker):
+def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(
+    new_context, live_server, html_checker, tmp_path
+):
     grid = GridFactory(name="第一网格")
     her_building = BuildingFactory(name="团结巷3栋", grid=grid, **at(0, 0))
     BuildingFactory(name="团结巷9栋", grid=grid, **at(400, 0))
@@ -64,6 +66,7 @@ def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(new_cont
     circle.get_by_role("link", name=re.compile("^诊所")).click()
     expect(page.get_by_role("heading", name=re.compile("^诊所"))).to_contain_text("按从您家步行的时间排序")
     audit(page, html_checker, elderly=True)
+    page.screenshot(path=tmp_path / "clinics-390-elderly.png", full_page=True)
 
     cards = page.locator(".place-card")
     expect(cards.first).to_contain_text("康宁诊所")
@@ -80,6 +83,7 @@ def test_an_elderly_resident_finds_the_nearest_open_clinic_and_calls_it(new_cont
     expect(page.locator("main")).to_contain_text("从您家走过去约")
     expect(page.get_by_role("link", name="拨打 0714-6205526")).to_have_attribute("href", "tel:07146205526")
     audit(page, html_checker, elderly=True)
+    page.screenshot(path=tmp_path / "place-390-elderly.png", full_page=True)
     assert "团结巷3栋" not in page.locator("main .place-facts").inner_text()
 
     # The phone has changed: she says so, and the entry waits for the staff who keep the directory.
