@@ -51,7 +51,6 @@ class Directory:
     has_home: bool = False
     from_home: bool = False
     home_unplaced: bool = False
-    by_building: dict = field(default_factory=dict)
 
     @property
     def shown_until(self):
@@ -91,7 +90,6 @@ def read(*, category="", place_id=None, building_id=None, resident=None, now=Non
     directory.categories = sorted(
         (row["category"] for row in found["categories"]), key=lambda value: CATEGORY_ORDER.get(value, 99)
     )
-    directory.by_building = by_building
     home = found["home"][0]["building"] if found.get("home") else None
     directory.has_home = home is not None
     if building_id in by_building:
