@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0013_contact_view_targets'),
+        ('community', '0014_building_coordinates'),
     ]
 
     operations = [
