@@ -71,12 +71,18 @@ class Attempt:
     @classmethod
     def of(cls, request, login_name):
         account = account_digest(login_name) if login_name else ""
-        rules = [(f"login-fail:ip:{client_ip(request)}", _limit("address"))]
         device = _known_devices(request).get(account) if account else None
         if device:
-            rules.append((f"login-fail:device:{device}", _limit("device")))
-        elif account:
-            rules.append((f"login-fail:account:{account}", _limit("account")))
+            # Not the address's limit: strangers behind the same router must not lock the owner's phone out. All
+            # the account's known devices together get a few times one device's tries (cookies can be collected).
+            rules = [
+                (f"login-fail:device:{device}", _limit("device")),
+                (f"login-fail:devices:{account}", Limit(3 * _limit("device").count, _limit("device").seconds)),
+            ]
+        else:
+            rules = [(f"login-fail:ip:{client_ip(request)}", _limit("address"))]
+            if account:
+                rules.append((f"login-fail:account:{account}", _limit("account")))
         return cls(tuple(rules), account)
 
     def wait(self, now=None):
@@ -91,7 +97,12 @@ class Attempt:
         return max(waits, default=0)
 
     def failed(self, now=None):
-        hits(self.rules, now or timezone.now(), store="postgres")
+        """Count the failure; True if it just held the account back from strangers (its holder is told)."""
+        counts = hits(self.rules, now or timezone.now(), store="postgres")
+        return any(
+            key.startswith("login-fail:account:") and count == limit.count
+            for (key, limit), count in zip(self.rules, counts, strict=True)
+        )
 
 
 def _window_end(limit, now):
@@ -161,12 +172,15 @@ def _count_failure(sender, credentials, request=None, **kwargs):
     attempt = getattr(request, "login_attempt", None)
     if attempt is None:  # refused before the password was checked: not a new failure
         return
-    attempt.failed()
-    _tell_the_holder(credentials.get("username") or "", attempt)
+    if attempt.failed():
+        _tell_the_holder(credentials.get("username") or "", attempt)
 
 
 def _tell_the_holder(login_name, attempt, now=None):
-    """Someone typed a wrong password for this account: its holder hears of it, at most once a day."""
+    """Wrong passwords held the account back from strangers: its holder hears of it, at most once a day.
+
+    Only then, not at every typo: a script trying one password on many phone numbers must not fill the staff's
+    call list with elderly residents to phone about it."""
     user = (
         get_user_model()
         ._default_manager.filter(username__iexact=canonical_login(login_name), is_active=True)

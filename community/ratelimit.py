@@ -80,7 +80,8 @@ def hits(rules, now, *, store=None):
 
 def account_digest(account):
     """A typed account name as a fixed-size key: whatever was typed (NUL bytes, 10,000 characters)."""
-    normalized = canonical_login(account).lower()
+    # Upper case, as PostgreSQL's UPPER compares login names (iexact): "admın" and "admin" are one account there.
+    normalized = canonical_login(account).upper()
     return hashlib.sha256(normalized.encode("utf-8", "replace")).hexdigest()[:32]
 
 

@@ -28,7 +28,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from community import audit
 
 SESSION_KEY = "second_factor"
-VERIFY, ENROL, DONE = "verify", "enrol", "done"
+ENROLMENT_KEY = "second_factor_enrolment"
+VERIFY, ENROL, DONE, NONE = "verify", "enrol", "done", "none"
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "authenticator"
 
@@ -60,15 +61,30 @@ def _owe_at_sign_in(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is None:
         return
-    owed = owed_at_sign_in(user)
-    if owed:
-        session[SESSION_KEY] = owed
-    else:
-        session.pop(SESSION_KEY, None)
+    session[SESSION_KEY] = owed_at_sign_in(user) or NONE
 
 
 def owed(request):
-    return request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    """What this session owes: VERIFY, ENROL, DONE (given) or NONE; worked out now for a session from before
+    (signed in before the second factor existed here), once, and kept."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    state = session.get(SESSION_KEY)
+    if state is None and request.user.is_authenticated:
+        state = session[SESSION_KEY] = owed_at_sign_in(request.user) or NONE
+    return state
+
+
+def may_change_authenticator(request):
+    """Replacing the authenticator or its recovery codes takes a session that gave the current one (if any).
+
+    A session that may not is asked for the current one from now on (it may have been setting one up while
+    another session of the account finished first)."""
+    if owed(request) == DONE or authenticator(request.user) is None:
+        return True
+    request.session[SESSION_KEY] = VERIFY
+    return False
 
 
 def verify(user, code):
@@ -96,11 +112,17 @@ def mark_verified(request):
     request.session[SESSION_KEY] = DONE
 
 
-def start_enrolment(user):
-    """The unconfirmed authenticator the enrolment page shows (the same one until it is confirmed)."""
-    device = authenticator(user, confirmed=False)
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+def start_enrolment(user, session=None):
+    """The unconfirmed authenticator this session's enrolment page shows: the same one until it is confirmed, and
+    never one another session saw (someone holding only the password must not learn the key the owner scans)."""
+    if session is not None:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=session.get(ENROLMENT_KEY)).first()
+        if device is not None:
+            return device
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    if session is not None:
+        session[ENROLMENT_KEY] = device.pk
     return device
 
 
@@ -178,7 +200,7 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        state = owed(request)
+        state = owed(request) if request.user.is_authenticated else None
         if state in (VERIFY, ENROL) and not self._open(request.path):
             target = reverse("second_factor_verify" if state == VERIFY else "second_factor_enrol")
             wanted = request.get_full_path() if request.method == "GET" else ""

@@ -319,10 +319,10 @@ class SecondFactorEnrolView(LoginRequiredMixin, PageMixin, FormView):
         if request.user.is_authenticated:
             if not second_factor.may_have(request.user):
                 raise PermissionDenied
-            if second_factor.owed(request) == second_factor.VERIFY:
+            if not second_factor.may_change_authenticator(request):
                 # Replacing the authenticator takes the current one first.
                 return HttpResponseRedirect(reverse("second_factor_verify"))
-            self.device = second_factor.start_enrolment(request.user)
+            self.device = second_factor.start_enrolment(request.user, request.session)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -377,7 +377,7 @@ class AccountSecurityView(LoginRequiredMixin, PageMixin, TemplateView):
 @require_POST
 @login_required
 def new_recovery_codes(request):
-    if second_factor.authenticator(request.user) is None:
+    if second_factor.authenticator(request.user) is None or not second_factor.may_change_authenticator(request):
         raise PermissionDenied
     codes = second_factor.new_recovery_codes(request.user)
     audit.record(actor=request.user, action="account.new_recovery_codes", target=request.user)

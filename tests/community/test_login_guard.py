@@ -1,14 +1,19 @@
 """Password guessing limits (community/login_guard.py), on the portal's login form and the admin's."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from community.models import Notification
+from community.ratelimit import account_digest
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 LOGIN_FORMS = [reverse("login"), "/admin/login/"]
@@ -112,17 +117,41 @@ def test_the_per_address_limit_still_holds_a_scripted_guesser_back(settings):
 
 
 @pytest.mark.django_db
-def test_the_holder_hears_of_failed_attempts_at_most_once_a_day(settings):
+def test_the_holder_hears_when_strangers_were_held_back_at_most_once_a_day(settings):
     settings.EMAIL_ENABLED = True
     owner = UserFactory(username="zhaojianhua", email="zjh@example.org")
-    for n in range(3):
-        attempt(Client(), reverse("login"), "zhaojianhua", f"guess-{n}", f"198.51.100.{n + 1}")
+    limit = settings.LOGIN_FAILURE_LIMITS["account"]
     notices = Notification.objects.filter(recipient=owner, title__contains="有人尝试登录您的账号")
+    for n in range(limit - 1):
+        attempt(Client(), reverse("login"), "zhaojianhua", f"typo-{n}", f"198.51.100.{n + 1}")
+    assert not notices.exists()  # a few typos are nobody's business
+    attempt(Client(), reverse("login"), "zhaojianhua", "guess", "198.51.100.50")
+    assert notices.count() == 1 and notices.get().email_status == Notification.Email.PENDING
+    with time_machine.travel(timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)):
+        for n in range(limit):
+            attempt(Client(), reverse("login"), "zhaojianhua", f"again-{n}", "198.51.100.60")
     assert notices.count() == 1
-    assert notices.get().email_status == Notification.Email.PENDING
     # Nobody is told anything about a name that has no account.
-    attempt(Client(), reverse("login"), "no-such-person", "guess", "198.51.100.9")
+    for _n in range(limit):
+        attempt(Client(), reverse("login"), "no-such-person", "guess", "198.51.100.9")
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_strangers_behind_the_owners_router_do_not_lock_her_known_phone_out(settings):
+    settings.LOGIN_FAILURE_LIMITS = {**settings.LOGIN_FAILURE_LIMITS, "address": 5}
+    UserFactory(username="13800002222")
+    her_phone = Client()
+    attempt(her_phone, reverse("login"), "13800002222", PASSWORD, "192.0.2.1")
+    her_phone.post(reverse("logout"))
+    for n in range(5):
+        attempt(Client(), reverse("login"), f"someone{n}", "guess", "192.0.2.1")
+    assert attempt(Client(), reverse("login"), "13800002222", PASSWORD, "192.0.2.1").status_code == 429
+    assert attempt(her_phone, reverse("login"), "13800002222", PASSWORD, "192.0.2.1").status_code == 302
+
+
+def test_a_name_in_another_letter_case_is_the_same_account_for_the_limit():
+    assert account_digest("admın") == account_digest("ADMIN") == account_digest("Admin")
 
 
 @pytest.mark.django_db

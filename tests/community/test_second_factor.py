@@ -172,3 +172,34 @@ def test_codes_cannot_be_guessed_quickly(client, settings):
     log_in(client, admin)
     answers = [client.post(reverse("second_factor_verify"), {"code": f"{n:06d}"}) for n in range(12)]
     assert answers[-1].status_code == 429 and int(answers[-1]["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_someone_with_only_the_password_never_sees_the_key_the_owner_will_scan():
+    worker = StaffFactory(groups=["网格员"])
+    thief, owner = Client(), Client()
+    log_in(thief, worker)
+    stolen = re.search(r'class="otp-key">([^<]+)<', thief.get(reverse("second_factor_enrol")).text).group(1)
+    log_in(owner, worker)
+    set_up_authenticator(owner)
+    assert second_factor.key_for_typing(second_factor.authenticator(worker)) != stolen
+    # And the thief's enrolment is over: the account has an authenticator, whose code he must give.
+    answer = thief.post(reverse("second_factor_enrol"), {"code": authenticator_code(stolen)})
+    assert answer.url == reverse("second_factor_verify")
+    assert thief.get(reverse("me")).url.startswith(reverse("second_factor_verify"))  # asked for it, no loop
+    assert thief.get(reverse("second_factor_verify")).status_code == 200
+    assert TOTPDevice.objects.filter(user=worker).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_session_from_before_the_second_factor_is_asked_for_it_and_cannot_replace_it(client):
+    admin = StaffFactory(is_superuser=True)
+    sign_in(Client(), admin)  # an authenticator, set up elsewhere
+    sign_in(client, admin)
+    session = client.session
+    del session[second_factor.SESSION_KEY]  # as a session opened before this portal asked for second steps
+    session.save()
+    assert client.get("/admin/").url.startswith(reverse("second_factor_verify"))
+    assert client.get(reverse("second_factor_enrol")).url.startswith(reverse("second_factor_verify"))
+    assert client.post(reverse("new_recovery_codes")).url.startswith(reverse("second_factor_verify"))
+    assert TOTPDevice.objects.filter(user=admin, confirmed=True).count() == 1
