@@ -411,6 +411,10 @@ def _events(rng, teams, units, staff):
             continue
         for person in rng.sample(people, signed):
             event.sign_up(person=person)
+        # The demo resident (community's demo) finds her check-in code for the 科普进家庭 talk on 我的.
+        resident = User.objects.filter(username="resident").first()
+        if title.startswith("科普进家庭") and resident is not None:
+            event.sign_up(person=resident)
         if kind == "community" and staff is not None:
             event.sign_up(by=staff, contact_name="龚桂英", contact_phone="13700000101")
 

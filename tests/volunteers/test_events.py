@@ -405,6 +405,7 @@ class TestRatings:
 @pytest.mark.django_db
 def test_the_demo_has_resident_events_across_the_next_month_one_full_with_a_waiting_list():
     staff = StaffFactory(username="staff", is_superuser=True)
+    resident = UserFactory(username="resident")
     demo._events(random.Random(1), {}, {}, staff)
     demo._events(random.Random(1), {}, {}, staff)  # idempotent
     events = Activity.objects.for_residents().with_signup_count()
@@ -412,3 +413,5 @@ def test_the_demo_has_resident_events_across_the_next_month_one_full_with_a_wait
     assert all(e.starts_at < timezone.now() + timedelta(days=31) for e in events)
     lecture = events.get(title__startswith="健康讲座")
     assert (lecture.signup_count, lecture.waiting_count) == (lecture.capacity, 3)
+    # The demo resident has a place, and her code, at the 科普进家庭 talk.
+    assert SignUp.objects.get(person=resident, activity__title__startswith="科普进家庭").code
