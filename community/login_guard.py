@@ -26,7 +26,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,7 +35,7 @@ from django.utils.translation import gettext as _
 from community.clients import client_ip
 from community.notifications import notify
 from community.privacy import canonical_login
-from community.ratelimit import Limit, account_digest, hits
+from community.ratelimit import Limit, account_digest, forget, hits, seconds_left, stored_counts
 
 DEVICE_COOKIE = "known_device"
 DEVICE_COOKIE_SALT = "community.login_guard.device"
@@ -88,12 +87,8 @@ class Attempt:
     def wait(self, now=None):
         """Seconds until this attempt may be checked, 0 if it may be now."""
         now = now or timezone.now()
-        counts = _counts(self.rules, now)
-        waits = [
-            _window_end(limit, now) - int(now.timestamp())
-            for (key, limit) in self.rules
-            if counts.get(key, 0) >= limit.count
-        ]
+        counts = stored_counts(self.rules, now)
+        waits = [seconds_left(limit, now) for (key, limit) in self.rules if counts.get(key, 0) >= limit.count]
         return max(waits, default=0)
 
     def failed(self, now=None):
@@ -105,32 +100,9 @@ class Attempt:
         )
 
 
-def _window_end(limit, now):
-    return (int(now.timestamp()) // limit.seconds + 1) * limit.seconds
-
-
-def _counts(rules, now):
-    """The counters' values in their current windows, read without counting (one query)."""
-    if not rules:
-        return {}
-    rows = " OR ".join(["(key = %s AND period = %s AND window_start = to_timestamp(%s))"] * len(rules))
-    parameters = [
-        value
-        for key, limit in rules
-        for value in (key, limit.seconds, int(now.timestamp()) // limit.seconds * limit.seconds)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT key, count FROM community_ratecounter WHERE {rows}", parameters)  # noqa: S608
-        return dict(cursor.fetchall())
-
-
 def forget_failures(user):
     """The owner proved who they are (a password reset): strangers' failures no longer hold the account."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM community_ratecounter WHERE key = %s",
-            [f"login-fail:account:{account_digest(user.get_username())}"],
-        )
+    forget(f"login-fail:account:{account_digest(user.get_username())}")
 
 
 def remember_device(request, response, user):

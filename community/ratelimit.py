@@ -48,6 +48,29 @@ def _window(limit, now):
     return int(now.timestamp()) // limit.seconds * limit.seconds
 
 
+def seconds_left(limit, now):
+    """Seconds until the window ``now`` falls in ends (what Retry-After says)."""
+    return _window(limit, now) + limit.seconds - int(now.timestamp())
+
+
+def forget(key):
+    """Drop a PostgreSQL-kept counter in every window (the owner proved who she is: her failures go)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM community_ratecounter WHERE key = %s", [key])
+
+
+def stored_counts(rules, now):
+    """{key: count} of ``(key, limit)`` counters kept in PostgreSQL, in their current windows, read without
+    counting (one query): for limits checked before the thing they count happens (login failures)."""
+    if not rules:
+        return {}
+    rows = " OR ".join(["(key = %s AND period = %s AND window_start = to_timestamp(%s))"] * len(rules))
+    parameters = [value for key, limit in rules for value in (key, limit.seconds, _window(limit, now))]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, count FROM community_ratecounter WHERE {rows}", parameters)  # noqa: S608
+        return dict(cursor.fetchall())
+
+
 def hits(rules, now, *, store=None):
     """Count one hit of each ``(key, limit)`` in its current window; return the counts so far, in order.
 
@@ -108,7 +131,7 @@ def check(request, action, *, account=None, now=None):
     wait = 0
     for (_key, limit), count in zip(keys, hits(keys, now), strict=True):
         if count > limit.count:
-            wait = max(wait, _window(limit, now) + limit.seconds - int(now.timestamp()))
+            wait = max(wait, seconds_left(limit, now))
     return wait
 
 

@@ -145,6 +145,10 @@ def new_recovery_codes(user):
     return codes
 
 
+def is_recovery_code(device):
+    return isinstance(device, StaticDevice)
+
+
 def recovery_codes(user):
     return list(StaticToken.objects.filter(device__user=user, device__confirmed=True).values_list("token", flat=True))
 

@@ -298,7 +298,7 @@ class SecondFactorVerifyView(LoginRequiredMixin, PageMixin, FormView):
 
     def form_valid(self, form):
         second_factor.mark_verified(self.request)
-        if form.device.persistent_id.startswith("otp_static"):
+        if second_factor.is_recovery_code(form.device):
             left = second_factor.recovery_codes_left(self.request.user)
             messages.warning(
                 self.request,
