@@ -111,6 +111,22 @@ def discover():
 
 # --- Slots every app may fill ------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One thing a person did for the community in a year: a wish fulfilled, an activity attended (with its
+    hours), a whistle answered. A party member's yearly record and the 双报到 feedback sheet list them."""
+
+    kind: str
+    day: object  # a date, in the community's time zone
+    title: str
+    hours: object = None  # Decimal hours credited, where the thing credits hours
+    url: str = ""
+
+
+# A person's service in a year (subject: (user, year)): each entry returns a list of ServiceLine.
+service_record = Slot("一个人一年的服务记录")
+
 # Parts of the home page, below its figures (subject: None).
 home_page = Slot("首页的栏目")
 

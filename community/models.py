@@ -29,6 +29,14 @@ class User(AbstractUser):
         max_length=20,
         help_text=_("邻居们怎么称呼这位居民，例如“王秀英”。公开页面上只显示第一个字，如“王**”。"),
     )
+    # Kept by PartyMembership.save (the one place that decides it): public pages show the 党员 badge from the user
+    # row they already read, with no query per name.
+    shows_party_badge = models.BooleanField(
+        _("公开显示党员标识"),
+        default=False,
+        editable=False,
+        help_text=_("党员身份经确认、本人选择“亮身份”时为是。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -45,17 +53,19 @@ class User(AbstractUser):
     @classmethod
     def from_db(cls, db, field_names, values):
         user = super().from_db(db, field_names, values)
-        user._loaded_public = (user.display_name, user.is_active) if "display_name" in field_names else None
+        user._loaded_public = (
+            (user.display_name, user.is_active, user.shows_party_badge) if "display_name" in field_names else None
+        )
         return user
 
     def save(self, *args, **kwargs):
         """Public pages show people by their public name: they are stale when it changes or the account goes.
 
-        Signing in, a new password or a new email changes nothing anyone else sees.
+        Signing in, a new password or a new email changes nothing anyone else sees; the 党员 badge does.
         """
         loaded = getattr(self, "_loaded_public", None)
         super().save(*args, **kwargs)
-        now = (self.display_name, self.is_active)
+        now = (self.display_name, self.is_active, self.shows_party_badge)
         if loaded is not None and loaded != now:
             changed(SITE)
         self._loaded_public = now
@@ -105,6 +115,12 @@ class Grid(ShownModel):
         related_name="grids",
         limit_choices_to={"is_staff": True},
         help_text=_("负责这个网格的社区工作人员。"),
+    )
+    duty_phone = models.CharField(
+        _("网格员电话"),
+        max_length=20,
+        blank=True,
+        help_text=_("居民找网格员打的电话。网格页面上打码显示，本网格登记了住址的居民登录后能看到完整号码。"),
     )
 
     class Meta:
@@ -285,6 +301,127 @@ class Home(ShownModel):
             raise PermissionDenied
         self.confirmed_at, self.confirmed_by = now or timezone.now(), by
         self.save(update_fields=["confirmed_at", "confirmed_by"])
+
+
+# --- The party: grid branches and party members ---------------------------------------------------
+
+# Branches, memberships shown by choice, party days: the grid and branch pages.
+PARTY = "party"
+
+
+class PartyBranch(ShownModel):
+    """A grid's party branch (网格党支部): its secretary and its members hold the monthly party day."""
+
+    page_sections = (PARTY,)
+
+    grid = models.OneToOneField(
+        Grid,
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="party_branch",
+        help_text=_("支部建在哪个网格上，一个网格一个支部。"),
+    )
+    name = models.CharField(_("支部名称"), max_length=40, unique=True, help_text=_("例如“第一网格党支部”。"))
+    secretary = models.ForeignKey(
+        User,
+        verbose_name=_("支部书记"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches_led",
+        help_text=_("支部书记可以查看本支部党员的身份申报，安排和总结主题党日。"),
+    )
+    description = models.TextField(_("支部简介"), max_length=1000, blank=True, help_text=_("公开显示在支部页面。"))
+
+    class Meta:
+        verbose_name = _("网格党支部")
+        verbose_name_plural = _("网格党支部")
+        ordering = ["grid__order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartyMembership(ShownModel):
+    """A resident's declared party membership (党员身份): sensitive personal data under PIPL.
+
+    Declared with a separate consent, confirmed (or not) by staff who hold the
+    dedicated permission or by the branch secretary. Public pages show it only
+    as the 党员 badge, and only while it is confirmed and the member chose to
+    show it (亮身份); ``save`` keeps ``User.shows_party_badge`` in step.
+    """
+
+    page_sections = (PARTY,)
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("未通过")
+
+    member = models.OneToOneField(
+        User, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="party_membership"
+    )
+    branch = models.ForeignKey(
+        PartyBranch,
+        verbose_name=_("所在网格党支部"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("组织关系在本社区网格党支部的选支部；组织关系在工作单位的在职党员不选。"),
+    )
+    organisation = models.CharField(
+        _("组织关系所在党组织"), max_length=60, help_text=_("例如“第一网格党支部”“市委党校机关党支部”。")
+    )
+    joined_year = models.PositiveSmallIntegerField(_("入党年份"), help_text=_("例如 1985。"))
+    consent_at = models.DateTimeField(_("同意处理党员身份信息的时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DECLARED)
+    shows_badge = models.BooleanField(
+        _("亮身份"), default=False, help_text=_("本人选择在认领、活动、吹哨回复等处显示“党员”标识。")
+    )
+    declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("党员身份")
+        verbose_name_plural = _("党员身份")
+        permissions = [("confirm_partymembership", _("可查看和确认居民申报的党员身份"))]
+
+    def __str__(self):
+        return f"{self.member.public_name} · {self.get_status_display()}"
+
+    @property
+    def badge_shown(self):
+        """The one rule for the public 党员 badge: confirmed, and the member chose to show it."""
+        return self.status == self.Status.CONFIRMED and self.shows_badge
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _show_party_badge(self.member_id, self.badge_shown)
+
+    def delete(self, *args, **kwargs):
+        member_id = self.member_id
+        result = super().delete(*args, **kwargs)
+        _show_party_badge(member_id, False)
+        return result
+
+
+def _show_party_badge(user_id, shown):
+    """Bring the user's kept badge flag in step; public pages that name them are stale when it moves."""
+    if User.objects.filter(pk=user_id).exclude(shows_party_badge=shown).update(shows_party_badge=shown):
+        changed(SITE)
+
+
+def is_party_member(user):
+    """A confirmed party member (党员): may claim wishes and sign up for party days."""
+    return (
+        user.is_authenticated
+        and PartyMembership.objects.filter(member=user, status=PartyMembership.Status.CONFIRMED).exists()
+    )
 
 
 class Image(ShownModel):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "whistles",
     "lending",
     "places",
+    "party",
     "portal",
 ]
 

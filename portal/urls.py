@@ -26,6 +26,7 @@ urlpatterns = [
     path("whistles/", include("whistles.urls")),
     path("lending/", include("lending.urls")),
     path("places/", include("places.urls")),
+    path("party/", include("party.urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap_index"),
     path(

@@ -5,6 +5,9 @@ current state, locks what it must, writes with ``update_fields`` and raises
 ``VolunteerError`` (a message for the person) when the move is not allowed.
 """
 
+import functools
+import itertools
+import operator
 import re
 import secrets
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit
 from community.lifecycle import NotAllowed
-from community.models import Image, User
+from community.models import Image, PartyBranch, User, is_party_member
 from community.notifications import notify
 from community.privacy import mask_phone
 from community.sections import ShownModel, ShownQuerySet
@@ -426,6 +429,29 @@ class PartnerUnit(ShownModel):
     logo = models.ForeignKey(
         Image, verbose_name=_("标志"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    class Registration(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        DECLINED = "declined", _("未通过")
+
+    # 双报到: a unit registers itself (or staff register it); it is public and acts once staff approved it.
+    # Units from before registration existed were all entered by staff, so the column defaults to approved.
+    registration = models.CharField(
+        _("报到状态"), max_length=10, choices=Registration.choices, default=Registration.APPROVED
+    )
+    contact_name = models.CharField(
+        _("联系人"), max_length=20, blank=True, help_text=_("单位和社区对接的联系人，不公开。")
+    )
+    contact_phone = models.CharField(_("联系人手机"), max_length=20, blank=True, help_text=_("不公开。"))
+    registered_by = models.ForeignKey(
+        User, verbose_name=_("报到人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审核人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     members = models.ManyToManyField(
         User,
         verbose_name=_("成员"),
@@ -464,6 +490,9 @@ class PartnerMembership(ShownModel):
         User, verbose_name=_("添加人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    is_contact = models.BooleanField(
+        _("单位联系人"), default=False, help_text=_("单位联系人代表单位和社区对接，可以查看本单位报到的在职党员。")
+    )
 
     class Meta:
         verbose_name = _("共建单位成员")
@@ -717,9 +746,11 @@ ACTIVITY_CARD_FIELDS = (
     "team__name",
     "workstation__name",
     "partner_unit__name",
+    "branch__name",
 )
 # Build card instances with ``instances(Activity, rows, **ACTIVITY_CARD_HOSTS)``.
-ACTIVITY_CARD_HOSTS = {"team": Team, "workstation": Workstation, "partner_unit": PartnerUnit}
+ACTIVITY_CARD_HOSTS = {"team": Team, "workstation": Workstation, "partner_unit": PartnerUnit, "branch": PartyBranch}
+HOSTS = tuple(ACTIVITY_CARD_HOSTS)
 
 
 class ActivityQuerySet(ShownQuerySet):
@@ -739,11 +770,11 @@ class ActivityQuerySet(ShownQuerySet):
 
     def for_residents(self):
         """Events residents may sign up for (面向居民或所有人)."""
-        return self.exclude(audience=Activity.Audience.VOLUNTEERS)
+        return self.filter(audience__in=[Activity.Audience.RESIDENTS, Activity.Audience.EVERYONE])
 
     def for_volunteers(self):
         """Activities volunteers serve at (面向志愿者或所有人)."""
-        return self.exclude(audience=Activity.Audience.RESIDENTS)
+        return self.filter(audience__in=[Activity.Audience.VOLUNTEERS, Activity.Audience.EVERYONE])
 
     def managed_by(self, user):
         """The activities ``user`` may check people in for: staff who manage activities all, hosts their own."""
@@ -755,12 +786,13 @@ class ActivityQuerySet(ShownQuerySet):
             Q(team__in=Team.objects.led_by(user))
             | Q(workstation__leader=user)
             | Q(partner_unit__in=PartnerUnit.objects.with_member(user))
+            | Q(branch__secretary=user)
         )
 
 
 class Activity(ShownModel):
     """A dated event (活动): for volunteers (志愿活动), residents or everyone; hosted by a team, a workstation,
-    a partner unit or the community itself. People sign up (a waiting list once full, except for volunteers'
+    a partner unit, a grid's party branch (主题党日) or the community itself. People sign up (a waiting list once full, except for volunteers'
     activities), are checked in, and volunteers are credited hours."""
 
     page_sections = (SECTION,)
@@ -774,6 +806,7 @@ class Activity(ShownModel):
         VOLUNTEERS = "volunteers", _("志愿者")
         RESIDENTS = "residents", _("居民")
         EVERYONE = "everyone", _("所有人")
+        PARTY_MEMBERS = "party", _("党员")
 
     audience = models.CharField(
         _("面向"),
@@ -782,7 +815,7 @@ class Activity(ShownModel):
         default=Audience.VOLUNTEERS,
         help_text=_(
             "志愿者：只有审核通过的志愿者能报名，记服务时长；居民：登录的居民都能报名，满员后排候补；"
-            "所有人：都能报名，志愿者记时长。"
+            "所有人：都能报名，志愿者记时长；党员：确认过身份的党员能报名（主题党日）。"
         ),
     )
     team = models.ForeignKey(
@@ -811,6 +844,15 @@ class Activity(ShownModel):
         null=True,
         blank=True,
         help_text=_("主办的共建单位（单位成员负责签到）。"),
+    )
+    branch = models.ForeignKey(
+        PartyBranch,
+        verbose_name=_("主办党支部"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        help_text=_("主办的网格党支部（支部书记负责签到），主题党日由支部主办。"),
     )
     title = models.CharField(_("活动名称"), max_length=60, help_text=_("例如“楼道清理”“义诊进社区”。"))
     description = models.TextField(_("活动内容"), max_length=2000, help_text=_("做什么、需要带什么、注意事项。"))
@@ -847,11 +889,16 @@ class Activity(ShownModel):
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="activity_has_places"),
             models.CheckConstraint(
-                condition=Q(team__isnull=True, workstation__isnull=True)
-                | Q(team__isnull=True, partner_unit__isnull=True)
-                | Q(workstation__isnull=True, partner_unit__isnull=True),
+                # No two hosts at once: every pair has one of them empty.
+                condition=functools.reduce(
+                    operator.and_,
+                    (
+                        Q(**{f"{a}__isnull": True}) | Q(**{f"{b}__isnull": True})
+                        for a, b in itertools.combinations(("team", "workstation", "partner_unit", "branch"), 2)
+                    ),
+                ),
                 name="activity_one_host_at_most",
-                violation_error_message=_("主办方只能填一个：服务队、工作室或共建单位（都不填就是社区主办）。"),
+                violation_error_message=_("主办方只能填一个：服务队、工作室、共建单位或党支部（都不填就是社区主办）。"),
             ),
         ]
 
@@ -863,8 +910,8 @@ class Activity(ShownModel):
 
     @property
     def host(self):
-        """Who runs it: the team, the workstation or the partner unit; None when the community itself does."""
-        return self.team or self.workstation or self.partner_unit
+        """Who runs it: the team, the workstation, the partner unit or the branch; None when the community does."""
+        return self.team or self.workstation or self.partner_unit or self.branch
 
     @property
     def host_name(self):
@@ -878,8 +925,9 @@ class Activity(ShownModel):
 
     @property
     def credits_hours(self):
-        """Volunteers are credited hours at activities for volunteers or for everyone, not at residents' events."""
-        return self.audience != self.Audience.RESIDENTS
+        """Volunteers are credited hours at activities for volunteers or for everyone, not at residents' events
+        or party days."""
+        return self.audience in (self.Audience.VOLUNTEERS, self.Audience.EVERYONE)
 
     def phase(self, now=None):
         """Where the activity stands now, derived from its status, times and places: one label, never two.
@@ -929,6 +977,8 @@ class Activity(ShownModel):
             return self.workstation.leader_id == user.pk
         if self.partner_unit_id:
             return PartnerMembership.objects.filter(unit_id=self.partner_unit_id, user=user).exists()
+        if self.branch_id:
+            return self.branch.secretary_id == user.pk
         return False
 
     def full_phones_visible_to(self, user, *, leads=None):
@@ -959,6 +1009,8 @@ class Activity(ShownModel):
             volunteer is None or volunteer.status != Volunteer.Status.APPROVED
         ):
             raise VolunteerError(gettext("只有审核通过的志愿者才能报名。"))
+        if self.audience == self.Audience.PARTY_MEMBERS and not (person is not None and is_party_member(person)):
+            raise VolunteerError(gettext("只有确认过身份的党员才能报名主题党日。"))
         if person is None and not (contact_name and contact_phone):
             raise VolunteerError(gettext("请填写报名人的姓名和手机号。"))
         if not self.credits_hours:
