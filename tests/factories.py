@@ -54,6 +54,44 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     households = 60
 
 
+class PartyBranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.PartyBranch"
+
+    grid = factory.SubFactory(GridFactory)
+    name = factory.LazyAttribute(lambda b: f"{b.grid.name}党支部")
+
+
+class PartyMembershipFactory(factory.django.DjangoModelFactory):
+    """A confirmed party member by default (status="declared" for one waiting); the badge is not shown unless asked."""
+
+    class Meta:
+        model = "community.PartyMembership"
+
+    member = factory.SubFactory(UserFactory)
+    organisation = "第一网格党支部"
+    joined_year = 1998
+    consent_at = factory.LazyFunction(timezone.now)
+    status = "confirmed"
+
+
+class PartyDayFactory(factory.django.DjangoModelFactory):
+    """A party day: an event for party members hosted by a branch, with its theme and priority."""
+
+    class Meta:
+        model = "party.PartyDay"
+
+    activity = factory.SubFactory(
+        "tests.factories.ActivityFactory",
+        team=None,
+        branch=factory.SubFactory(PartyBranchFactory),
+        audience="party",
+        title="主题党日",
+    )
+    theme = "垃圾分类我先行"
+    priority = "environment"
+
+
 class ColumnFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "news.Column"
