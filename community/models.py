@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.coordinates import LATITUDE_HELP, LONGITUDE_HELP, validate_latitude, validate_longitude
@@ -342,6 +343,44 @@ class PartyBranch(ShownModel):
         return self.name
 
 
+class PartyMembershipError(Exception):
+    """A move on a declaration the rules do not allow; ``message`` is for the person who tried it.
+
+    Views treat it as ``community.lifecycle.NotAllowed`` (a message, never an error page); it is its own class
+    here because the ground floor's models cannot import the lifecycle module, which imports them.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class PartyMembershipQuerySet(ShownQuerySet):
+    def waiting(self):
+        return self.filter(status=PartyMembership.Status.DECLARED)
+
+    def confirmed(self):
+        return self.filter(status=PartyMembership.Status.CONFIRMED)
+
+    def visible_to(self, user):
+        """The declarations ``user`` may see and decide: every one for staff holding
+        community.confirm_partymembership, those naming his branch for a branch secretary; never his own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff and user.has_perm("community.confirm_partymembership"):
+            return self.exclude(member=user)
+        return self.filter(branch__secretary=user).exclude(member=user)
+
+
+def decides_memberships(user):
+    """Whether ``user`` confirms declarations at all (staff with the permission, or a branch secretary)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff and user.has_perm("community.confirm_partymembership"):
+        return True
+    return PartyBranch.objects.filter(secretary=user).exists()
+
+
 class PartyMembership(ShownModel):
     """A resident's declared party membership (党员身份): sensitive personal data under PIPL.
 
@@ -386,6 +425,8 @@ class PartyMembership(ShownModel):
     )
     decision_note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = PartyMembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("党员身份")
         verbose_name_plural = _("党员身份")
@@ -393,6 +434,92 @@ class PartyMembership(ShownModel):
 
     def __str__(self):
         return f"{self.member.public_name} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("party:membership")
+
+    # --- The declaration's life: declare → confirm / reject; the member withdraws it or shows the badge --------
+
+    @classmethod
+    def declare(cls, member, *, organisation, joined_year, branch=None, consent=False, now=None):
+        """The member declares (or corrects) his membership, with the separate consent PIPL asks for.
+
+        Without the consent nothing is saved. A correction waits for confirmation again; the badge, if he chose
+        it, shows again once confirmed.
+        """
+        if not consent:
+            raise PartyMembershipError(
+                gettext("党员身份属于敏感个人信息，需要您单独勾选同意后才能申报；没有保存任何信息。")
+            )
+        with transaction.atomic():
+            membership = cls.objects.select_for_update().filter(member=member).first() or cls(member=member)
+            details = (branch.pk if branch else None, organisation, joined_year)
+            if membership.pk is None or details != (
+                membership.branch_id,
+                membership.organisation,
+                membership.joined_year,
+            ):
+                membership.status = cls.Status.DECLARED
+                membership.decided_at, membership.decided_by, membership.decision_note = None, None, ""
+            elif membership.status == cls.Status.REJECTED:
+                membership.status = cls.Status.DECLARED
+            membership.branch, membership.organisation, membership.joined_year = branch, organisation, joined_year
+            membership.consent_at = now or timezone.now()
+            membership.save()
+        return membership
+
+    def may_decide(self, user):
+        """Staff holding community.confirm_partymembership, or the secretary of the branch it names; not the
+        member himself."""
+        return PartyMembership.objects.visible_to(user).filter(pk=self.pk).exists()
+
+    def _lock(self):
+        self.refresh_from_db(from_queryset=PartyMembership.objects.select_for_update())
+
+    # The member is told and the audit trail records who decided by party.services (membership_confirm /
+    # membership_reject), which call these inside their transaction: community.audit and .notifications import
+    # this module, so it cannot call them.
+
+    def confirm(self, *, by, now=None):
+        """A secretary or staff confirms the declaration: the member may claim wishes and show the badge."""
+        self._decide(self.Status.CONFIRMED, by=by, note="", now=now)
+
+    def reject(self, *, by, reason, now=None):
+        """Not confirmed, with the reason the member is told."""
+        if not reason.strip():
+            raise PartyMembershipError(gettext("请写明不予确认的原因，申报人会看到。"))
+        self._decide(self.Status.REJECTED, by=by, note=reason.strip(), now=now)
+
+    def _decide(self, status, *, by, note, now):
+        if not self.may_decide(by):
+            raise PermissionDenied
+        with transaction.atomic():
+            self._lock()
+            if self.status != self.Status.DECLARED:
+                raise PartyMembershipError(
+                    gettext("这份申报现在是“%(status)s”，已经处理过了。") % {"status": self.get_status_display()}
+                )
+            self.status, self.decided_at, self.decided_by, self.decision_note = status, now or timezone.now(), by, note
+            self.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+
+    def withdraw(self, *, by):
+        """The member withdraws his declaration: the row is deleted and the badge goes with it."""
+        if by.pk != self.member_id:
+            raise PermissionDenied
+        with transaction.atomic():
+            self._lock()
+            self.delete()
+
+    def show_badge(self, shown, *, by):
+        """亮身份: a confirmed member chooses whether public pages show 党员 next to his name."""
+        if by.pk != self.member_id:
+            raise PermissionDenied
+        with transaction.atomic():
+            self._lock()
+            if self.status != self.Status.CONFIRMED:
+                raise PartyMembershipError(gettext("党员身份确认后才能选择亮身份。"))
+            self.shows_badge = shown
+            self.save(update_fields=["shows_badge"])
 
     @property
     def badge_shown(self):

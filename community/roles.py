@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 EDITOR = "编辑"
 REVIEWER = "审核员"
 GRID_WORKER = "网格员"
+PARTY_AFFAIRS = "党务"
 
 ROLE_DESCRIPTIONS = {
     EDITOR: _("撰写、发布新闻文章"),
     REVIEWER: _("审核居民提交的内容"),
     GRID_WORKER: _("维护网格楼栋，代居民办理事项"),
+    PARTY_AFFAIRS: _("查看和确认居民申报的党员身份，导出党员名单"),
 }
 
 ROLE_PERMISSIONS = {
@@ -86,6 +88,15 @@ ROLE_PERMISSIONS = {
         "places.delete_closure",
         "places.view_placereport",
         "places.change_placereport",
+    ],
+    # Party members: declarations are sensitive personal data, seen and confirmed by this role only (and by
+    # the secretary of the branch a declaration names).
+    PARTY_AFFAIRS: [
+        "community.view_dashboard",
+        # The list of confirmed members is personal data: its holders sign in with a second step.
+        "community.export_personal_data",
+        "community.confirm_partymembership",
+        "community.view_partymembership",
     ],
 }
 

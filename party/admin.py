@@ -1,0 +1,75 @@
+"""The party's admin pages. (Party members' declarations live on the ground floor, community.PartyMembership, but
+are decided through party.services, so their admin is registered here.)"""
+
+from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from community.models import PartyMembership, PartyMembershipError
+from party.services import membership_confirm
+
+# --- Party members: declarations, seen only by staff holding community.confirm_partymembership ------------------
+
+
+@admin.register(PartyMembership)
+class PartyMembershipAdmin(admin.ModelAdmin):
+    """Declared party memberships (sensitive personal data): read and confirmed here by staff who hold the
+    permission; the member declares, corrects and withdraws on his own page, so nothing is added or edited here."""
+
+    list_display = ("member_name", "organisation", "branch", "joined_year", "status", "shows_badge", "declared_at")
+    list_filter = ("status", "branch", "shows_badge")
+    list_select_related = ("member", "branch")
+    search_fields = ("member__display_name", "organisation", "branch__name")
+    readonly_fields = (
+        "member",
+        "branch",
+        "organisation",
+        "joined_year",
+        "consent_at",
+        "status",
+        "shows_badge",
+        "declared_at",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+    )
+    actions = ["confirm_selected"]
+
+    @admin.display(description=_("党员"), ordering="member__display_name")
+    def member_name(self, membership):
+        return membership.member.display_name
+
+    def _holds(self, request):
+        return request.user.is_active and request.user.has_perm("community.confirm_partymembership")
+
+    def has_module_permission(self, request):
+        return self._holds(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._holds(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("确认所选党员身份"))
+    def confirm_selected(self, request, queryset):
+        confirmed = 0
+        for membership in queryset.filter(status=PartyMembership.Status.DECLARED):
+            try:
+                membership_confirm(membership=membership, by=request.user)
+            except PartyMembershipError as refusal:
+                self.message_user(request, refusal.message, level="error")
+            else:
+                confirmed += 1
+        self.message_user(request, gettext("已确认 %(n)d 份党员身份申报。") % {"n": confirmed})
+
+    def get_actions(self, request):
+        # Actions are offered by Django only with a change permission; confirming is this permission's own.
+        actions = super().get_actions(request)
+        return actions if self._holds(request) else {}

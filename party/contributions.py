@@ -1,0 +1,90 @@
+"""What the party app adds to other pages: 我的 (panels and queues), personal data."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from community.contributions import (
+    Part,
+    Queue,
+    export_time,
+    personal_data_erase,
+    personal_data_export,
+    workbench,
+    workbench_queues,
+)
+from community.models import PARTY, PartyBranch, PartyMembership
+
+# --- Party members: declaration, confirmation, the badge -------------------------------------------
+
+
+def _membership_rows(user):
+    return {
+        "mine": PartyMembership.objects.filter(member=user).values("status", "shows_badge"),
+        # A branch secretary confirms his branch's declarations, with no staff role.
+        "leads": PartyBranch.objects.filter(secretary=user).values("id")[:1],
+    }
+
+
+def _membership_context(rows, user):
+    mine = rows["mine"][0] if rows["mine"] else None
+    return {
+        "membership": mine,
+        "status_label": PartyMembership.Status(mine["status"]).label if mine else "",
+        "decides": bool(rows["leads"]) or (user.is_staff and user.has_perm("community.confirm_partymembership")),
+        "exports": user.is_staff and user.has_perm("community.confirm_partymembership"),
+    }
+
+
+workbench.register(
+    Part(
+        name="party_membership",
+        template="party/_me_membership.html",
+        rows=_membership_rows,
+        context=_membership_context,
+        section=PARTY,
+        order=60,
+    )
+)
+
+workbench_queues.register(
+    Queue(
+        name="memberships_to_confirm",
+        label=_("等我确认的党员身份"),
+        # Nobody else's declarations: the queryset is empty for anyone who is neither permitted staff nor the
+        # secretary of a branch a declaration names.
+        items=lambda user: PartyMembership.objects.visible_to(user).waiting().order_by("declared_at"),
+        fields=("id", "member__display_name", "organisation"),
+        describe=lambda row: f"{row['member__display_name']} · {row['organisation']}",
+        link=lambda row: reverse("party:declarations"),
+        url="party:declarations",
+        section=PARTY,
+        order=33,
+    )
+)
+
+
+@personal_data_export.register
+def export_party_membership(user):
+    membership = PartyMembership.objects.filter(member=user).select_related("branch").first()
+    if membership is None:
+        return {"party_membership": None}
+    return {
+        "party_membership": {
+            "organisation": membership.organisation,
+            "branch": membership.branch.name if membership.branch_id else "",
+            "joined_year": membership.joined_year,
+            "status": membership.get_status_display(),
+            "decision_note": membership.decision_note,
+            "shows_badge": membership.shows_badge,
+            "consent_at": export_time(membership.consent_at),
+            "declared_at": export_time(membership.declared_at),
+            "decided_at": export_time(membership.decided_at),
+        }
+    }
+
+
+@personal_data_erase.register
+def erase_party_membership(user):
+    """The declaration goes with the account (the row would cascade; deleted here so the erase says so)."""
+    for membership in PartyMembership.objects.filter(member=user):
+        membership.delete()
