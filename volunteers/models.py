@@ -1269,6 +1269,13 @@ class SignUp(ShownModel):
         return self.contact_name
 
     @property
+    def account(self):
+        """The account that signed up (the volunteer's or the resident's), or None for a sign-up taken by phone."""
+        if self.volunteer_id:
+            return self.volunteer.user
+        return self.person if self.person_id else None
+
+    @property
     def phone(self):
         """The number to reach them: given by phone, the volunteer's, or the login when it is a phone number."""
         if self.contact_phone:

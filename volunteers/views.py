@@ -145,7 +145,7 @@ class TeamView(PageMixin, DetailView):
                 memberships__is_leader=True,
             )
             .order_by("pk")
-            .values("id", "show_on_honour_roll", "user__id", "user__display_name"),
+            .values("id", "show_on_honour_roll", "user__id", "user__display_name", "user__shows_party_badge"),
         )
         activities = instances(Activity, gathered.rows["activities"])
         context["upcoming"] = [activity for activity in activities if activity.upcoming]
@@ -487,7 +487,7 @@ class CheckInView(LoginRequiredMixin, PageMixin, DetailView):
         activity, user = self.object, self.request.user
         live = list(
             activity.signups.filter(status__in=SignUp.LIVE)
-            .select_related("volunteer", "person")
+            .select_related("volunteer__user", "person")
             .order_by("created", "id")
         )
         hours = dict(

@@ -168,9 +168,10 @@ class NotResolvedForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    """Whom a claim is for: oneself (a volunteer) or a partner unit one belongs to (``ClaimOptions``)."""
+    """Whom a claim is for: oneself (a volunteer or a party member) or a partner unit one belongs to
+    (``ClaimOptions``)."""
 
-    unit = forms.ModelChoiceField(label=_("代表"), queryset=None, required=False, empty_label=_("我自己（志愿者）"))
+    unit = forms.ModelChoiceField(label=_("代表"), queryset=None, required=False, empty_label=_("我自己"))
 
     def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,13 +179,13 @@ class ClaimForm(forms.Form):
         self.may_claim = options.any
         self.fields["unit"].queryset = PartnerUnit.objects.filter(pk__in=[unit.pk for unit in options.units])
         self.fields["unit"].error_messages["invalid_choice"] = _("您不是这个共建单位的成员，不能代表它认领。")
-        if not options.as_volunteer:
+        if not options.as_person:
             self.fields["unit"].empty_label = None
             self.fields["unit"].required = True
             self.fields["unit"].error_messages["required"] = (
                 _("请选择代表哪个共建单位认领。")
                 if options.units
-                else _("只有审核通过的志愿者或共建单位的成员才能认领心愿。")
+                else _("只有审核通过的志愿者、确认过身份的党员或共建单位的成员才能认领心愿。")
             )
 
 

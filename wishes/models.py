@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit, search
 from community.lifecycle import Lifecycle, NotAllowed, Transition, hide_with_reason
-from community.models import Building, Home, Image, User, staff_who_may
+from community.models import Building, Home, Image, User, is_party_member, staff_who_may
 from community.notifications import notify
 from community.privacy import mask_name, mask_phone
 from community.sections import ShownModel, ShownQuerySet
@@ -74,22 +74,24 @@ UNCLAIMED_TOO_LONG = timedelta(days=7)
 
 @dataclass(frozen=True)
 class ClaimOptions:
-    """How a person may claim wishes: for themselves (an approved volunteer), and for which partner units."""
+    """How a person may claim wishes: for themselves (an approved volunteer or a confirmed party member), and for
+    which partner units."""
 
-    as_volunteer: bool = False
+    as_person: bool = False
     units: tuple = ()
 
     @property
     def any(self):
-        return self.as_volunteer or bool(self.units)
+        return self.as_person or bool(self.units)
 
 
 def claim_roles(user):
-    """``ClaimOptions`` of ``user``: whether they are an approved volunteer, the partner units they act for."""
+    """``ClaimOptions`` of ``user``: whether they may claim as a person (an approved volunteer, or a confirmed
+    party member: 党员认领微心愿), the partner units they act for."""
     if not user.is_authenticated:
         return ClaimOptions()
-    is_volunteer = Volunteer.objects.approved().filter(user=user).exists()
-    return ClaimOptions(as_volunteer=is_volunteer, units=tuple(PartnerUnit.objects.with_member(user)))
+    as_person = Volunteer.objects.approved().filter(user=user).exists() or is_party_member(user)
+    return ClaimOptions(as_person=as_person, units=tuple(PartnerUnit.objects.with_member(user)))
 
 
 class WishQuerySet(ShownQuerySet):
@@ -493,7 +495,7 @@ class Wish(Lifecycle, ShownModel):
         return claim_roles(user)
 
     def claim(self, *, by, unit=None, options=None):
-        """An approved volunteer claims a published wish, or a partner unit's member claims it for the unit.
+        """An approved volunteer or a confirmed party member claims a published wish, or a partner unit's member claims it for the unit.
 
         ``options``: ``claim_roles(by)``, if the caller worked it out already (the claim form did).
         The claimant's row and the rows of the units they act for are locked
@@ -507,10 +509,10 @@ class Wish(Lifecycle, ShownModel):
         options = options if options is not None else claim_roles(by)
         if unit is not None and unit not in options.units:
             raise WishError(gettext("您不是这个共建单位的成员，不能代表它认领。"))
-        if unit is None and not options.as_volunteer:
+        if unit is None and not options.as_person:
             if options.units:
                 raise WishError(gettext("请选择代表哪个共建单位认领。"))
-            raise WishError(gettext("只有审核通过的志愿者或共建单位的成员才能认领心愿。"))
+            raise WishError(gettext("只有审核通过的志愿者、确认过身份的党员或共建单位的成员才能认领心愿。"))
         with transaction.atomic():
             User.objects.select_for_update().filter(pk=by.pk).first()
             list(PartnerUnit.objects.select_for_update().filter(pk__in=[u.pk for u in options.units]).order_by("pk"))

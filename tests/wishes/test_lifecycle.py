@@ -145,7 +145,7 @@ class TestForbiddenMoves:
             wish.claim(by=owner)
 
     def test_a_resident_who_is_not_a_volunteer_cannot_claim(self):
-        with pytest.raises(WishError, match="只有审核通过的志愿者或共建单位的成员"):
+        with pytest.raises(WishError, match="只有审核通过的志愿者、确认过身份的党员或共建单位的成员"):
             make_wish().claim(by=UserFactory())
 
     def test_a_member_cannot_claim_for_a_unit_they_do_not_belong_to(self):

@@ -258,7 +258,7 @@ class TestActionsOverHttp:
         wish = make_wish()
         sign_in(client, UserFactory())
         response = client.post(reverse("wishes:claim", kwargs={"pk": wish.pk}), follow=True)
-        assert "只有审核通过的志愿者或共建单位的成员" in response.text
+        assert "只有审核通过的志愿者、确认过身份的党员或共建单位的成员" in response.text
 
     def test_a_member_cannot_claim_for_another_unit_by_tampering_with_the_form(self, client):
         member, _unit = make_member(unit_name="区医保局")
