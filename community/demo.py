@@ -62,6 +62,8 @@ DEMO_STAFF = [
     ("editor", "陈思远", False, [roles.EDITOR]),
     ("gridworker", "赵建华", False, [roles.GRID_WORKER, roles.REVIEWER]),
     ("gridworker2", "吴海燕", False, [roles.GRID_WORKER]),
+    # Party members: confirms declarations and exports the list of confirmed members.
+    ("partyoffice", "周晓梅", False, [roles.PARTY_AFFAIRS]),
 ]
 
 LOGINS_FILE = "demo-logins.txt"

@@ -10,6 +10,7 @@ import tablib
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from community.models import PartyMembership
 from community.privacy import mask_name, mask_phone
 from volunteers.models import Activity, ServiceHourRecord, SignUp
 from wishes.models import Wish
@@ -124,6 +125,28 @@ def attendance(period, *, full):
                 activity.signed,
                 activity.attended,
                 activity.get_status_display(),
+            ]
+        )
+    return data
+
+
+def party_members():
+    """The confirmed party members (党员), for staff holding community.confirm_partymembership only."""
+    data = tablib.Dataset(headers=["称呼", "组织关系所在党组织", "所在网格党支部", "入党年份", "亮身份", "确认时间"])
+    rows = (
+        PartyMembership.objects.confirmed()
+        .select_related("member", "branch")
+        .order_by("branch__grid__order", "branch__name", "member__display_name", "pk")
+    )
+    for membership in rows.iterator(chunk_size=2000):
+        data.append(
+            [
+                neutral(membership.member.display_name),
+                neutral(membership.organisation),
+                membership.branch.name if membership.branch_id else "",
+                membership.joined_year,
+                "是" if membership.shows_badge else "否",
+                _local(membership.decided_at),
             ]
         )
     return data

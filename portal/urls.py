@@ -18,6 +18,8 @@ urlpatterns = [
     path("me/data.json", views.my_data, name="my_data"),
     path("me/delete/", views.DeleteAccountView.as_view(), name="delete_account"),
     path("staff/dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    # Before the dashboard's exports: "party-members" is no kind of theirs.
+    path("staff/export/party-members.<str:fmt>", views.export_party_members, name="export_party_members"),
     path("staff/export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("", include("community.urls")),
     path("news/", include("news.urls")),

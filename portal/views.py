@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,22 @@ def export(request, kind, fmt):
     body, content_type = exports.render(build(period, full=full), fmt)
     response = HttpResponse(body, content_type=content_type)
     filename = f"{label}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required("community.confirm_partymembership", raise_exception=True)
+def export_party_members(request, fmt):
+    """CSV or XLSX of the confirmed party members, for staff who confirm memberships (and nobody else: party
+    membership is sensitive personal data). Each download is recorded."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    audit.record(actor=request.user, action="export.party_members", target=request.user)
+    body, content_type = exports.render(exports.party_members(), fmt)
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"党员名单-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
