@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from community.images import store_upload
-from community.models import Home, Notification
+from community.models import Home, Notification, PartyMembership
 from community.notifications import notify
 from news.models import Article
 from places.models import PlaceReport
@@ -561,6 +561,39 @@ def table(w):
             {"reply": "已改正"},
             expect(403, staff=302, grid_worker=302),
         ),
+        # --- Party members: declaration, confirmation, the badge, the export ---------------------------
+        "party:membership": ("get", reverse("party:membership"), None, LOGIN),
+        "party:withdraw_membership": (
+            "post",
+            reverse("party:withdraw_membership"),
+            {},
+            expect(404, anonymous=302, resident=302, other_volunteer=302),
+        ),
+        "party:show_badge": (
+            "post",
+            reverse("party:show_badge"),
+            {"shown": "1"},
+            expect(404, anonymous=302, resident=302, other_volunteer=302),
+        ),
+        "party:declarations": ("get", reverse("party:declarations"), None, STAFF_PAGE),
+        "party:confirm_membership": (
+            "post",
+            reverse("party:confirm_membership", kwargs=pk(w["declaration"])),
+            {},
+            expect(404, anonymous=302, staff=302),
+        ),
+        "party:reject_membership": (
+            "post",
+            reverse("party:reject_membership", kwargs=pk(w["declaration"])),
+            {"reason": "组织关系不在本社区"},
+            expect(404, anonymous=302, staff=302),
+        ),
+        "export_party_members": (
+            "get",
+            reverse("export_party_members", kwargs={"fmt": "csv"}),
+            None,
+            expect(403, anonymous=302, staff=200),
+        ),
     }
 
 
@@ -721,6 +754,7 @@ class PortalWorld(TestCase):
         add_hours(w["place"], "08:00", "17:30")
         w["place_report"] = PlaceReport.submit(place=w["place"], by=w["resident"], note="电话打不通")
         cls.add_what_every_form_needs(w, staff=staff, building=building, unit=unit, team=team, day=day)
+        cls.add_party_members(w)
         add_lending_world(w)
         uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))
         w["reset_url"] = reverse(
@@ -788,6 +822,18 @@ class PortalWorld(TestCase):
             category=ProblemCategory.SANITATION,
             building=building,
         )
+
+    @staticmethod
+    def add_party_members(w):
+        """Party members: the resident's declaration waits for confirmation (staff, who hold the permission, see
+        it); the other volunteer is a confirmed member, who may turn 亮身份 on."""
+        w["declaration"] = PartyMembership.declare(
+            w["resident"], organisation="第一网格党支部", joined_year=1998, consent=True
+        )
+        w["party_member"] = PartyMembership.declare(
+            w["other_volunteer"], organisation="市委党校机关党支部", joined_year=2006, consent=True
+        )
+        w["party_member"].confirm(by=w["staff"])
 
     def user_for(self, role):
         w = self.world

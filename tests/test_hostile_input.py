@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
-from community.models import Image, Notification, User
+from community.models import Image, Notification, PartyMembership, User
 from lending.models import Item, Loan
 from news.models import Article
 from places.models import PlaceReport
@@ -37,6 +37,7 @@ PAYLOADS = [
 COUNTED = [Wish, Article, Volunteer, SignUp, Activity, Appointment, ProblemReport, Whistle, User, Image, Notification]
 COUNTED += [Item, Loan]  # the lending box
 COUNTED += [PlaceReport]  # the service circle
+COUNTED += [PartyMembership]  # party members' declarations
 ROLES = ["anonymous", "resident", "volunteer", "staff"]
 
 

@@ -111,6 +111,11 @@ ACTIONS = {
     "lending:decline": HANDLES_LOANS,
     "lending:record_return": HANDLES_LOANS,
     "places:handle_report": {"grid_worker", "staff"},
+    # Party members: the member withdraws or shows the badge; staff holding the permission decide.
+    "party:withdraw_membership": {"resident", "other_volunteer"},
+    "party:show_badge": {"other_volunteer"},
+    "party:confirm_membership": {"staff"},
+    "party:reject_membership": {"staff"},
 }
 
 MAX_PAGES = 1500
