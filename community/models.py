@@ -452,9 +452,19 @@ class PartyMembership(ShownModel):
                 gettext("党员身份属于敏感个人信息，需要您单独勾选同意后才能申报；没有保存任何信息。")
             )
         with transaction.atomic():
-            membership = cls.objects.select_for_update().filter(member=member).first() or cls(member=member)
+            # The member's row, locked, created if missing: of two clicks at once, the second's insert waits for
+            # the first's and, refused by the unique member, get_or_create reads (and locks) the row it made.
+            membership, created = cls.objects.select_for_update().get_or_create(
+                member=member,
+                defaults={
+                    "branch": branch,
+                    "organisation": organisation,
+                    "joined_year": joined_year,
+                    "consent_at": now or timezone.now(),
+                },
+            )
             details = (branch.pk if branch else None, organisation, joined_year)
-            if membership.pk is None or details != (
+            if created or details != (
                 membership.branch_id,
                 membership.organisation,
                 membership.joined_year,

@@ -88,8 +88,12 @@ class BadgeOnPublicPages(PortalWorld):
         # Ticked 亮身份 once confirmed, then corrected the declaration: waiting for confirmation again.
         leader = PartyMembershipFactory(member=w["team_leader"], shows_badge=True)
         PartyMembership.declare(w["team_leader"], organisation="另一个党支部", joined_year=1990, consent=True)
-        PartyMembershipFactory(member=w["other_volunteer"], status="rejected", shows_badge=True)
-        PartyMembershipFactory(member=w["resident"], status="declared", shows_badge=True)
+        # The world's other volunteer (a confirmed member) was not confirmed after all; the resident's declaration
+        # waits. Both had ticked 亮身份.
+        for membership, status in ((w["party_member"], "rejected"), (w["declaration"], "declared")):
+            membership.refresh_from_db()
+            membership.status, membership.shows_badge = status, True
+            membership.save()
         leader.refresh_from_db()
         self.assertEqual((leader.status, leader.shows_badge), (PartyMembership.Status.DECLARED, True))
         pages = self.public_pages()
