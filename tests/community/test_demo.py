@@ -144,7 +144,7 @@ def test_the_logins_file_gives_the_authenticator_and_recovery_codes_of_staff_who
     passwords = dict(line.split(" ", 1) for line in lines if not line.startswith("#"))
     uris = {line.split()[1]: line.split()[3] for line in lines if " 两步验证 " in line}
     codes = {line.split()[1]: line.split()[3:] for line in lines if " 恢复码 " in line}
-    assert set(uris) == set(codes) == {"staff", "gridworker", "gridworker2"}  # not the editor
+    assert set(uris) == set(codes) == {"staff", "gridworker", "gridworker2", "partyoffice"}  # not the editor
     assert all(len(c) == 10 for c in codes.values())
 
     for username in ("staff", "gridworker"):
