@@ -11,9 +11,10 @@ from django.urls import reverse
 from community.models import AuditEntry, Notification, PartyMembership, PartyMembershipError, User
 from party.services import membership_confirm, membership_reject
 from portal.personal_data import user_delete
-from tests.factories import PartyBranchFactory, PartyMembershipFactory, StaffFactory, UserFactory
+from tests.factories import ActivityFactory, PartyBranchFactory, PartyMembershipFactory, StaffFactory, UserFactory
 from tests.signing_in import sign_in
 from tests.wishes.helpers import make_wish
+from volunteers.models import SignUp
 from wishes.models import Wish
 
 pytestmark = pytest.mark.django_db
@@ -389,3 +390,16 @@ class TestPersonalData:
 def test_the_party_office_role_holds_the_permission():
     group = Group.objects.get(name="党务")
     assert group.permissions.filter(codename="confirm_partymembership").exists()
+
+
+class TestTheBadgeForHosts:
+    def test_the_check_in_list_shows_the_badge_of_a_member_who_chose_it_and_not_of_one_who_did_not(self, client):
+        activity = ActivityFactory(team=None, audience="residents")
+        shown = PartyMembershipFactory(member=UserFactory(display_name="宋德明"), shows_badge=True).member
+        hidden = PartyMembershipFactory(member=UserFactory(display_name="冯秀兰")).member
+        for person in (shown, hidden):
+            SignUp.objects.create(activity=activity, person=person, code=f"{person.pk:06d}")
+        sign_in(client, StaffFactory(groups=["网格员"]))
+        html = client.get(reverse("volunteers:check_in", kwargs={"pk": activity.pk})).text
+        rows = {name: html.split(name, 1)[1].split("</span>", 1)[0] for name in ("宋德明", "冯秀兰")}
+        assert "party-badge" in rows["宋德明"] and "party-badge" not in rows["冯秀兰"]
