@@ -132,6 +132,18 @@ class Grid(ShownModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("grid", kwargs={"pk": self.pk})
+
+    def duty_phone_visible_to(self, user):
+        """The full duty phone: staff, and residents whose confirmed home is in one of the grid's buildings; the
+        public sees it masked."""
+        if not user.is_authenticated:
+            return False
+        if user.is_staff:
+            return True
+        return Home.objects.filter(resident=user, building__grid=self, confirmed_at__isnull=False).exists()
+
 
 class Building(ShownModel):
     """A residential building (楼栋): the approximate public location of a wish or report."""
@@ -341,6 +353,9 @@ class PartyBranch(ShownModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("party:branch", kwargs={"pk": self.pk})
 
 
 class PartyMembershipError(Exception):

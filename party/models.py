@@ -6,13 +6,22 @@ PartyBranch), since every app shows the 党员 badge; a party day is an ``Activi
 same sign-up, waiting list and check-in as every other event, and this app adds what only a party day has.
 """
 
-from django.db import models
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import models, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from community import audit
+from community.lifecycle import NotAllowed
 from community.models import Image, User
-from community.sections import ShownModel
-from news.models import Article
+from community.sections import ShownModel, ShownQuerySet
+from news.models import Article, Column
 from volunteers.models import Activity, PartnerUnit
 
 SECTION = "party"
@@ -111,6 +120,96 @@ class FeedbackSheet(ShownModel):
         return f"{self.year} · {self.member}"
 
 
+# --- Party days (主题党日): planned, held, missed ------------------------------------------------------------
+
+
+class PartyDayError(NotAllowed):
+    """A party-day step the rules do not allow (who may plan or summarise, a summary before the day)."""
+
+
+# Column of the news draft a party day's summary becomes (news/demo.py creates it).
+PARTY_NEWS_COLUMN = "dangqun-dongtai"
+
+
+def first_saturday(year, month):
+    """The first Saturday of a month: the day a branch's party day is held by custom."""
+    day = date(year, month, 1)
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def next_month_start(now):
+    """The first moment of the month after ``now``'s (Asia/Shanghai): when a month without a party day is missed."""
+    today = timezone.localtime(now).date()
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return timezone.make_aware(datetime(year, month, 1))
+
+
+def may_manage_party_days(user, branch):
+    """The branch's secretary, and staff who manage activities, plan and summarise its party days."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff and user.has_perm("volunteers.change_activity"):
+        return True
+    return branch.secretary_id is not None and branch.secretary_id == user.pk
+
+
+class PartyDayQuerySet(ShownQuerySet):
+    def with_attendance(self):
+        """Counted with how many were checked in (``attended``), for ``PartyDay.state``."""
+        return self.annotate(
+            attended=Count("activity__signups", filter=Q(activity__signups__attended=True), distinct=True)
+        )
+
+    def of_branch_in(self, branch, year):
+        """A branch's party days of a calendar year (Asia/Shanghai), with attendance, in date order."""
+        start = timezone.make_aware(datetime(year, 1, 1))
+        end = timezone.make_aware(datetime(year + 1, 1, 1))
+        return (
+            self.filter(activity__branch=branch, activity__starts_at__gte=start, activity__starts_at__lt=end)
+            .with_attendance()
+            .order_by("activity__starts_at")
+        )
+
+
+@dataclass(frozen=True)
+class PartyMonth:
+    """One month of a branch's year at a glance: its state and the party day that decides it (if any)."""
+
+    month: int
+    state: str  # held / planned / missed / open (not planned yet, not past)
+    party_day: object = None
+
+    LABELS = {"held": _("已举行"), "planned": _("已安排"), "missed": _("未举行"), "open": _("待安排")}
+
+    @property
+    def label(self):
+        return self.LABELS[self.state]
+
+
+def year_at_a_glance(party_days, year, now=None):
+    """The twelve months of ``year``: held, planned, missed, or open, from the branch's party days of that year
+    (``PartyDay.objects.of_branch_in``). A month is held when one of its party days was held; else planned when one
+    is still to come; else missed once the month is over; else open."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    by_month = {}
+    for party_day in party_days:
+        by_month.setdefault(timezone.localtime(party_day.activity.starts_at).month, []).append(party_day)
+    months = []
+    for month in range(1, 13):
+        days = by_month.get(month, [])
+        states = [(party_day.state(now), party_day) for party_day in days]
+        for wanted in ("held", "planned"):
+            found = [party_day for state, party_day in states if state == wanted]
+            if found:
+                months.append(PartyMonth(month, wanted, found[0]))
+                break
+        else:
+            over = date(year + (month == 12), month % 12 + 1, 1) <= today
+            months.append(PartyMonth(month, "missed" if over else "open", days[0] if days else None))
+    return months
+
+
 class PartyDay(ShownModel):
     """What a party day (主题党日) adds to its event: the theme, the month's priority, and afterwards the summary,
     photos and the news draft made from it."""
@@ -147,6 +246,8 @@ class PartyDay(ShownModel):
         help_text=_("由总结生成的党群动态稿件。"),
     )
 
+    objects = PartyDayQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("主题党日")
         verbose_name_plural = _("主题党日")
@@ -157,3 +258,110 @@ class PartyDay(ShownModel):
 
     def get_absolute_url(self):
         return reverse("volunteers:activity", kwargs={"pk": self.activity_id})
+
+    def state(self, now=None):
+        """held (its summary recorded, or it ended with someone checked in), planned (not cancelled and not over yet),
+        or not_held (over without anyone present, or cancelled). Needs ``attended`` (``with_attendance``) unless the
+        summary decides."""
+        now = now or timezone.now()
+        activity = self.activity
+        if activity.status == Activity.Status.CANCELLED:
+            return "not_held"
+        if self.summary_at is not None:
+            return "held"
+        if activity.ends_at < now or activity.status == Activity.Status.COMPLETED:
+            attended = getattr(self, "attended", None)
+            if attended is None:
+                attended = activity.signups.filter(attended=True).count()
+            return "held" if attended else "not_held"
+        return "planned"
+
+    @classmethod
+    def plan(cls, *, branch, by, day, start, end, theme, priority, place, capacity, signup_deadline, description=""):
+        """Plan a branch's party day: one event for its party members, hosted by the branch, and its PartyDay, in one
+        transaction. ``day`` is a date, ``start``/``end`` times, ``signup_deadline`` an aware datetime."""
+        if not may_manage_party_days(by, branch):
+            raise PartyDayError(gettext("只有支部书记或社区工作人员可以安排主题党日。"))
+        starts_at = timezone.make_aware(datetime.combine(day, start))
+        ends_at = timezone.make_aware(datetime.combine(day, end))
+        if ends_at <= starts_at:
+            raise PartyDayError(gettext("结束时间要晚于开始时间。"))
+        if signup_deadline > ends_at:
+            raise PartyDayError(gettext("报名截止时间不能晚于活动结束。"))
+        if starts_at <= timezone.now():
+            raise PartyDayError(gettext("只能安排以后的主题党日。"))
+        title = gettext("%(branch)s%(month)s月主题党日：%(theme)s") % {
+            "branch": branch.name,
+            "month": day.month,
+            "theme": theme,
+        }
+        with transaction.atomic():
+            activity = Activity.objects.create(
+                branch=branch,
+                audience=Activity.Audience.PARTY_MEMBERS,
+                title=title[:60],
+                description=description or gettext("主题党日：%(theme)s。请支部党员准时参加。") % {"theme": theme},
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=place,
+                capacity=capacity,
+                signup_deadline=signup_deadline,
+            )
+            party_day = cls.objects.create(activity=activity, theme=theme, priority=priority)
+            audit.record(actor=by, action="party_day.plan", target=party_day)
+        return party_day
+
+    def record_summary(self, *, by, summary, photos=(), now=None):
+        """Record (or rewrite) what happened, with photos added to those already there; only once the day began."""
+        now = now or timezone.now()
+        if not may_manage_party_days(by, self.activity.branch):
+            raise PartyDayError(gettext("只有支部书记或社区工作人员可以记录主题党日总结。"))
+        if self.activity.status == Activity.Status.CANCELLED:
+            raise PartyDayError(gettext("这次主题党日已取消，不能记录总结。"))
+        if now < self.activity.starts_at:
+            raise PartyDayError(gettext("主题党日还没开始，结束后再写总结。"))
+        with transaction.atomic():
+            self.summary, self.summary_by, self.summary_at = summary, by, now
+            self.save(update_fields=["summary", "summary_by", "summary_at"])
+            if photos:
+                self.photos.add(*photos)
+            audit.record(actor=by, action="party_day.summary", target=self)
+
+    def draft_article(self, *, by):
+        """The summary becomes a news draft in 党群动态 (title, summary, body with the photos, the branch as source),
+        for staff to edit and publish. One draft per party day: asking again returns the same article."""
+        activity = self.activity
+        if not may_manage_party_days(by, activity.branch):
+            raise PartyDayError(gettext("只有支部书记或社区工作人员可以生成新闻稿。"))
+        if not self.summary:
+            raise PartyDayError(gettext("请先记录活动总结，再生成新闻稿。"))
+        with transaction.atomic():
+            party_day = PartyDay.objects.select_for_update().get(pk=self.pk)
+            if party_day.article_id is not None:
+                raise PartyDayError(gettext("这次主题党日已经生成过新闻稿了。"))
+            column = Column.objects.filter(slug=PARTY_NEWS_COLUMN).first()
+            if column is None:
+                raise PartyDayError(gettext("还没有“党群动态”栏目，请先请工作人员在后台建立。"))
+            day = timezone.localtime(activity.starts_at)
+            paragraphs = [part.strip() for part in self.summary.splitlines() if part.strip()]
+            body = "".join(f"<p>{escape(part)}</p>" for part in paragraphs)
+            for photo in self.photos.all():
+                body += f'<figure><img src="{photo.url(1200)}" alt="{escape(photo.alt)}"></figure>'
+            article = Article.objects.create(
+                title=gettext("%(branch)s开展“%(theme)s”主题党日活动")
+                % {"branch": activity.branch.name, "theme": self.theme},
+                column=column,
+                summary=(
+                    gettext("%(date)s，%(branch)s在%(place)s开展主题党日活动。")
+                    % {"date": f"{day.month}月{day.day}日", "branch": activity.branch.name, "place": activity.place}
+                )[:300],
+                body=body,
+                source=activity.branch.name,
+                author=by.public_name,
+                status=Article.Status.DRAFT,
+                cover=self.photos.first(),
+            )
+            party_day.article = self.article = article
+            party_day.save(update_fields=["article"])
+            audit.record(actor=by, action="party_day.draft_article", target=party_day)
+        return article

@@ -14,4 +14,9 @@ urlpatterns: list = [
     path("declarations/", views.DeclarationsView.as_view(), name="declarations"),
     path("declarations/<int:pk>/confirm/", views.confirm_membership, name="confirm_membership"),
     path("declarations/<int:pk>/reject/", views.reject_membership, name="reject_membership"),
+    # --- Party days (主题党日)
+    path("branches/<int:pk>/", views.BranchView.as_view(), name="branch"),
+    path("branches/<int:pk>/plan/", views.PlanPartyDayView.as_view(), name="plan_party_day"),
+    path("days/<int:pk>/summary/", views.PartyDaySummaryView.as_view(), name="party_day_summary"),
+    path("days/<int:pk>/article/", views.draft_party_day_article, name="party_day_article"),
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/data.json", views.my_data, name="my_data"),
     path("me/delete/", views.DeleteAccountView.as_view(), name="delete_account"),
+    path("grids/", views.GridListView.as_view(), name="grids"),
+    path("grids/<int:pk>/", views.GridView.as_view(), name="grid"),
     path("staff/dashboard/", views.DashboardView.as_view(), name="dashboard"),
     # Before the dashboard's exports: "party-members" is no kind of theirs.
     path("staff/export/party-members.<str:fmt>", views.export_party_members, name="export_party_members"),

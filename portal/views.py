@@ -1,12 +1,14 @@
 """The portal's own pages, gathering every app: home, 我的, the staff dashboard, exports and one's own data."""
 
 import json
+from datetime import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -14,16 +16,24 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from community import audit
 from community.contributions import gather, home_figures, home_page, waiting_for, workbench
 from community.forms import DeleteAccountForm
-from community.models import Home, confirms_homes
+from community.models import PARTY, Building, Grid, Home, confirms_homes
 from community.pagecache import KeptPage
 from community.pages import PageMixin
+from community.privacy import mask_phone
+from community.together import count_of, fetch_together, first_n, instances
 from portal import dashboard, exports, home, personal_data
 from portal.forms import DashboardForm
+from volunteers.models import SECTION as VOLUNTEERS
+from volunteers.models import Activity
+from whistles.models import REPORTS_SECTION, ProblemReport, Whistle
+from whistles.models import SECTION as WHISTLES
+from wishes.models import SECTION as WISHES
+from wishes.models import Wish
 
 
 class HomeView(TemplateView):
@@ -66,6 +76,93 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
         context["home"] = Home.objects.filter(resident=user).select_related("building").first()
         context["confirms_homes"] = confirms_homes(user)
         context["contact_views"] = user.contact_views.select_related("viewer").order_by("-created")[:20]
+        return context
+
+
+# --- Grids (网格): each grid's page gathers its buildings, its branch, and what happened there ----------------------
+
+GRID_RECENT = 6
+
+
+class GridListView(PageMixin, ListView):
+    """网格: the community's grids, each with its grid worker, buildings and party branch."""
+
+    template_name = "portal/grid_list.html"
+    title = _("网格")
+    kept_page = KeptPage(sections=(PARTY,))
+
+    def get_queryset(self):
+        return (
+            Grid.objects.select_related("grid_worker", "party_branch")
+            .annotate(building_count=Count("buildings", distinct=True))
+            .order_by("order", "name")
+        )
+
+
+class GridView(PageMixin, DetailView):
+    """A grid in public: its range, grid worker (public name) and duty phone — masked, in full (a tel: link) for
+    staff and residents whose confirmed home is in the grid —, its buildings, its party branch, and what happened
+    there lately: public wishes and whistles in its buildings, the events its branch hosted."""
+
+    template_name = "portal/grid_detail.html"
+    context_object_name = "grid"
+    kept_page = KeptPage(sections=(PARTY, VOLUNTEERS, WISHES, WHISTLES, REPORTS_SECTION))
+
+    def get_queryset(self):
+        return Grid.objects.select_related("grid_worker", "party_branch__secretary")
+
+    def get_title(self):
+        return self.object.name
+
+    def get_breadcrumbs(self):
+        return [(gettext("网格"), reverse("grids")), (self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grid, user = self.object, self.request.user
+        branch = getattr(grid, "party_branch", None)
+        year_start = timezone.make_aware(datetime(timezone.localdate().year, 1, 1))
+        # Buildings, recent wishes, whistles and branch events, and this year's figures, in one query.
+        found = fetch_together(
+            buildings=grid.buildings.order_by("order", "name").values("id", "name", "households"),
+            wishes=Wish.objects.public()
+            .filter(building__grid=grid)
+            .order_by("-published_at", "-id")
+            .values("id", "title", "status", "category", "published_at", "building__name")[:GRID_RECENT],
+            whistles=Whistle.objects.filter(building__grid=grid)
+            .order_by("-created", "-id")
+            .values("id", "title", "status", "created", "spot", "building__name")[:GRID_RECENT],
+            activities=Activity.objects.filter(branch_id=branch.pk if branch else 0)
+            .exclude(status=Activity.Status.CANCELLED)
+            .order_by("-starts_at")
+            .values("id", "title", "starts_at", "ends_at", "place", "status")[:GRID_RECENT],
+            wish_count=count_of(Wish.objects.public().filter(building__grid=grid, published_at__gte=year_start)),
+            report_count=count_of(ProblemReport.objects.filter(building__grid=grid, created__gte=year_start)),
+            whistle_count=count_of(Whistle.objects.filter(building__grid=grid, created__gte=year_start)),
+        )
+        buildings = instances(Building, found["buildings"])
+        context |= {
+            "branch": branch,
+            "buildings": buildings,
+            "households": sum(building.households or 0 for building in buildings),
+            "wishes": instances(Wish, found["wishes"], building=Building),
+            "whistles": instances(Whistle, found["whistles"], building=Building),
+            "activities": instances(Activity, found["activities"]),
+            "figures": [
+                (gettext("今年的心愿"), first_n(found["wish_count"])),
+                (gettext("今年的随手拍"), first_n(found["report_count"])),
+                (gettext("今年的红哨子"), first_n(found["whistle_count"])),
+            ],
+            "masked_phone": mask_phone(grid.duty_phone),
+        }
+        if grid.duty_phone and grid.duty_phone_visible_to(user):
+            context["full_phone"] = grid.duty_phone
+            audit.record_contact_views(
+                subjects=[grid.grid_worker],
+                viewer=user,
+                viewer_role=gettext("社区工作人员") if user.is_staff else gettext("本网格居民"),
+                context=gettext("%(grid)s网格员电话") % {"grid": grid.name},
+            )
         return context
 
 

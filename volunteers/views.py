@@ -25,7 +25,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from community import audit
 from community.contributions import gather
-from community.models import User
+from community.models import User, is_party_member
 from community.pagecache import KeptPage, cached_html
 from community.pages import ActionFormMixin, PageMixin, form_errors_as_messages, run_action
 from community.ratelimit import rate_limited
@@ -336,13 +336,18 @@ class ActivityView(PageMixin, DetailView):
     kept_page = KeptPage(sections=(SECTION,))
 
     def get_queryset(self):
-        return Activity.objects.with_signup_count().select_related("team", "workstation", "partner_unit", "cover")
+        # A party day (the party app's row, reached by its reverse name) comes along: its theme and priority show.
+        return Activity.objects.with_signup_count().select_related(
+            "team", "workstation", "partner_unit", "branch", "party_day__article", "cover"
+        )
 
     def get_title(self):
         return self.object.title
 
     def get_breadcrumbs(self):
         activity = self.object
+        if activity.branch_id:
+            return [(activity.branch.name, activity.branch.get_absolute_url()), (activity.title, None)]
         if activity.audience == Activity.Audience.VOLUNTEERS and activity.team_id:
             return [
                 (gettext("志愿服务"), reverse("volunteers:index")),
@@ -372,10 +377,13 @@ class ActivityView(PageMixin, DetailView):
             my_signup.position = my_signup.waiting_position()
         context["volunteer"] = volunteer
         context["my_signup"] = my_signup
-        context["may_sign_up"] = user.is_authenticated and (
-            activity.audience != Activity.Audience.VOLUNTEERS
-            or (volunteer is not None and volunteer.status == Volunteer.Status.APPROVED)
-        )
+        if activity.audience == Activity.Audience.PARTY_MEMBERS:
+            context["may_sign_up"] = is_party_member(user)
+        else:
+            context["may_sign_up"] = user.is_authenticated and (
+                activity.audience != Activity.Audience.VOLUNTEERS
+                or (volunteer is not None and volunteer.status == Volunteer.Status.APPROVED)
+            )
         context["places_left"] = max(activity.capacity - activity.signup_count, 0)
         context["may_check_in"] = activity.may_check_in(user, leads=leads)
         if my_signup is not None and my_signup.attended and my_signup.rating is None:
