@@ -27,6 +27,8 @@ from tests.factories import (
     BuildingFactory,
     ColumnFactory,
     PartnerUnitFactory,
+    PartyBranchFactory,
+    PartyDayFactory,
     PlaceFactory,
     StaffFactory,
     TeamFactory,
@@ -56,6 +58,7 @@ ROLES = [
     "editor",
     "grid_worker",
     "staff",
+    "secretary",  # a grid branch's secretary (party days)
 ]
 
 RESIDENT_PHONE = "13800001111"
@@ -67,6 +70,9 @@ SECRETS = {
     RESIDENT_ADDRESS: {"resident", "volunteer", "grid_worker", "staff"},
     VOLUNTEER_PHONE: {"volunteer", "team_leader", "grid_worker", "staff"},
 }
+# The grid's duty phone: staff, and residents whose confirmed home is in the grid (none in this world).
+DUTY_PHONE = "13912340000"
+SECRETS[DUTY_PHONE] = {"editor", "grid_worker", "staff"}
 
 
 def expect(default, **overrides):
@@ -594,6 +600,28 @@ def table(w):
             None,
             expect(403, anonymous=302, staff=200),
         ),
+        # --- Grids and party days (主题党日) --------------------------------------------------------------
+        "grids": ("get", reverse("grids"), None, PUBLIC),
+        "grid": ("get", reverse("grid", kwargs=pk(w["grid"])), None, PUBLIC),
+        "party:branch": ("get", reverse("party:branch", kwargs=pk(w["branch"])), None, PUBLIC),
+        "party:plan_party_day": (
+            "get",
+            reverse("party:plan_party_day", kwargs=pk(w["branch"])),
+            None,
+            expect(404, anonymous=302, secretary=200, grid_worker=200, staff=200),
+        ),
+        "party:party_day_summary": (
+            "get",
+            reverse("party:party_day_summary", kwargs=pk(w["party_day"])),
+            None,
+            expect(404, anonymous=302, secretary=200, grid_worker=200, staff=200),
+        ),
+        "party:party_day_article": (
+            "post",
+            reverse("party:party_day_article", kwargs=pk(w["party_day"])),
+            {},
+            expect(404, anonymous=302, secretary=302, grid_worker=302, staff=302),
+        ),
     }
 
 
@@ -755,6 +783,7 @@ class PortalWorld(TestCase):
         w["place_report"] = PlaceReport.submit(place=w["place"], by=w["resident"], note="电话打不通")
         cls.add_what_every_form_needs(w, staff=staff, building=building, unit=unit, team=team, day=day)
         cls.add_party_members(w)
+        cls.add_party_days(w, building=building)
         add_lending_world(w)
         uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))
         w["reset_url"] = reverse(
@@ -835,6 +864,27 @@ class PortalWorld(TestCase):
         )
         w["party_member"].confirm(by=w["staff"])
 
+    @staticmethod
+    def add_party_days(w, *, building):
+        """The resident's grid with its duty phone and branch (a secretary), and a party day held two days ago with
+        its summary, waiting for its news draft."""
+        grid = building.grid
+        grid.duty_phone = DUTY_PHONE
+        grid.save()
+        w["grid"] = grid
+        w["secretary"] = UserFactory(username="secretary", display_name="孙立平")
+        w["branch"] = PartyBranchFactory(grid=grid, name="第一网格党支部", secretary=w["secretary"])
+        ColumnFactory(slug="dangqun-dongtai", name="党群动态")
+        held = timezone.now() - timedelta(days=2)
+        w["party_day"] = PartyDayFactory(
+            activity__branch=w["branch"],
+            activity__starts_at=held,
+            activity__ends_at=held + timedelta(hours=2),
+            activity__signup_deadline=held - timedelta(days=1),
+            summary="支部党员清理了楼道。",
+            summary_at=held + timedelta(hours=3),
+        )
+
     def user_for(self, role):
         w = self.world
         return {
@@ -848,6 +898,7 @@ class PortalWorld(TestCase):
             "editor": w["editor"],
             "grid_worker": w["grid_worker"],
             "staff": w["staff"],
+            "secretary": w["secretary"],
         }.get(role)
 
     def log_in_as(self, role, client=None):

@@ -55,6 +55,8 @@ MANAGES_ACTIVITIES = {"team_leader", "grid_worker", "staff"}
 # Who uses each action, as opposed to who would merely be refused it: their pages show its form.
 ACTIONS = {
     "logout": SIGNED_IN,
+    # --- Grids and party days
+    "party:party_day_article": {"secretary", "grid_worker", "staff"},
     "new_recovery_codes": {"grid_worker", "staff"},
     "read_all_notifications": {"resident"},
     "mark_phoned": {"grid_worker", "staff"},
