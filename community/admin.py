@@ -18,7 +18,7 @@ from import_export.admin import ImportExportModelAdmin
 from community import audit, second_factor
 from community.forms import PhotoField
 from community.images import store_upload
-from community.models import AuditEntry, Building, ContactView, Grid, Image, JobRun, Notification, User
+from community.models import AuditEntry, Building, ContactView, Grid, Image, JobRun, Notification, PartyBranch, User
 
 
 class AuditedAdminMixin:
@@ -260,7 +260,7 @@ class BuildingInline(admin.TabularInline):
 
 @admin.register(Grid)
 class GridAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "grid_worker", "building_count")
+    list_display = ("name", "order", "grid_worker", "duty_phone", "building_count")
     list_editable = ("order",)
     list_select_related = ("grid_worker",)
     search_fields = ("name", "description")
@@ -273,6 +273,16 @@ class GridAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(building_total=Count("buildings"))
+
+
+@admin.register(PartyBranch)
+class PartyBranchAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A grid's party branch (网格党支部): its secretary plans the party days and sees its members' declarations."""
+
+    list_display = ("name", "grid", "secretary")
+    list_select_related = ("grid", "secretary")
+    search_fields = ("name", "grid__name", "secretary__display_name")
+    autocomplete_fields = ("grid", "secretary")
 
 
 @admin.register(Building)

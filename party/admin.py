@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from community.admin import AuditedAdminMixin
 from community.models import PartyMembership, PartyMembershipError
+from party.models import PartyDay
 from party.services import membership_confirm
 
 # --- Party members: declarations, seen only by staff holding community.confirm_partymembership ------------------
@@ -73,3 +75,33 @@ class PartyMembershipAdmin(admin.ModelAdmin):
         # Actions are offered by Django only with a change permission; confirming is this permission's own.
         actions = super().get_actions(request)
         return actions if self._holds(request) else {}
+
+
+# --- Party days (主题党日) -----------------------------------------------------------------------------------------
+
+
+@admin.register(PartyDay)
+class PartyDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Party days are planned and summarised by the branch secretary on the site; staff correct them here. The
+    event itself (time, place, sign-ups) is edited as an activity."""
+
+    list_display = ("theme", "branch", "starts_at", "priority", "has_summary", "article")
+    list_filter = ("priority", "activity__branch")
+    list_select_related = ("activity__branch", "article")
+    search_fields = ("theme", "summary", "activity__title", "activity__branch__name")
+    autocomplete_fields = ("activity", "article")
+    raw_id_fields = ("photos",)
+    readonly_fields = ("summary_by", "summary_at")
+    date_hierarchy = "activity__starts_at"
+
+    @admin.display(description=_("党支部"), ordering="activity__branch__name")
+    def branch(self, party_day):
+        return party_day.activity.branch
+
+    @admin.display(description=_("时间"), ordering="activity__starts_at")
+    def starts_at(self, party_day):
+        return party_day.activity.starts_at
+
+    @admin.display(description=_("已总结"), boolean=True)
+    def has_summary(self, party_day):
+        return party_day.summary_at is not None

@@ -1,11 +1,18 @@
 """Demo party life: the party committee's four grid branches and their members, a year of party days, in-service
 members registered from partner units, and a feedback sheet to print. Idempotent (found by natural keys)."""
 
+from datetime import datetime, time, timedelta
+
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from community.demo import ensure_account, plain_account
+from community.demo_pictures import draw_scene
+from community.images import store_upload
 from community.models import Grid, PartyBranch, PartyMembership
+from party.models import PartyDay, first_saturday
+from volunteers.models import Activity, SignUp
 
 # (grid, branch, secretary's demo login, her name): the party committee's four grid branches.
 BRANCHES = [
@@ -88,6 +95,161 @@ def in_service(out):
     and a feedback sheet for last year ready to print."""
 
 
+# The grids' duty phones (fictional numbers).
+DUTY_PHONES = {
+    "第一网格": "13907146101",
+    "第二网格": "13907146102",
+    "第三网格": "13907146103",
+    "第四网格": "13907146104",
+}
+
+# A year of themes, by month: (theme, priority, what the summary says was done, photo scene).
+THEMES = {
+    1: (
+        "新春走访送温暖",
+        "service",
+        "支部党员分组走访网格里的独居老人和困难家庭，送去春联和米面油，记下了三户需要帮忙的事。",
+        "wish",
+    ),
+    2: (
+        "学习党章守初心",
+        "study",
+        "集中学习党章，每位党员结合自己在楼栋里的服务谈了体会，新党员重温了入党誓词。",
+        "study",
+    ),
+    3: (
+        "学雷锋 做表率",
+        "service",
+        "党员在社区广场摆摊义务理发、量血压、修小家电，为六十多位居民提供了服务。",
+        "volunteers",
+    ),
+    4: ("清明文明祭扫宣传", "civilised", "党员进楼栋发放文明祭扫倡议书，劝导居民不在小区焚烧纸钱。", "volunteers"),
+    5: (
+        "垃圾分类我先行",
+        "environment",
+        "党员在各单元门口值守分类垃圾桶，手把手教居民分类投放，清理了两处卫生死角。",
+        "bins",
+    ),
+    6: ("防范电信诈骗进楼栋", "safety", "支部请社区民警讲了常见的电信诈骗手法，党员带着宣传单逐户提醒老人。", "study"),
+    7: (
+        "七一重温入党誓词",
+        "study",
+        "全体党员重温入党誓词，为入党五十年的老党员佩戴纪念章，听老党员讲过去的故事。",
+        "study",
+    ),
+    8: ("背街小巷环境整治", "environment", "党员和居民一起清理背街小巷的杂物和小广告，给新装的路灯做了登记。", "alley"),
+    9: (
+        "消防安全大排查",
+        "safety",
+        "党员分组检查楼道堆物和电动车充电，清出楼道杂物，劝导居民不在楼内充电。",
+        "corridor",
+    ),
+    10: ("重阳敬老 邻里同心", "service", "党员为网格里八十岁以上的老人送去重阳糕，陪老人聊天、打扫卫生。", "feast"),
+    11: ("创文路上党员先行", "civilised", "党员在路口劝导文明出行，整理乱停放的共享单车，清理了楼道小广告。", "tidy"),
+    12: ("冬季防火进万家", "safety", "党员逐户检查取暖设备和电线，发放防火提示，帮老人更换老化的插线板。", "corridor"),
+}
+# (branch, months back) with no party day: the month shows as missed.
+MISSED = {("第三网格党支部", 4)}
+# The last held party day of these branches became a 党群动态 article: published for one, a draft for the other.
+PUBLISHED_ARTICLE, DRAFT_ARTICLE = "第一网格党支部", "第二网格党支部"
+PHOTO_MONTHS = 3  # the most recent held party days carry photos
+
+
+def _months_back(today, back):
+    index = today.year * 12 + today.month - 1 - back
+    return index // 12, index % 12 + 1
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 def party_days(out):
-    """Each branch's party days of the past twelve months (most held, with photos and summaries) and the next ones
-    planned."""
+    """Each branch's party days of the past twelve months (most held, with photos and summaries, one month missed in
+    one branch) and the next ones planned with sign-ups open; one summary became a published 党群动态 article and
+    one a draft. The grids get their duty phones."""
+    for grid_name, phone in DUTY_PHONES.items():
+        Grid.objects.filter(name=grid_name, duty_phone="").update(duty_phone=phone)
+    now = timezone.now()
+    today = timezone.localdate()
+    created = 0
+    for seed, branch in enumerate(PartyBranch.objects.select_related("secretary").order_by("grid__order")):
+        members = list(
+            PartyMembership.objects.filter(branch=branch, status=PartyMembership.Status.CONFIRMED).values_list(
+                "member_id", flat=True
+            )
+        )
+        last_held = None
+        for back in range(12, 0, -1):
+            year, month = _months_back(today, back)
+            if (branch.name, back) in MISSED:
+                continue
+            day = first_saturday(year, month)
+            party_day, new = _held_party_day(branch, day, members, with_photo=back <= PHOTO_MONTHS, seed=seed * 100)
+            created += new
+            last_held = party_day
+        for ahead in (0, 1):
+            year, month = _months_back(today, -ahead)
+            day = first_saturday(year, month)
+            if day > today and not PartyDay.objects.filter(activity__branch=branch, activity__starts_at__date=day):
+                theme, priority, _done, _scene = THEMES[month]
+                PartyDay.plan(
+                    branch=branch,
+                    by=branch.secretary,
+                    day=day,
+                    start=time(9),
+                    end=time(11),
+                    theme=theme,
+                    priority=priority,
+                    place="社区党群服务中心二楼会议室",
+                    capacity=40,
+                    signup_deadline=_at(day - timedelta(days=1), 18),
+                )
+                created += 1
+        if last_held is not None and last_held.article_id is None and branch.name in (PUBLISHED_ARTICLE, DRAFT_ARTICLE):
+            article = last_held.draft_article(by=branch.secretary)
+            if branch.name == PUBLISHED_ARTICLE:
+                article.publish(when=min(now, last_held.summary_at + timedelta(days=1)))
+    out.write(f"  {PartyDay.objects.count()} party days ({created} new), duty phones for {len(DUTY_PHONES)} grids")
+
+
+def _held_party_day(branch, day, members, *, with_photo, seed):
+    """A branch's party day on ``day`` that was held: its members checked in, the check-in closed, its summary."""
+    existing = PartyDay.objects.filter(activity__branch=branch, activity__starts_at__date=day).first()
+    if existing is not None:
+        return existing, 0
+    theme, priority, done, scene = THEMES[day.month]
+    activity = Activity.objects.create(
+        branch=branch,
+        audience=Activity.Audience.PARTY_MEMBERS,
+        title=f"{branch.name}{day.month}月主题党日：{theme}"[:60],
+        description=f"主题党日：{theme}。请支部党员准时参加。",
+        starts_at=_at(day, 9),
+        ends_at=_at(day, 11),
+        place="社区党群服务中心二楼会议室",
+        capacity=40,
+        signup_deadline=_at(day - timedelta(days=1), 18),
+        status=Activity.Status.COMPLETED,
+        checkin_closed_at=_at(day, 11),
+        checkin_closed_by=branch.secretary,
+    )
+    for index, member_id in enumerate(members):
+        SignUp.objects.create(
+            activity=activity,
+            person_id=member_id,
+            attended=index % 5 != 4,  # one in five could not come
+            checked_in_at=_at(day, 9) if index % 5 != 4 else None,
+            code=f"{index + 1:06d}",
+        )
+    party_day = PartyDay.objects.create(
+        activity=activity,
+        theme=theme,
+        priority=priority,
+        summary=f"{day.month}月{day.day}日上午，{branch.name}开展“{theme}”主题党日活动。\n\n{done}",
+        summary_by=branch.secretary,
+        summary_at=_at(day, 15),
+    )
+    if with_photo:
+        upload = SimpleUploadedFile(f"{scene}.jpg", draw_scene(scene, seed + day.month), content_type="image/jpeg")
+        party_day.photos.add(store_upload(upload, alt=f"{branch.name}主题党日：{theme}", uploaded_by=branch.secretary))
+    return party_day, 1

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from community.together import dict_rows
 from news.models import Article
-from volunteers.models import Volunteer
+from volunteers.models import Activity, Volunteer
 from whistles.models import Category as ProblemCategory
 from whistles.models import ProblemReport, Rating, Whistle, responsiveness_query
 from wishes.models import FULFILLED_STATUSES, Wish
@@ -222,6 +222,42 @@ def news_figures(period, now=None):
     )
 
 
+def grid_figures(period):
+    """Per grid (网格), in one query: wishes submitted, problem reports and whistles in its buildings, events its
+    party branch hosted and party days held (``PartyDay.state``: a summary recorded or someone checked in), in the
+    period; and residents whose home in the grid is confirmed (today). Every grid is listed, also an empty one."""
+    return dict_rows(
+        """
+        SELECT g.id, g.name,
+          (SELECT COUNT(*) FROM wishes_wish w JOIN community_building b ON b.id = w.building_id
+            WHERE b.grid_id = g.id AND w.created >= %(start)s AND w.created < %(end)s) AS wishes,
+          (SELECT COUNT(*) FROM whistles_problemreport r JOIN community_building b ON b.id = r.building_id
+            WHERE b.grid_id = g.id AND r.created >= %(start)s AND r.created < %(end)s) AS reports,
+          (SELECT COUNT(*) FROM whistles_whistle h JOIN community_building b ON b.id = h.building_id
+            WHERE b.grid_id = g.id AND h.created >= %(start)s AND h.created < %(end)s) AS whistles,
+          (SELECT COUNT(*) FROM volunteers_activity a JOIN community_partybranch pb ON pb.id = a.branch_id
+            WHERE pb.grid_id = g.id AND a.status <> %(cancelled)s
+              AND a.starts_at >= %(start)s AND a.starts_at < %(end)s) AS branch_events,
+          (SELECT COUNT(*) FROM party_partyday d
+             JOIN volunteers_activity a ON a.id = d.activity_id JOIN community_partybranch pb ON pb.id = a.branch_id
+            WHERE pb.grid_id = g.id AND a.status <> %(cancelled)s
+              AND a.starts_at >= %(start)s AND a.starts_at < %(end)s
+              AND (d.summary_at IS NOT NULL OR (a.ends_at < %(now)s AND EXISTS (
+                    SELECT 1 FROM volunteers_signup s WHERE s.activity_id = a.id AND s.attended)))) AS party_days_held,
+          (SELECT COUNT(*) FROM community_home m JOIN community_building b ON b.id = m.building_id
+            WHERE b.grid_id = g.id AND m.confirmed_at IS NOT NULL) AS confirmed_homes
+        FROM community_grid g
+        ORDER BY g."order", g.name
+        """,
+        {
+            "start": period.start,
+            "end": period.end,
+            "now": timezone.now(),
+            "cancelled": Activity.Status.CANCELLED.value,
+        },
+    )
+
+
 def chart(rows, *, label="label", value="value"):
     """Rows for a horizontal bar chart: label, value and the bar's width in percent of the largest."""
     peak = max((float(row[value] or 0) for row in rows), default=0) or 1
@@ -281,6 +317,7 @@ def dashboard(period, now=None):
             "top_activities": top_activities,
         },
         "units": unit_figures(period),
+        "grids": grid_figures(period),
         "whistles": {
             "reports_by_status": chart(grouped("report", "status", report_status)),
             "reports_by_category": chart(grouped("report", "category", categories)),

@@ -16,6 +16,7 @@ from django.test import Client
 from community.models import Image, Notification, PartyMembership, User
 from lending.models import Item, Loan
 from news.models import Article
+from party.models import PartyDay
 from places.models import PlaceReport
 from tests.test_authorization import PortalWorld, table
 from volunteers.models import Activity, Appointment, SignUp, Volunteer
@@ -38,6 +39,7 @@ COUNTED = [Wish, Article, Volunteer, SignUp, Activity, Appointment, ProblemRepor
 COUNTED += [Item, Loan]  # the lending box
 COUNTED += [PlaceReport]  # the service circle
 COUNTED += [PartyMembership]  # party members' declarations
+COUNTED += [PartyDay]  # party days (主题党日)
 ROLES = ["anonymous", "resident", "volunteer", "staff"]
 
 

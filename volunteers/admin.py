@@ -145,9 +145,9 @@ class ActivityAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
     photo_fields = {"cover": _("封面")}
     list_display = ("title", "audience", "host_name", "starts_at", "place", "capacity", "status")
     list_filter = ("status", "audience", "team", "starts_at")
-    list_select_related = ("team", "workstation", "partner_unit")
+    list_select_related = ("team", "workstation", "partner_unit", "branch")
     search_fields = ("title", "description", "place")
-    autocomplete_fields = ("team", "workstation", "partner_unit")
+    autocomplete_fields = ("team", "workstation", "partner_unit", "branch")
     date_hierarchy = "starts_at"
     readonly_fields = ("status", "checkin_closed_at", "checkin_closed_by")
     inlines = [SignUpInline]

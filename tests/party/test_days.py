@@ -12,6 +12,7 @@ from community.models import ContactView, Home, PartyMembership
 from news.models import Article
 from party.forms import suggested_party_day
 from party.models import PartyDay, first_saturday, year_at_a_glance
+from portal.dashboard import Period, grid_figures
 from tests.factories import (
     BuildingFactory,
     ColumnFactory,
@@ -328,3 +329,27 @@ def test_no_draft_without_a_summary(client):
     client.post(reverse("party:party_day_article", kwargs={"pk": party_day.pk}))
     assert not Article.objects.exists()
     assert PartyMembership.objects.count() == 0
+
+
+# --- The dashboard by grid ------------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_breaks_figures_down_by_grid(client, grid_world):
+    other = BuildingFactory(name="朝阳路1栋").grid
+    resident = UserFactory()
+    Home.set_for(resident, building=grid_world["building"], unit="1", room="101").confirm(by=grid_world["worker"])
+    Home.set_for(UserFactory(), building=grid_world["building"], unit="1", room="102")  # not confirmed
+    branch = grid_world["branch"]
+    member = PartyMembershipFactory(branch=branch).member
+    today = timezone.localdate()
+    held = party_day_on(branch, today - timedelta(days=2))
+    SignUp.objects.create(activity=held.activity, person=member, attended=True, code="222222")
+    party_day_on(branch, today - timedelta(days=1))  # nobody came
+    rows = {row["name"]: row for row in grid_figures(Period(today - timedelta(days=10), today))}
+    mine = rows[grid_world["grid"].name]
+    assert (mine["wishes"], mine["whistles"], mine["branch_events"], mine["party_days_held"]) == (2, 1, 2, 1)
+    assert mine["confirmed_homes"] == 1
+    assert rows[other.name]["wishes"] == 0 and rows[other.name]["confirmed_homes"] == 0
+    sign_in(client, StaffFactory(is_superuser=True))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "按网格" in page and grid_world["grid"].get_absolute_url() in page
