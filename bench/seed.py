@@ -61,7 +61,7 @@ from bench import text
 from community import roles
 from community.demo_pictures import draw_scene
 from community.images import store_upload
-from community.models import Building, Grid, Image, Notification, User
+from community.models import Building, Grid, Image, Notification, PartyBranch, User
 from community.search import segment_document
 from news.content import plain_text, sanitize_body
 from news.models import Article, ArticleRead, Column
@@ -504,6 +504,10 @@ class Seeder:
         )
         self.buildings = [building.pk for building in buildings]
         self.building_names = {building.pk: building.name for building in buildings}
+        # Each grid's party branch, its grid worker as secretary (the branch page; party days are not seeded).
+        PartyBranch.objects.bulk_create(
+            PartyBranch(grid=grid, name=f"{grid.name}党支部", secretary_id=grid.grid_worker_id) for grid in grids
+        )
 
     # Pictures -------------------------------------------------------------------------------------------
 

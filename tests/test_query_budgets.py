@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench import seed
-from community.models import User
+from community.models import Grid, PartyBranch, User
 from news import reads
 from news.models import Article, Column
 from tests.signing_in import sign_in
@@ -57,6 +57,9 @@ def public_pages():
         "service circle": "/places/",
         "about": "/about/",
         "lending box": "/lending/",
+        "grids": "/grids/",
+        "grid": Grid.objects.order_by("pk").first().get_absolute_url(),
+        "party branch": PartyBranch.objects.order_by("pk").first().get_absolute_url(),
     }
 
 
