@@ -1,6 +1,7 @@
 """What the party app adds to other pages: 我的 (panels and queues), personal data."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.contributions import (
@@ -13,6 +14,9 @@ from community.contributions import (
     workbench_queues,
 )
 from community.models import PARTY, PartyBranch, PartyMembership
+from community.together import instances
+from party.models import SECTION, PartyDay
+from volunteers.models import Activity
 
 # --- Party members: declaration, confirmation, the badge -------------------------------------------
 
@@ -88,3 +92,44 @@ def erase_party_membership(user):
     """The declaration goes with the account (the row would cascade; deleted here so the erase says so)."""
     for membership in PartyMembership.objects.filter(member=user):
         membership.delete()
+
+
+# --- Party days (主题党日): the branch secretary's panel on 我的 -------------------------------------------------
+
+
+def _secretary_rows(user):
+    now = timezone.now()
+    return {
+        "branches": PartyBranch.objects.filter(secretary=user).order_by("name").values("id", "name"),
+        "to_summarise": PartyDay.objects.filter(
+            activity__branch__secretary=user, activity__starts_at__lte=now, summary_at__isnull=True
+        )
+        .exclude(activity__status=Activity.Status.CANCELLED)
+        .order_by("-activity__starts_at")
+        .values("id", "theme", "activity__starts_at")[:5],
+        "upcoming": PartyDay.objects.filter(activity__branch__secretary=user, activity__ends_at__gte=now)
+        .order_by("activity__starts_at")
+        .values("id", "theme", "activity__id", "activity__starts_at")[:3],
+    }
+
+
+def _secretary_context(rows, user):
+    if not rows["branches"]:
+        return None
+    return {
+        "branches": instances(PartyBranch, rows["branches"]),
+        "to_summarise": instances(PartyDay, rows["to_summarise"], activity=Activity),
+        "upcoming": instances(PartyDay, rows["upcoming"], activity=Activity),
+    }
+
+
+workbench.register(
+    Part(
+        name="party_days",
+        template="party/_me_secretary.html",
+        rows=_secretary_rows,
+        context=_secretary_context,
+        section=SECTION,
+        order=45,
+    )
+)

@@ -353,3 +353,14 @@ def test_the_dashboard_breaks_figures_down_by_grid(client, grid_world):
     sign_in(client, StaffFactory(is_superuser=True))
     page = client.get(reverse("dashboard")).content.decode()
     assert "按网格" in page and grid_world["grid"].get_absolute_url() in page
+
+
+def test_the_secretarys_workbench_leads_to_planning_and_the_summaries_due(client):
+    branch = PartyBranchFactory(secretary=UserFactory())
+    due = party_day_on(branch, timezone.localdate() - timedelta(days=3), theme="消防安全大排查")
+    sign_in(client, branch.secretary)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("party:plan_party_day", kwargs={"pk": branch.pk}) in page
+    assert reverse("party:party_day_summary", kwargs={"pk": due.pk}) in page
+    sign_in(client, UserFactory())
+    assert "主题党日" not in client.get(reverse("me")).content.decode()
