@@ -19,6 +19,7 @@ from community import audit, second_factor
 from community.forms import PhotoField
 from community.images import store_upload
 from community.models import AuditEntry, Building, ContactView, Grid, Image, JobRun, Notification, PartyBranch, User
+from community.privacy import mask_phone
 
 
 class AuditedAdminMixin:
@@ -259,13 +260,18 @@ class BuildingInline(admin.TabularInline):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "grid_worker", "duty_phone", "building_count")
+class GridAdmin(ContactDetailsAdminMixin, admin.ModelAdmin):
+    contact_fields = ("duty_phone",)
+    list_display = ("name", "order", "grid_worker", "masked_duty_phone", "building_count")
     list_editable = ("order",)
     list_select_related = ("grid_worker",)
     search_fields = ("name", "description")
     autocomplete_fields = ("grid_worker",)
     inlines = [BuildingInline]
+
+    @admin.display(description=_("网格员电话"))
+    def masked_duty_phone(self, grid):
+        return mask_phone(grid.duty_phone)
 
     @admin.display(description=_("楼栋数"), ordering="building_total")
     def building_count(self, grid):

@@ -135,6 +135,11 @@ class Grid(ShownModel):
     def get_absolute_url(self):
         return reverse("grid", kwargs={"pk": self.pk})
 
+    @property
+    def contact_person(self):
+        """Whose phone the duty phone is, for the record of who saw it in full: the grid worker."""
+        return self.grid_worker
+
     def duty_phone_visible_to(self, user):
         """The full duty phone: staff, and residents whose confirmed home is in one of the grid's buildings; the
         public sees it masked."""

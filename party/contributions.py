@@ -99,7 +99,18 @@ def erase_party_membership(user):
 
 def _secretary_rows(user):
     now = timezone.now()
+    members_branch = PartyMembership.objects.filter(member=user, status=PartyMembership.Status.CONFIRMED).values(
+        "branch_id"
+    )
     return {
+        # A confirmed member's branch's next party days, to sign up for.
+        "mine": PartyDay.objects.filter(
+            activity__branch__in=members_branch,
+            activity__status=Activity.Status.OPEN,
+            activity__signup_deadline__gte=now,
+        )
+        .order_by("activity__starts_at")
+        .values("id", "theme", "activity__id", "activity__starts_at", "activity__branch__name")[:3],
         "branches": PartyBranch.objects.filter(secretary=user).order_by("name").values("id", "name"),
         "to_summarise": PartyDay.objects.filter(
             activity__branch__secretary=user, activity__starts_at__lte=now, summary_at__isnull=True
@@ -114,9 +125,10 @@ def _secretary_rows(user):
 
 
 def _secretary_context(rows, user):
-    if not rows["branches"]:
+    if not rows["branches"] and not rows["mine"]:
         return None
     return {
+        "mine": instances(PartyDay, rows["mine"], activity=Activity),
         "branches": instances(PartyBranch, rows["branches"]),
         "to_summarise": instances(PartyDay, rows["to_summarise"], activity=Activity),
         "upcoming": instances(PartyDay, rows["upcoming"], activity=Activity),

@@ -158,7 +158,7 @@ class GridView(PageMixin, DetailView):
         if grid.duty_phone and grid.duty_phone_visible_to(user):
             context["full_phone"] = grid.duty_phone
             audit.record_contact_views(
-                subjects=[grid.grid_worker],
+                subjects=[grid],
                 viewer=user,
                 viewer_role=gettext("社区工作人员") if user.is_staff else gettext("本网格居民"),
                 context=gettext("%(grid)s网格员电话") % {"grid": grid.name},

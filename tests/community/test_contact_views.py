@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import audit
-from community.models import ContactView, Home, User
+from community.models import ContactView, Grid, Home, User
 from tests.factories import BuildingFactory, StaffFactory, UserFactory, VolunteerFactory
 from tests.signing_in import sign_in
 from tests.test_authorization import ROLES, PortalWorld, table
@@ -57,6 +57,8 @@ def owners_of_every_secret():
         owners[signup.contact_phone].add((signup.person_id, "volunteers.signup", str(signup.pk)))
     for appointment in Appointment.objects.exclude(phone=""):
         owners[appointment.phone].add((appointment.resident_id, "", ""))
+    for grid in Grid.objects.exclude(duty_phone=""):
+        owners[grid.duty_phone].add((grid.grid_worker_id, "community.grid", str(grid.pk)))
     for home in Home.objects.select_related("building"):
         owners[home.address].add((home.resident_id, "", ""))
     for user in User.objects.all():

@@ -364,3 +364,14 @@ def test_the_secretarys_workbench_leads_to_planning_and_the_summaries_due(client
     assert reverse("party:party_day_summary", kwargs={"pk": due.pk}) in page
     sign_in(client, UserFactory())
     assert "主题党日" not in client.get(reverse("me")).content.decode()
+
+
+def test_a_confirmed_member_finds_his_branchs_next_party_day_on_his_workbench(client):
+    branch = PartyBranchFactory()
+    party_day = PartyDayFactory(activity__branch=branch, theme="冬季防火进万家")
+    member = PartyMembershipFactory(branch=branch).member
+    declared = PartyMembershipFactory(branch=branch, status="declared").member
+    sign_in(client, member)
+    assert party_day.activity.get_absolute_url() in client.get(reverse("me")).content.decode()
+    sign_in(client, declared)
+    assert party_day.activity.get_absolute_url() not in client.get(reverse("me")).content.decode()
