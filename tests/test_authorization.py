@@ -581,7 +581,13 @@ def table(w):
             {"shown": "1"},
             expect(404, anonymous=302, resident=302, other_volunteer=302),
         ),
-        "party:declarations": ("get", reverse("party:declarations"), None, STAFF_PAGE),
+        # A branch secretary (no staff role) decides the declarations naming his branch: the list opens for him.
+        "party:declarations": (
+            "get",
+            reverse("party:declarations"),
+            None,
+            expect(403, anonymous=302, staff=200, secretary=200),
+        ),
         "party:confirm_membership": (
             "post",
             reverse("party:confirm_membership", kwargs=pk(w["declaration"])),
