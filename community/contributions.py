@@ -13,6 +13,8 @@ import hashlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -126,6 +128,42 @@ class ServiceLine:
 
 # A person's service in a year (subject: (user, year)): each entry returns a list of ServiceLine.
 service_record = Slot("一个人一年的服务记录")
+
+# The kinds of ServiceLine the apps contribute, as the yearly totals count them.
+WISH, ACTIVITY, HOURS, WHISTLE = "wish", "activity", "hours", "whistle"
+
+
+def year_bounds(year):
+    """The first moment of ``year`` and of the next, in the community's time zone (Asia/Shanghai)."""
+    zone = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def service_of(user, year):
+    """Everything ``user`` did for the community in ``year`` (every app's ``service_record`` lines), by day."""
+    lines = [line for entry in service_record for line in entry((user, year))]
+    return sorted(lines, key=lambda line: (line.day, line.kind, line.title))
+
+
+@dataclass(frozen=True)
+class ServiceTotals:
+    """A year of service in four numbers: wishes fulfilled, activities attended, hours, whistles answered."""
+
+    wishes: int
+    activities: int
+    hours: Decimal
+    whistles: int
+
+
+def service_totals(lines):
+    """The totals of ``lines``; a whistle answered with several updates counts once."""
+    return ServiceTotals(
+        wishes=sum(1 for line in lines if line.kind == WISH),
+        activities=sum(1 for line in lines if line.kind == ACTIVITY),
+        hours=sum((line.hours for line in lines if line.hours is not None), Decimal("0")),
+        whistles=len({line.url for line in lines if line.kind == WHISTLE}),
+    )
+
 
 # Parts of the home page, below its figures (subject: None).
 home_page = Slot("首页的栏目")

@@ -9,18 +9,22 @@ neither.
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.audit import record_contact_views
 from community.contributions import (
+    ACTIVITY,
+    HOURS,
     Figure,
     Part,
     Queue,
+    ServiceLine,
     Slot,
     call_list,
     export_time,
@@ -28,8 +32,10 @@ from community.contributions import (
     home_page,
     personal_data_erase,
     personal_data_export,
+    service_record,
     workbench,
     workbench_queues,
+    year_bounds,
 )
 from community.together import instances, total_of
 from volunteers.models import (
@@ -127,6 +133,56 @@ def _workbench_context(rows, user):
 
 
 workbench.register(Part(name="volunteering", template="volunteers/_me_section.html", context=_workbench_context))
+
+
+# --- A person's year of service -------------------------------------------------------------
+
+
+@service_record.register
+def activities_attended(subject):
+    """The activities ``user`` attended in the year (checked in), each with the hours credited for it; hours
+    adjusted without an activity are lines of their own. The hours are the volunteer's hour records served in
+    the year (the rules of ``Volunteer.hours``), so the lines add up to the year's hours."""
+    user, year = subject
+    start, end = year_bounds(year)
+    hours_by_activity, adjustments = {}, []
+    records = ServiceHourRecord.objects.filter(
+        volunteer__user=user, served_on__gte=start.date(), served_on__lt=end.date()
+    ).order_by("served_on", "id")
+    for record in records:
+        if record.activity_id:
+            hours_by_activity[record.activity_id] = hours_by_activity.get(record.activity_id, 0) + record.hours
+        else:
+            adjustments.append(record)
+    attended = (
+        Activity.objects.filter(
+            Q(signups__person=user) | Q(signups__volunteer__user=user),
+            signups__attended=True,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        | Activity.objects.filter(pk__in=list(hours_by_activity))
+    ).distinct()
+    lines = [
+        ServiceLine(
+            kind=ACTIVITY,
+            day=timezone.localdate(activity.starts_at),
+            title=gettext("参加活动“%(title)s”") % {"title": activity.title},
+            hours=hours_by_activity.get(activity.pk),
+            url=activity.get_absolute_url(),
+        )
+        for activity in attended
+    ]
+    lines += [
+        ServiceLine(
+            kind=HOURS,
+            day=record.served_on,
+            title=gettext("服务时长调整：%(reason)s") % {"reason": record.reason},
+            hours=record.hours,
+        )
+        for record in adjustments
+    ]
+    return lines
 
 
 # --- The staff call list: residents signed up by phone, without an account --------------------------------

@@ -3,19 +3,24 @@
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.contributions import (
+    WHISTLE,
     Figure,
     Part,
     Queue,
+    ServiceLine,
     export_time,
     home_figures,
     personal_data_erase,
     personal_data_export,
+    service_record,
     workbench,
     workbench_queues,
+    year_bounds,
 )
 from community.images import register_photo_access
 from community.together import count_of, instances
@@ -30,6 +35,7 @@ from whistles.models import (
     ReportPhoto,
     Whistle,
     WhistleCall,
+    WhistleUpdate,
     may_view_report_photo,
     place_of,
     responsiveness_query,
@@ -81,6 +87,31 @@ unit_page.register(
         order=20,
     )
 )
+
+
+# --- A person's year of service -------------------------------------------------------------
+
+
+@service_record.register
+def whistles_answered(subject):
+    """What ``user`` posted in the year for a called unit or team: reporting in, progress, marking done."""
+    user, year = subject
+    start, end = year_bounds(year)
+    updates = (
+        WhistleUpdate.objects.filter(author=user, created__gte=start, created__lt=end)
+        .select_related("call__whistle")
+        .order_by("created", "id")
+    )
+    return [
+        ServiceLine(
+            kind=WHISTLE,
+            day=timezone.localdate(update.created),
+            title=gettext("响应吹哨“%(title)s”：%(text)s")
+            % {"title": update.call.whistle.title, "text": update.text[:60] or gettext("上传了照片")},
+            url=update.call.whistle.get_absolute_url(),
+        )
+        for update in updates
+    ]
 
 
 # --- Personal data -------------------------------------------------------------------------

@@ -5,19 +5,24 @@ import contextlib
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.contributions import (
+    WISH,
     Figure,
     Part,
     Queue,
+    ServiceLine,
     export_time,
     home_figures,
     home_page,
     personal_data_erase,
     personal_data_export,
+    service_record,
     workbench,
     workbench_queues,
+    year_bounds,
 )
 from community.images import register_photo_access
 from community.models import Building, User
@@ -112,6 +117,32 @@ unit_page.register(_fulfilled_part("wishes", Wish.objects.fulfilled_for, heading
 # --- 我的 ----------------------------------------------------------------------------------
 
 workbench.register(Part(name="wishes", template="wishes/_me_section.html", context=lambda rows, user: {}, order=10))
+
+
+# --- A person's year of service -------------------------------------------------------------
+
+
+@service_record.register
+def wishes_fulfilled(subject):
+    """The wishes ``user`` fulfilled in the year (for themselves or for their unit), on the day they delivered."""
+    user, year = subject
+    start, end = year_bounds(year)
+    wishes = (
+        Wish.objects.fulfilled()
+        .filter(live_claim__claimant=user, fulfilled_at__gte=start, fulfilled_at__lt=end)
+        .select_related("live_claim__unit")
+        .order_by("fulfilled_at")
+    )
+    return [
+        ServiceLine(
+            kind=WISH,
+            day=timezone.localdate(wish.fulfilled_at),
+            title=gettext("实现心愿“%(title)s”") % {"title": wish.title}
+            + (gettext("（代表%(unit)s）") % {"unit": wish.live_claim.unit.name} if wish.live_claim.unit_id else ""),
+            url=wish.get_absolute_url(),
+        )
+        for wish in wishes
+    ]
 
 
 # --- Personal data -------------------------------------------------------------------------
