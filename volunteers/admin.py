@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.admin import AuditedAdminMixin, ContactDetailsAdminMixin, PhotoUploadAdminMixin
@@ -180,18 +181,29 @@ class ServiceHourRecordAdmin(admin.ModelAdmin):
 class PartnerMembershipInline(admin.TabularInline):
     model = PartnerMembership
     extra = 1
-    fields = ("user", "created")
+    fields = ("user", "is_contact", "created")
     readonly_fields = ("created",)
     autocomplete_fields = ("user",)
 
 
 @admin.register(PartnerUnit)
-class PartnerUnitAdmin(AuditedAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
+class PartnerUnitAdmin(AuditedAdminMixin, ContactDetailsAdminMixin, PhotoUploadAdminMixin, admin.ModelAdmin):
     photo_fields = {"logo": _("标志")}
-    list_display = ("name", "kind", "office_phone")
-    list_filter = ("kind",)
-    search_fields = ("name", "description")
+    contact_fields = ("contact_phone",)
+    list_display = ("name", "kind", "office_phone", "registration", "registered_at")
+    list_filter = ("registration", "kind")
+    search_fields = ("name", "description", "contact_name")
+    readonly_fields = ("registration", "registered_by", "registered_at", "decided_by", "decided_at")
     inlines = [PartnerMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        """A unit staff enter here is registered by them and approved at once (双报到: 社区登记)."""
+        if not change:
+            now = timezone.now()
+            obj.registration = PartnerUnit.Registration.APPROVED
+            obj.registered_by = obj.decided_by = request.user
+            obj.registered_at = obj.decided_at = now
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         for membership in formset.save(commit=False):

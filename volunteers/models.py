@@ -396,11 +396,21 @@ class TeamMembership(ShownModel):
 
 
 class PartnerUnitQuerySet(ShownQuerySet):
+    def approved(self):
+        """Units staff approved (双报到): the only ones on public pages, that claim wishes and answer whistles."""
+        return self.filter(registration=PartnerUnit.Registration.APPROVED)
+
     def with_member(self, user):
-        """The partner units ``user`` acts for."""
+        """The approved partner units ``user`` acts for."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user)
+        return self.approved().filter(memberships__user=user)
+
+    def with_contact(self, user):
+        """The approved partner units whose contact (单位联系人) ``user`` is."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.approved().filter(memberships__user=user, memberships__is_contact=True)
 
 
 class PartnerUnit(ShownModel):
@@ -473,6 +483,62 @@ class PartnerUnit(ShownModel):
 
     def get_absolute_url(self):
         return reverse("volunteers:unit", kwargs={"pk": self.pk})
+
+    @property
+    def contact_person(self):
+        """Whose mobile ``contact_phone`` is, as the record of views names it: the person who registered the unit."""
+        return self.registered_by
+
+    # --- 双报到: a unit registers, staff decide ---------------------------------------------------
+
+    @classmethod
+    def register(cls, *, by, **fields):
+        """A signed-in person registers a unit (单位报到): it waits, unseen, until staff approve it."""
+        if cls.objects.filter(name=fields.get("name", "")).exists():
+            raise VolunteerError(gettext("这个单位已经报到过了，请联系社区。"))
+        unit = cls(registration=cls.Registration.PENDING, registered_by=by, registered_at=timezone.now(), **fields)
+        with transaction.atomic():
+            unit.save()
+            audit.record(actor=by, action="partnerunit.register", target=unit)
+        return unit
+
+    def approve(self, *, by):
+        """Staff approve a registration: the unit appears on public pages and the person who registered it
+        becomes its contact (单位联系人), who is told."""
+        with transaction.atomic():
+            locked = PartnerUnit.objects.select_for_update().get(pk=self.pk)
+            if locked.registration != self.Registration.PENDING:
+                raise VolunteerError(gettext("这个单位的报到已经审核过了。"))
+            self.registration, self.decided_at, self.decided_by = self.Registration.APPROVED, timezone.now(), by
+            self.save(update_fields=["registration", "decided_at", "decided_by"])
+            if self.registered_by_id:
+                PartnerMembership.objects.update_or_create(
+                    unit=self, user_id=self.registered_by_id, defaults={"is_contact": True, "added_by": by}
+                )
+                notify(
+                    self.registered_by,
+                    gettext("“%(name)s”的单位报到已通过，您是单位联系人。") % {"name": self.name},
+                    url=reverse("me"),
+                )
+            audit.record(actor=by, action="partnerunit.approve", target=self)
+
+    def decline(self, *, by, reason):
+        if not reason.strip():
+            raise VolunteerError(gettext("请写明未通过的原因，报到人会看到。"))
+        with transaction.atomic():
+            locked = PartnerUnit.objects.select_for_update().get(pk=self.pk)
+            if locked.registration != self.Registration.PENDING:
+                raise VolunteerError(gettext("这个单位的报到已经审核过了。"))
+            self.registration, self.decided_at, self.decided_by = self.Registration.DECLINED, timezone.now(), by
+            self.save(update_fields=["registration", "decided_at", "decided_by"])
+            audit.record(actor=by, action="partnerunit.decline", target=self, note=reason)
+            if self.registered_by_id:
+                notify(
+                    self.registered_by,
+                    gettext("“%(name)s”的单位报到没有通过") % {"name": self.name},
+                    body=gettext("原因：%(reason)s") % {"reason": reason},
+                    url=reverse("me"),
+                )
 
 
 class PartnerMembership(ShownModel):

@@ -795,7 +795,7 @@ class PartnerUnitListView(PageMixin, ListView):
     template_name = "volunteers/partnerunit_list.html"
     title = _("共建单位")
     breadcrumbs = ((_("志愿服务"), reverse_lazy("volunteers:index")), (title, None))
-    queryset = PartnerUnit.objects.select_related("logo")
+    queryset = PartnerUnit.objects.approved().select_related("logo")
     kept_page = KeptPage(sections=(SECTION,))
 
 
@@ -803,7 +803,7 @@ class PartnerUnitView(PageMixin, DetailView):
     """A partner unit's public page; other apps add what it did (wishes, whistles) through ``unit_page``."""
 
     template_name = "volunteers/partnerunit_detail.html"
-    queryset = PartnerUnit.objects.select_related("logo")
+    queryset = PartnerUnit.objects.approved().select_related("logo")
     kept_page = KeptPage(sections=(SECTION,), slots=(unit_page,))
 
     def get_title(self):

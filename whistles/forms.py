@@ -101,7 +101,7 @@ class WithdrawCallForm(forms.Form):
 class CallMoreForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         label=_("再呼叫共建单位"),
-        queryset=PartnerUnit.objects.all(),
+        queryset=PartnerUnit.objects.approved(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -126,7 +126,10 @@ class WhistleForm(forms.Form):
     building = BuildingChoiceField(label=_("楼栋"), queryset=Building.objects.select_related("grid"))
     spot = forms.CharField(label=_("具体位置"), max_length=100, required=False)
     units = forms.ModelMultipleChoiceField(
-        label=_("呼叫共建单位"), queryset=PartnerUnit.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("呼叫共建单位"),
+        queryset=PartnerUnit.objects.approved(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     teams = forms.ModelMultipleChoiceField(
         label=_("呼叫志愿服务队"), queryset=Team.objects.active(), required=False, widget=forms.CheckboxSelectMultiple

@@ -889,7 +889,8 @@ def responsiveness_query(*, unit=None, start=None, end=None):
         period.append("w.created < %s")
         period_params.append(end)
     in_period = " AND ".join(period)
-    only_unit, unit_params = "", []
+    # Units waiting for (or refused) approval are nobody's figures (双报到).
+    only_unit, unit_params = "WHERE u.registration = 'approved'", []
     if unit is not None:
         only_unit, unit_params = "WHERE u.id = %s", [unit.pk]
     # The period's whistles are found first (by their date index), then their calls and ratings are summed per
