@@ -10,13 +10,16 @@ from community.contributions import (
     export_time,
     personal_data_erase,
     personal_data_export,
+    service_of,
+    service_totals,
     workbench,
     workbench_queues,
 )
-from community.models import PARTY, PartyBranch, PartyMembership
+from community.models import PARTY, PartyBranch, PartyMembership, is_party_member
 from community.together import instances
-from party.models import SECTION, PartyDay
-from volunteers.models import Activity
+from party.models import REVIEW_PERMISSION, SECTION, FeedbackSheet, InServiceMember, PartyDay
+from volunteers.models import SECTION as VOLUNTEERS_SECTION
+from volunteers.models import Activity, PartnerUnit
 
 # --- Party members: declaration, confirmation, the badge -------------------------------------------
 
@@ -145,3 +148,121 @@ workbench.register(
         order=45,
     )
 )
+
+
+# --- 双报到: in-service members and units report in; the yearly record and the feedback sheet ----------------
+
+
+def _report_in_panel(rows, user):
+    """我的服务 for party members and in-service members (this year's totals, the record), the registration's
+    state, the unit contact's list, the reviewers' pages; and for everyone the ways to report in."""
+    member = InServiceMember.objects.filter(person=user).select_related("unit").first()
+    party_member = is_party_member(user)
+    context = {
+        "member": member,
+        "party_member": party_member,
+        "contact_units": list(PartnerUnit.objects.with_contact(user)),
+        "reviews": user.is_staff and user.has_perm(REVIEW_PERMISSION),
+        "year": timezone.localdate().year,
+    }
+    if party_member or member is not None:
+        context["totals"] = service_totals(service_of(user, context["year"]))
+        context["sheets_to_see"] = (
+            FeedbackSheet.objects.filter(member=member, seen_at__isnull=True).count() if member else 0
+        )
+    return context
+
+
+workbench.register(
+    Part(name="party_report_in", template="party/_me_report_in.html", context=_report_in_panel, order=12)
+)
+
+workbench_queues.register(
+    Queue(
+        name="in_service_to_review",
+        label=_("待审核的在职党员报到"),
+        staff_permission=REVIEW_PERMISSION,
+        items=lambda user: InServiceMember.objects.filter(status=InServiceMember.Status.PENDING).order_by(
+            "registered_at"
+        ),
+        fields=("id", "person__display_name", "unit__name"),
+        describe=lambda row: f"{row['person__display_name']} · {row['unit__name']}",
+        link=lambda row: reverse("party:in_service_review"),
+        url="party:in_service_review",
+        section=SECTION,
+        order=31,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="units_to_review",
+        label=_("待审核的单位报到"),
+        staff_permission=REVIEW_PERMISSION,
+        items=lambda user: PartnerUnit.objects.filter(registration=PartnerUnit.Registration.PENDING).order_by(
+            "registered_at"
+        ),
+        fields=("id", "name"),
+        describe=lambda row: row["name"],
+        link=lambda row: reverse("party:in_service_review"),
+        url="party:in_service_review",
+        section=VOLUNTEERS_SECTION,
+        order=32,
+    )
+)
+workbench_queues.register(
+    Queue(
+        name="feedback_to_see",
+        label=_("社区写给我单位的反馈表，请查看"),
+        items=lambda user: FeedbackSheet.objects.filter(member__person=user, seen_at__isnull=True).order_by("year"),
+        fields=("id", "year"),
+        describe=lambda row: _("%(year)s年度反馈表") % {"year": row["year"]},
+        link=lambda row: reverse("party:in_service") + "#feedback",
+        section=SECTION,
+        order=9,
+    )
+)
+
+
+@personal_data_export.register
+def export_report_in(user):
+    member = InServiceMember.objects.filter(person=user).select_related("unit").first()
+    return {
+        "in_service_registration": None
+        if member is None
+        else {
+            "unit": member.unit.name,
+            "position": member.position,
+            "skills": member.skills,
+            "availability": member.availability,
+            "posts": [post.name for post in member.posts.all()],
+            "status": member.get_status_display(),
+            "registered": export_time(member.registered_at),
+            "feedback_sheets": [
+                {
+                    "year": sheet.year,
+                    "evaluation": sheet.evaluation,
+                    "seen": export_time(sheet.seen_at),
+                    "remark": sheet.member_remark,
+                    "printed": export_time(sheet.printed_at),
+                }
+                for sheet in member.feedback_sheets.order_by("year")
+            ],
+        },
+        "units_registered": [
+            {
+                "unit": unit.name,
+                "contact_name": unit.contact_name,
+                "contact_phone": unit.contact_phone,
+                "registered": export_time(unit.registered_at),
+                "status": unit.get_registration_display(),
+            }
+            for unit in PartnerUnit.objects.filter(registered_by=user)
+        ],
+    }
+
+
+@personal_data_erase.register
+def erase_report_in(user):
+    """The registration and the feedback sheets about him go; units he registered keep no contact of his."""
+    InServiceMember.objects.filter(person=user).delete()
+    PartnerUnit.objects.filter(registered_by=user).update(contact_name="", contact_phone="")

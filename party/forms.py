@@ -6,9 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import PhotoField
+from community.forms import PhoneInput, PhotoField
 from community.models import PartyBranch
-from party.models import PartyDay, first_saturday
+from party.models import InServiceMember, PartyDay, ServicePost, first_saturday
+from volunteers.forms import clean_mobile
+from volunteers.models import PartnerUnit
 
 # --- Party members: declaration, confirmation, the badge -------------------------------------------
 
@@ -168,3 +170,124 @@ class PartyDaySummaryForm(forms.Form):
 
     def photos(self):
         return [self.cleaned_data[name] for name in ("photo_1", "photo_2", "photo_3") if self.cleaned_data.get(name)]
+
+
+# --- 双报到: in-service members and units report in; the yearly record and feedback sheet -----------------
+
+
+class YearForm(forms.Form):
+    """Which year a record or sheet shows (``?year=``); a bad value falls back to this year."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("还没到这一年。"))
+        return year
+
+    @classmethod
+    def year_of(cls, request):
+        form = cls(request.GET)
+        return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+def _post_choices():
+    return forms.ModelMultipleChoiceField(
+        label=_("认领的服务岗位（可多选）"),
+        queryset=ServicePost.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("想在社区做什么，可以以后再改。"),
+    )
+
+
+class InServiceRegistrationForm(forms.ModelForm):
+    """An in-service party member reports to the community: where he works, what he can do, when, which posts."""
+
+    unit = forms.ModelChoiceField(
+        label=_("工作单位"),
+        queryset=PartnerUnit.objects.approved(),
+        empty_label=_("请选择"),
+        help_text=_("单位还没到社区报到的，请先让单位报到（或自己帮单位报到）。"),
+        error_messages={"invalid_choice": _("请从列表里选择工作单位。")},
+    )
+
+    class Meta:
+        model = InServiceMember
+        fields = ["unit", "position", "skills", "availability"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"] = _post_choices()
+        for name in ("position", "availability"):
+            self.fields[name].error_messages["required"] = _("请填写%(label)s。") % {"label": self.fields[name].label}
+
+
+class PostsForm(forms.Form):
+    posts = forms.ModelMultipleChoiceField(
+        label=_("认领的服务岗位（可多选）"),
+        queryset=ServicePost.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("这个岗位已不再开放报名。"), "invalid_pk_value": _("请从列表里选择岗位。")},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("未通过的原因"),
+        max_length=200,
+        error_messages={"required": _("请写明未通过的原因，报到人会看到。")},
+    )
+
+
+class UnitRegistrationForm(forms.ModelForm):
+    """A unit (机关、企业、学校 …) reports to the community with its contact person."""
+
+    class Meta:
+        model = PartnerUnit
+        fields = ["name", "kind", "description", "office_phone", "office_address", "contact_name", "contact_phone"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "contact_phone": PhoneInput()}
+        help_texts = {
+            "description": _("单位的情况，想和社区一起做什么。通过审核后公开显示。"),
+            "contact_name": _("单位和社区对接的人，不公开。"),
+            "contact_phone": _("联系人的手机号，只有社区工作人员能看到。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("contact_name", "contact_phone"):
+            self.fields[name].required = True
+        self.fields["name"].error_messages["unique"] = _("这个单位已经报到过了，请联系社区。")
+        self.fields["name"].error_messages["required"] = _("请填写单位名称。")
+        self.fields["contact_name"].error_messages["required"] = _("请填写联系人。")
+        self.fields["contact_phone"].error_messages["required"] = _("请填写联系人手机号。")
+
+    def clean_contact_phone(self):
+        return clean_mobile(self.cleaned_data["contact_phone"])
+
+    def validate_unique(self):
+        # The unit's name is checked here (a clear message); the row is created by PartnerUnit.register.
+        if PartnerUnit.objects.filter(name=self.cleaned_data.get("name", "")).exists():
+            self.add_error("name", _("这个单位已经报到过了，请联系社区。"))
+
+
+class FeedbackForm(forms.Form):
+    evaluation = forms.CharField(
+        label=_("社区评价"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("这一年在社区的表现，写给单位看；本人会先看到。"),
+        error_messages={"required": _("请填写社区评价。")},
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    remark = forms.CharField(
+        label=_("我的意见（选填）"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("会和评价一起打印给您的单位。"),
+    )

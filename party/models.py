@@ -19,12 +19,19 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit
 from community.lifecycle import NotAllowed
-from community.models import Image, User
+from community.models import Image, User, is_party_member, staff_who_may
+from community.notifications import notify
 from community.sections import ShownModel, ShownQuerySet
 from news.models import Article, Column
 from volunteers.models import Activity, PartnerUnit
 
 SECTION = "party"
+
+REVIEW_PERMISSION = "party.review_inservicemember"
+
+
+class ReportInError(NotAllowed):
+    """A 双报到 move that is not allowed (registration, review, feedback sheet); the message is for the person."""
 
 
 class ServicePost(ShownModel):
@@ -44,6 +51,15 @@ class ServicePost(ShownModel):
 
     def __str__(self):
         return self.name
+
+
+class InServiceMemberQuerySet(ShownQuerySet):
+    def approved(self):
+        return self.filter(status=InServiceMember.Status.APPROVED)
+
+    def of_contact(self, user):
+        """The approved members of the units whose contact (单位联系人) ``user`` is."""
+        return self.approved().filter(unit__in=PartnerUnit.objects.with_contact(user))
 
 
 class InServiceMember(ShownModel):
@@ -79,6 +95,8 @@ class InServiceMember(ShownModel):
     )
     decision_note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = InServiceMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("在职党员报到")
         verbose_name_plural = _("在职党员报到")
@@ -87,6 +105,73 @@ class InServiceMember(ShownModel):
 
     def __str__(self):
         return f"{self.unit} · {self.person.public_name}"
+
+    @classmethod
+    def register(cls, *, person, unit, posts=(), **fields):
+        """A confirmed party member reports to the community (在职党员报到); a declined one may report again.
+
+        Staff who review registrations are told; the registration waits for them.
+        """
+        if not is_party_member(person):
+            raise ReportInError(gettext("请先登记党员身份，社区确认后再报到。"))
+        if unit.registration != PartnerUnit.Registration.APPROVED:
+            raise ReportInError(gettext("这个单位还没有通过报到审核。"))
+        with transaction.atomic():
+            member = cls.objects.select_for_update().filter(person=person).first()
+            if member is not None and member.status != cls.Status.DECLINED:
+                raise ReportInError(gettext("您已经报到过了，可以在下面修改认领的岗位。"))
+            member = member or cls(person=person)
+            for name, value in fields.items():
+                setattr(member, name, value)
+            member.unit, member.status = unit, cls.Status.PENDING
+            member.decided_at = member.decided_by = None
+            member.decision_note = ""
+            member.save()
+            member.posts.set(posts)
+            audit.record(actor=person, action="inservicemember.register", target=member)
+            for staff in staff_who_may(REVIEW_PERMISSION):
+                notify(
+                    staff,
+                    gettext("在职党员%(name)s到社区报到，请审核") % {"name": person.display_name},
+                    url=reverse("party:in_service_review"),
+                )
+        return member
+
+    def choose_posts(self, *, by, posts):
+        """The member changes the service posts (岗位) he takes on; only active posts may be chosen."""
+        if by.pk != self.person_id:
+            raise ReportInError(gettext("只有本人可以修改认领的岗位。"))
+        if any(not post.active for post in posts):
+            raise ReportInError(gettext("这个岗位已不再开放报名。"))
+        with transaction.atomic():
+            self.posts.set(posts)
+            audit.record(actor=by, action="inservicemember.posts", target=self, note="、".join(p.name for p in posts))
+
+    def approve(self, *, by):
+        """Staff approve the registration (已报到); the member is told."""
+        self._decide(by=by, status=self.Status.APPROVED, note="")
+        notify(self.person, gettext("您的在职党员报到已通过，欢迎到社区服务！"), url=reverse("party:in_service"))
+
+    def decline(self, *, by, reason):
+        if not reason.strip():
+            raise ReportInError(gettext("请写明未通过的原因，报到人会看到。"))
+        self._decide(by=by, status=self.Status.DECLINED, note=reason)
+        notify(
+            self.person,
+            gettext("您的在职党员报到没有通过"),
+            body=gettext("原因：%(reason)s") % {"reason": reason},
+            url=reverse("party:in_service"),
+        )
+
+    def _decide(self, *, by, status, note):
+        with transaction.atomic():
+            locked = InServiceMember.objects.select_for_update().get(pk=self.pk)
+            if locked.status != self.Status.PENDING:
+                raise ReportInError(gettext("这份报到已经审核过了。"))
+            self.status, self.decision_note = status, note
+            self.decided_at, self.decided_by = timezone.now(), by
+            self.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
+            audit.record(actor=by, action=f"inservicemember.{status}", target=self, note=note)
 
 
 class FeedbackSheet(ShownModel):
@@ -118,6 +203,61 @@ class FeedbackSheet(ShownModel):
 
     def __str__(self):
         return f"{self.year} · {self.member}"
+
+    @property
+    def ready_to_print(self):
+        """The member has seen it (and may have answered): only then does it go to the home unit."""
+        return self.seen_at is not None
+
+    @classmethod
+    def write(cls, *, member, year, evaluation, by):
+        """Staff write (or rewrite) the year's evaluation; the member is told and must see it again before it is
+        printed. A sheet already printed is not changed."""
+        if not evaluation.strip():
+            raise ReportInError(gettext("请填写社区评价。"))
+        with transaction.atomic():
+            sheet = cls.objects.select_for_update().filter(member=member, year=year).first() or cls(
+                member=member, year=year
+            )
+            if sheet.printed_at is not None:
+                raise ReportInError(gettext("这份反馈表已经打印交给单位，不能再修改。"))
+            sheet.evaluation, sheet.written_by = evaluation, by
+            sheet.seen_at, sheet.member_remark = None, ""
+            sheet.save()
+            audit.record(actor=by, action="feedbacksheet.write", target=sheet)
+            notify(
+                member.person,
+                gettext("社区填写了您%(year)d年的双报到反馈表，请查看") % {"year": year},
+                url=reverse("party:in_service") + "#feedback",
+            )
+        return sheet
+
+    def acknowledge(self, *, by, remark=""):
+        """The member has read the evaluation (and may add a remark); now staff may print it for the unit."""
+        if by.pk != self.member.person_id:
+            raise ReportInError(gettext("只有本人可以确认自己的反馈表。"))
+        with transaction.atomic():
+            locked = FeedbackSheet.objects.select_for_update().get(pk=self.pk)
+            if locked.printed_at is not None:
+                raise ReportInError(gettext("这份反馈表已经打印交给单位了。"))
+            self.seen_at, self.member_remark = timezone.now(), remark
+            self.save(update_fields=["seen_at", "member_remark"])
+
+    @classmethod
+    def mark_printed(cls, *, unit, year, by):
+        """Staff print the unit's sheet for ``year``: the sheets its members have seen are marked printed."""
+        with transaction.atomic():
+            sheets = list(
+                cls.objects.select_for_update().filter(
+                    member__unit=unit, member__status=InServiceMember.Status.APPROVED, year=year, seen_at__isnull=False
+                )
+            )
+            if not sheets:
+                raise ReportInError(gettext("还没有本人确认过的反馈表，暂时不能打印。"))
+            now = timezone.now()
+            cls.objects.filter(pk__in=[sheet.pk for sheet in sheets], printed_at__isnull=True).update(printed_at=now)
+            audit.record(actor=by, action="feedbacksheet.print", target=unit, note=str(year))
+        return len(sheets)
 
 
 # --- Party days (主题党日): planned, held, missed ------------------------------------------------------------

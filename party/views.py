@@ -7,10 +7,10 @@ Reads are generic views with PageMixin; changes go through one model call and en
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
@@ -18,19 +18,43 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from community import audit
+from community.contributions import service_of, service_totals
 from community.images import store_upload
 from community.lifecycle import NotAllowed
-from community.models import PartyBranch, PartyMembership, PartyMembershipError, decides_memberships
+from community.models import PartyBranch, PartyMembership, PartyMembershipError, decides_memberships, is_party_member
 from community.pagecache import KeptPage, valid_until
 from community.pages import ActionFormMixin, PageMixin, run_action
 from community.together import count_of, fetch_together, first_n, instances
-from party.forms import BadgeForm, MembershipForm, PartyDayForm, PartyDaySummaryForm, RejectMembershipForm
-from party.models import SECTION, PartyDay, may_manage_party_days, next_month_start, year_at_a_glance
+from party.forms import (
+    AcknowledgeForm,
+    BadgeForm,
+    FeedbackForm,
+    InServiceRegistrationForm,
+    MembershipForm,
+    PartyDayForm,
+    PartyDaySummaryForm,
+    PostsForm,
+    ReasonForm,
+    RejectMembershipForm,
+    UnitRegistrationForm,
+    YearForm,
+)
+from party.models import (
+    REVIEW_PERMISSION,
+    SECTION,
+    FeedbackSheet,
+    InServiceMember,
+    PartyDay,
+    may_manage_party_days,
+    next_month_start,
+    year_at_a_glance,
+)
 from party.services import membership_confirm, membership_reject
 from volunteers.models import SECTION as VOLUNTEERS
-from volunteers.models import Activity
+from volunteers.models import Activity, PartnerUnit
 
 # --- Party members: declaration, confirmation, the badge -------------------------------------------
 
@@ -361,4 +385,322 @@ def draft_party_day_article(request, pk):
         lambda: party_day.draft_article(by=request.user),
         success=gettext("已生成党群动态草稿，社区工作人员修改后发布。"),
         back=reverse("party:party_day_summary", kwargs={"pk": pk}),
+    )
+
+
+# --- 双报到: in-service members and units report in; the yearly record and the feedback sheet ----------------
+
+
+def _years():
+    """The years a record page offers: this one and the four before."""
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 5, -1))
+
+
+class ServiceRecordView(LoginRequiredMixin, PageMixin, TemplateView):
+    """The signed-in person's printable record of a year (``?year=``): wishes fulfilled, activities attended with
+    their hours, whistles answered, by day, with the year's totals. Only one's own."""
+
+    template_name = "party/service_record.html"
+    title = _("我的年度服务记录")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = YearForm.year_of(self.request)
+        lines = service_of(self.request.user, year)
+        context.update(year=year, years=_years(), lines=lines, totals=service_totals(lines), today=timezone.localdate())
+        return context
+
+
+class InServiceView(LoginRequiredMixin, PageMixin, ActionFormMixin, FormView):
+    """在职党员报到: a confirmed party member registers (home unit, position, skills, times, service posts); once
+    registered he sees his registration, changes his posts and reads the feedback sheets about him. Anyone else
+    is told to declare party membership first."""
+
+    template_name = "party/in_service.html"
+    form_class = InServiceRegistrationForm
+    title = _("在职党员报到")
+    success_message = _("报到已提交，社区审核后会通知您。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.member = (
+                InServiceMember.objects.filter(person=request.user).select_related("unit", "decided_by").first()
+            )
+            self.may_register = is_party_member(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_register or (self.member and self.member.status != InServiceMember.Status.DECLINED):
+            messages.error(request, gettext("请先登记党员身份，社区确认后再报到。"))
+            return HttpResponseRedirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.member is not None:
+            return {
+                "unit": self.member.unit_id,
+                "position": self.member.position,
+                "skills": self.member.skills,
+                "availability": self.member.availability,
+            }
+        return {}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        InServiceMember.register(person=self.request.user, **data)
+        return reverse("party:in_service")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = self.member
+        context.update(member=member, may_register=self.may_register)
+        if member is not None:
+            context["posts"] = list(member.posts.all())
+            context["posts_form"] = PostsForm(initial={"posts": context["posts"]})
+            context["sheets"] = list(member.feedback_sheets.order_by("-year"))
+            context["acknowledge_form"] = AcknowledgeForm()
+        return context
+
+
+@login_required
+@require_POST
+def choose_posts(request):
+    """The registered member changes the service posts he takes on."""
+    member = get_object_or_404(InServiceMember, person=request.user)
+    form = PostsForm(request.POST)
+    return run_action(
+        request,
+        lambda: member.choose_posts(by=request.user, posts=list(form.cleaned_data["posts"])),
+        form=form,
+        success=gettext("认领的岗位已更新。"),
+        back=reverse("party:in_service"),
+    )
+
+
+@login_required
+@require_POST
+def acknowledge_sheet(request, pk):
+    """The member has read his feedback sheet (and may add a remark): now it may be printed for his unit."""
+    sheet = get_object_or_404(FeedbackSheet, pk=pk, member__person=request.user)
+    form = AcknowledgeForm(request.POST)
+    return run_action(
+        request,
+        lambda: sheet.acknowledge(by=request.user, remark=form.cleaned_data["remark"]),
+        form=form,
+        success=gettext("已确认看过反馈表。"),
+        back=reverse("party:in_service") + "#feedback",
+    )
+
+
+class UnitRegistrationView(LoginRequiredMixin, PageMixin, ActionFormMixin, FormView):
+    """单位报到: a signed-in person registers a unit with its contact person; it is public once staff approve,
+    and then the person who registered it is the unit's contact."""
+
+    template_name = "party/register_unit.html"
+    form_class = UnitRegistrationForm
+    title = _("单位报到")
+    success_message = _("单位报到已提交，社区审核通过后会通知您。")
+
+    def perform(self, form):
+        PartnerUnit.register(by=self.request.user, **form.cleaned_data)
+        return reverse("me")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["my_registrations"] = PartnerUnit.objects.filter(registered_by=self.request.user).order_by(
+            "-registered_at"
+        )
+        return context
+
+
+class ReviewView(PermissionRequiredMixin, PageMixin, TemplateView):
+    """Staff review what reported in: in-service members' registrations and units' registrations, oldest first.
+    The units' contact phones are shown in full (recorded)."""
+
+    permission_required = REVIEW_PERMISSION
+    template_name = "party/review.html"
+    title = _("双报到审核")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = list(
+            InServiceMember.objects.filter(status=InServiceMember.Status.PENDING)
+            .select_related("person", "unit")
+            .prefetch_related("posts")
+            .order_by("registered_at")
+        )
+        context["units"] = list(
+            PartnerUnit.objects.filter(registration=PartnerUnit.Registration.PENDING)
+            .select_related("registered_by")
+            .order_by("registered_at")
+        )
+        audit.record_contact_views(
+            subjects=context["units"],
+            viewer=self.request.user,
+            viewer_role=gettext("社区工作人员"),
+            context=gettext("双报到审核"),
+        )
+        return context
+
+
+def _decide(request, obj, approve, *, approved, declined):
+    back = reverse("party:in_service_review")
+    if approve:
+        return run_action(request, lambda: obj.approve(by=request.user), success=approved, back=back)
+    form = ReasonForm(request.POST)
+    return run_action(
+        request,
+        lambda: obj.decline(by=request.user, reason=form.cleaned_data["reason"]),
+        form=form,
+        success=declined,
+        back=back,
+    )
+
+
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@require_POST
+def decide_member(request, pk, approve):
+    member = get_object_or_404(InServiceMember, pk=pk)
+    return _decide(request, member, approve, approved=gettext("已通过报到。"), declined=gettext("已退回报到。"))
+
+
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@require_POST
+def decide_unit(request, pk, approve):
+    unit = get_object_or_404(PartnerUnit, pk=pk)
+    return _decide(request, unit, approve, approved=gettext("单位报到已通过。"), declined=gettext("已退回单位报到。"))
+
+
+class UnitMembersView(LoginRequiredMixin, PageMixin, TemplateView):
+    """A unit contact (单位联系人) sees the in-service members of his unit who reported in: names, posts and
+    masked phones, nothing else."""
+
+    template_name = "party/unit_members.html"
+    title = _("本单位报到的在职党员")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        units = list(PartnerUnit.objects.with_contact(self.request.user))
+        if not units:
+            raise Http404
+        members = (
+            InServiceMember.objects.approved()
+            .filter(unit__in=units)
+            .select_related("person", "unit")
+            .prefetch_related("posts")
+        )
+        context["units"] = [(unit, [m for m in members if m.unit_id == unit.pk]) for unit in units]
+        return context
+
+
+def _members_of(units, year):
+    """Approved members of ``units`` with their posts, the year's sheet and their service totals."""
+    members = list(
+        InServiceMember.objects.approved()
+        .filter(unit__in=units)
+        .select_related("person", "unit")
+        .prefetch_related(
+            "posts", Prefetch("feedback_sheets", queryset=FeedbackSheet.objects.filter(year=year), to_attr="sheets")
+        )
+        .order_by("unit__name", "registered_at")
+    )
+    for member in members:
+        member.lines = service_of(member.person, year)
+        member.totals = service_totals(member.lines)
+        member.sheet = member.sheets[0] if member.sheets else None
+    return members
+
+
+class UnitsView(PermissionRequiredMixin, PageMixin, TemplateView):
+    """Staff: per unit, its registered in-service members and what each did in the year (``?year=``), with the
+    state of each member's feedback sheet and the way to the unit's printable sheet."""
+
+    permission_required = REVIEW_PERMISSION
+    template_name = "party/units.html"
+    title = _("各单位在职党员服务情况")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = YearForm.year_of(self.request)
+        units = list(PartnerUnit.objects.approved().filter(in_service_members__status="approved").distinct())
+        members = _members_of(units, year)
+        context.update(
+            year=year, years=_years(), units=[(unit, [m for m in members if m.unit_id == unit.pk]) for unit in units]
+        )
+        return context
+
+
+class FeedbackFormView(PermissionRequiredMixin, PageMixin, ActionFormMixin, FormView):
+    """Staff write a member's evaluation for a year; the member is told and sees it before it is printed."""
+
+    permission_required = REVIEW_PERMISSION
+    template_name = "party/feedback_form.html"
+    form_class = FeedbackForm
+    title = _("填写双报到反馈表")
+    success_message = _("反馈表已保存，本人看过后就可以打印。")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = get_object_or_404(
+            InServiceMember.objects.approved().select_related("person", "unit"), pk=kwargs["pk"]
+        )
+        self.year = kwargs["year"]
+        if not 2000 <= self.year <= timezone.localdate().year:
+            raise Http404
+        self.sheet = FeedbackSheet.objects.filter(member=self.member, year=self.year).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"evaluation": self.sheet.evaluation} if self.sheet else {}
+
+    def perform(self, form):
+        FeedbackSheet.write(
+            member=self.member, year=self.year, evaluation=form.cleaned_data["evaluation"], by=self.request.user
+        )
+        return reverse("party:units") + f"?year={self.year}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lines = service_of(self.member.person, self.year)
+        context.update(member=self.member, year=self.year, sheet=self.sheet, lines=lines, totals=service_totals(lines))
+        return context
+
+
+class UnitFeedbackView(PermissionRequiredMixin, PageMixin, TemplateView):
+    """The unit's yearly feedback sheet (双报到反馈表), printable: each member whose sheet he has seen, with his
+    posts, service lines, totals, the evaluation and his remark; the others are listed as waiting."""
+
+    permission_required = REVIEW_PERMISSION
+    template_name = "party/unit_feedback.html"
+
+    def get_title(self):
+        return gettext("%(unit)s %(year)d年度在职党员双报到反馈表") % {"unit": self.unit.name, "year": self.year}
+
+    def get_context_data(self, **kwargs):
+        self.unit = get_object_or_404(PartnerUnit.objects.approved(), pk=kwargs["pk"])
+        self.year = kwargs["year"]
+        if not 2000 <= self.year <= timezone.localdate().year:
+            raise Http404
+        context = super().get_context_data(**kwargs)
+        members = _members_of([self.unit], self.year)
+        context.update(
+            unit=self.unit,
+            year=self.year,
+            ready=[m for m in members if m.sheet and m.sheet.ready_to_print],
+            waiting=[m for m in members if not (m.sheet and m.sheet.ready_to_print)],
+            today=timezone.localdate(),
+        )
+        return context
+
+
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@require_POST
+def print_feedback(request, pk, year):
+    """Staff print the unit's sheet: the sheets its members have seen are marked printed."""
+    unit = get_object_or_404(PartnerUnit.objects.approved(), pk=pk)
+    return run_action(
+        request,
+        lambda: FeedbackSheet.mark_printed(unit=unit, year=year, by=request.user),
+        success=gettext("已记录打印时间，请打印本页交给单位。"),
+        back=reverse("party:unit_feedback", kwargs={"pk": pk, "year": year}),
     )
