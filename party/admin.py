@@ -1,13 +1,14 @@
 """The party's admin pages. (Party members' declarations live on the ground floor, community.PartyMembership, but
 are decided through party.services, so their admin is registered here.)"""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.admin import AuditedAdminMixin
+from community.lifecycle import NotAllowed
 from community.models import PartyMembership, PartyMembershipError
-from party.models import PartyDay
+from party.models import FeedbackSheet, InServiceMember, PartyDay, ServicePost
 from party.services import membership_confirm
 
 # --- Party members: declarations, seen only by staff holding community.confirm_partymembership ------------------
@@ -105,3 +106,65 @@ class PartyDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("已总结"), boolean=True)
     def has_summary(self, party_day):
         return party_day.summary_at is not None
+
+
+# --- 双报到: service posts, in-service members, feedback sheets -----------------------------------------------
+
+
+@admin.register(ServicePost)
+class ServicePostAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "description")
+
+
+class FeedbackSheetInline(admin.StackedInline):
+    model = FeedbackSheet
+    extra = 0
+    fields = ("year", "evaluation", "written_by", "seen_at", "member_remark", "printed_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # written on the units page, where the member is told
+
+
+@admin.register(InServiceMember)
+class InServiceMemberAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("person", "unit", "position", "status", "registered_at")
+    list_filter = ("status", "unit", "posts")
+    list_select_related = ("person", "unit")
+    search_fields = ("person__display_name", "unit__name", "position", "skills")
+    autocomplete_fields = ("person", "unit")
+    filter_horizontal = ("posts",)
+    readonly_fields = ("status", "registered_at", "decided_at", "decided_by", "decision_note")
+    inlines = [FeedbackSheetInline]
+    actions = ["approve"]
+
+    @admin.action(description=_("通过所选的报到"), permissions=["change"])
+    def approve(self, request, queryset):
+        done = 0
+        for member in queryset:
+            try:
+                member.approve(by=request.user)
+                done += 1
+            except NotAllowed as refusal:
+                self.message_user(request, f"{member}：{refusal.message}", messages.WARNING)
+        self.message_user(request, _("已通过 %(n)d 份报到。") % {"n": done})
+
+
+@admin.register(FeedbackSheet)
+class FeedbackSheetAdmin(admin.ModelAdmin):
+    list_display = ("member", "year", "seen_at", "printed_at")
+    list_filter = ("year",)
+    list_select_related = ("member__person", "member__unit")
+    search_fields = ("member__person__display_name", "member__unit__name")
+    autocomplete_fields = ("member",)
+    readonly_fields = ("written_by", "written_at", "seen_at", "member_remark", "printed_at")
+
+    def has_add_permission(self, request):
+        return False  # written on the units page (party:units), where the member is told
+
+    def has_change_permission(self, request, obj=None):
+        return False
