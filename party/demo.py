@@ -10,9 +10,9 @@ from django.utils import timezone
 from community.demo import ensure_account, plain_account
 from community.demo_pictures import draw_scene
 from community.images import store_upload
-from community.models import Grid, PartyBranch, PartyMembership
-from party.models import PartyDay, first_saturday
-from volunteers.models import Activity, SignUp
+from community.models import Grid, PartyBranch, PartyMembership, User
+from party.models import FeedbackSheet, InServiceMember, PartyDay, ServicePost, first_saturday
+from volunteers.models import Activity, PartnerMembership, PartnerUnit, SignUp
 
 # (grid, branch, secretary's demo login, her name): the party committee's four grid branches.
 BRANCHES = [
@@ -90,9 +90,171 @@ def members(out):
     )
 
 
+# 双报到 ------------------------------------------------------------------------------------------------------
+
+SERVICE_POSTS = [
+    ("楼栋长助理", "协助楼栋长收集居民诉求、通知楼栋事务，每月至少一次。"),
+    ("文明劝导员", "在小区门口和主干道劝导乱停放、乱扔垃圾，每月一个周末上午。"),
+    ("政策宣讲员", "在新时代文明实践站宣讲医保、社保、就业等政策，每季度一次。"),
+    ("助老帮扶", "结对看望独居老人，帮忙代购、陪同就医，每月两次。"),
+    ("法律咨询", "在居民议事厅解答法律问题、参与矛盾调解，每月一次。"),
+]
+
+# (unit, login, name, position, skills, availability, posts, the unit's party organisation)
+IN_SERVICE = [
+    (
+        "市委党校",
+        "partner",
+        "郑立新",
+        "教研室主任",
+        "理论宣讲",
+        "周六上午",
+        ["政策宣讲员", "楼栋长助理"],
+        "市委党校机关党委",
+    ),
+    ("市委党校", "dangxiao2", "卢文博", "讲师", "电脑维修", "工作日晚上", ["助老帮扶"], "市委党校机关党委"),
+    ("区医保局", "yibaoju1", "任海燕", "科员", "医保政策", "周六全天", ["政策宣讲员"], "区医保局机关党支部"),
+    ("区建设局", "jianshe1", "覃志刚", "工程师", "房屋安全", "周日上午", ["文明劝导员"], "区建设局机关党支部"),
+    (
+        "供电公司江滨供电所",
+        "gongdian1",
+        "熊立军",
+        "班长",
+        "用电安全",
+        "周末",
+        ["助老帮扶", "法律咨询"],
+        "江滨供电所党支部",
+    ),
+]
+
+# Last year's sheet for 市委党校's members, seen by them (one with a remark), ready to print.
+EVALUATIONS = {
+    "partner": (
+        "全年到社区宣讲政策 6 次，带领单位党员认领微心愿，积极响应“红哨子”，表现突出。",
+        "感谢社区，明年继续参加。",
+    ),
+    "dangxiao2": ("结对帮扶两位独居老人，每月上门，帮老人学会用智能手机，居民评价很好。", ""),
+}
+
+
 def in_service(out):
     """Service posts, five in-service members registered from partner units, one unit registration waiting,
     and a feedback sheet for last year ready to print."""
+    staff = User.objects.filter(username="staff").first()
+    posts = {}
+    for order, (name, description) in enumerate(SERVICE_POSTS, start=1):
+        posts[name], _created = ServicePost.objects.get_or_create(
+            name=name, defaults={"description": description, "order": order}
+        )
+    now = timezone.now()
+    members = {}
+    for unit_name, login, name, position, skills, availability, post_names, organisation in IN_SERVICE:
+        unit = PartnerUnit.objects.get(name=unit_name)
+        person = ensure_account(login, name) if login == "partner" else plain_account(login, name)
+        PartyMembership.objects.get_or_create(
+            member=person,
+            defaults={
+                "organisation": organisation,
+                "joined_year": 2008,
+                "consent_at": now,
+                "status": PartyMembership.Status.CONFIRMED,
+                "decided_by": staff,
+                "decided_at": now,
+            },
+        )
+        member, created = InServiceMember.objects.get_or_create(
+            person=person,
+            defaults={
+                "unit": unit,
+                "position": position,
+                "skills": skills,
+                "availability": availability,
+                "status": InServiceMember.Status.APPROVED,
+                "decided_by": staff,
+                "decided_at": now,
+            },
+        )
+        if created:
+            member.posts.set([posts[p] for p in post_names])
+        members[login] = member
+    # 郑立新 is 市委党校's contact person: he sees the unit's registered members.
+    PartnerMembership.objects.filter(unit__name="市委党校", user__username="partner").update(is_contact=True)
+    _service_this_year(members)
+    _last_year_sheet(members, staff)
+    applicant = plain_account("xiaoxue1", "黄雅琴")
+    PartnerUnit.objects.get_or_create(
+        name="江滨实验小学",
+        defaults={
+            "kind": PartnerUnit.Kind.PARTY_SCHOOL,
+            "description": "学校党支部希望组织教师党员到社区开展课后托管和家庭教育讲座。",
+            "office_phone": "0791-88886666",
+            "office_address": "江滨路88号",
+            "contact_name": "黄雅琴",
+            "contact_phone": "13979990001",
+            "registration": PartnerUnit.Registration.PENDING,
+            "registered_by": applicant,
+            "registered_at": now - timedelta(days=1),
+        },
+    )
+    out.write(
+        f"  {ServicePost.objects.count()} service posts, {InServiceMember.objects.count()} in-service members, "
+        f"{FeedbackSheet.objects.count()} feedback sheets, "
+        f"{PartnerUnit.objects.filter(registration=PartnerUnit.Registration.PENDING).count()} unit registration waiting"
+    )
+
+
+def _service_this_year(members):
+    """Each in-service member attended two of this year's past activities (the demo's own)."""
+    year_start = timezone.make_aware(datetime(timezone.localdate().year, 1, 1))
+    past = list(
+        Activity.objects.filter(starts_at__gte=year_start, starts_at__lt=timezone.now())
+        .exclude(status=Activity.Status.CANCELLED)
+        .order_by("starts_at")[:12]
+    )
+    for index, member in enumerate(members.values()):
+        for activity in past[index * 2 : index * 2 + 2]:
+            SignUp.objects.get_or_create(
+                activity=activity,
+                person=member.person,
+                status=SignUp.Status.SIGNED_UP,
+                defaults={"attended": True, "checked_in_at": activity.starts_at},
+            )
+
+
+def _last_year_sheet(members, staff):
+    """Last year: 市委党校 hosted two services its members attended; the community wrote their evaluations, the
+    members saw them, and the unit's sheet is ready to print."""
+    year = timezone.localdate().year - 1
+    unit = PartnerUnit.objects.get(name="市委党校")
+    for month, day, title in [(6, 14, "党员进社区·垃圾分类宣传"), (11, 15, "党员进社区·政策宣讲")]:
+        start = timezone.make_aware(datetime(year, month, day, 9, 0))
+        activity, _created = Activity.objects.get_or_create(
+            partner_unit=unit,
+            title=title,
+            starts_at=start,
+            defaults={
+                "team": None,
+                "audience": Activity.Audience.RESIDENTS,
+                "description": "市委党校在职党员到社区开展志愿服务。",
+                "ends_at": start + timedelta(hours=2),
+                "signup_deadline": start - timedelta(hours=12),
+                "place": "新时代文明实践站",
+                "capacity": 30,
+                "status": Activity.Status.COMPLETED,
+            },
+        )
+        for login in EVALUATIONS:
+            SignUp.objects.get_or_create(
+                activity=activity,
+                person=members[login].person,
+                status=SignUp.Status.SIGNED_UP,
+                defaults={"attended": True, "checked_in_at": start},
+            )
+    for login, (evaluation, remark) in EVALUATIONS.items():
+        member = members[login]
+        if not FeedbackSheet.objects.filter(member=member, year=year).exists():
+            sheet = FeedbackSheet.write(member=member, year=year, evaluation=evaluation, by=staff)
+            sheet.acknowledge(by=member.person, remark=remark)
 
 
 # The grids' duty phones (fictional numbers).
