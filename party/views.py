@@ -641,6 +641,8 @@ class FeedbackFormView(PermissionRequiredMixin, PageMixin, ActionFormMixin, Form
     success_message = _("反馈表已保存，本人看过后就可以打印。")
 
     def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():  # before looking anything up: no 404 tells others what exists
+            return self.handle_no_permission()
         self.member = get_object_or_404(
             InServiceMember.objects.approved().select_related("person", "unit"), pk=kwargs["pk"]
         )
@@ -686,6 +688,7 @@ class UnitFeedbackView(PermissionRequiredMixin, PageMixin, TemplateView):
         context.update(
             unit=self.unit,
             year=self.year,
+            years=_years(),
             ready=[m for m in members if m.sheet and m.sheet.ready_to_print],
             waiting=[m for m in members if not (m.sheet and m.sheet.ready_to_print)],
             today=timezone.localdate(),

@@ -20,6 +20,7 @@ from community.images import store_upload
 from community.models import Home, Notification, PartyMembership
 from community.notifications import notify
 from news.models import Article
+from party.models import FeedbackSheet, InServiceMember, ServicePost
 from places.models import PlaceReport
 from tests.factories import (
     ActivityFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     PartnerUnitFactory,
     PartyBranchFactory,
     PartyDayFactory,
+    PartyMembershipFactory,
     PlaceFactory,
     StaffFactory,
     TeamFactory,
@@ -41,7 +43,7 @@ from tests.factories import (
 from tests.images import upload
 from tests.lending.world import add_lending_world, lending_rows
 from tests.signing_in import sign_in
-from volunteers.models import Appointment, OpeningHours, PartnerMembership, SignUp, TeamMembership
+from volunteers.models import Appointment, OpeningHours, PartnerMembership, PartnerUnit, SignUp, TeamMembership
 from whistles.models import Category as ProblemCategory
 from whistles.models import ProblemReport, Rating, Whistle
 from wishes.models import Wish
@@ -59,6 +61,9 @@ ROLES = [
     "grid_worker",
     "staff",
     "secretary",  # a grid branch's secretary (party days)
+    # 双报到: a confirmed party member registered from the partner unit; the unit's contact person.
+    "in_service_member",
+    "unit_contact",
 ]
 
 RESIDENT_PHONE = "13800001111"
@@ -73,6 +78,12 @@ SECRETS = {
 # The grid's duty phone: staff, and residents whose confirmed home is in the grid (none in this world).
 DUTY_PHONE = "13912340000"
 SECRETS[DUTY_PHONE] = {"editor", "grid_worker", "staff"}
+# 双报到: a unit waiting for approval has a contact mobile only staff see; the in-service member's login is a
+# mobile number the unit contact sees masked.
+UNIT_CONTACT_PHONE = "13911112222"
+IN_SERVICE_PHONE = "13977778888"
+SECRETS[UNIT_CONTACT_PHONE] = {"staff", "other_resident"}  # she registered the unit (her data download)
+SECRETS[IN_SERVICE_PHONE] = {"in_service_member"}
 
 
 def expect(default, **overrides):
@@ -628,6 +639,72 @@ def table(w):
             {},
             expect(404, anonymous=302, secretary=302, grid_worker=302, staff=302),
         ),
+        # --- 双报到: in-service members and units report in; the yearly record and feedback sheet ----------
+        "party:service_record": ("get", reverse("party:service_record"), None, LOGIN),
+        "party:in_service": ("get", reverse("party:in_service"), None, LOGIN),
+        "party:choose_posts": (
+            "post",
+            reverse("party:choose_posts"),
+            {"posts": [w["service_post"].pk]},
+            expect(404, anonymous=302, in_service_member=302),
+        ),
+        "party:acknowledge_sheet": (
+            "post",
+            reverse("party:acknowledge_sheet", kwargs=pk(w["feedback_sheet"])),
+            {"remark": "收到"},
+            expect(404, anonymous=302, in_service_member=302),
+        ),
+        "party:register_unit": ("get", reverse("party:register_unit"), None, LOGIN),
+        "party:in_service_review": ("get", reverse("party:in_service_review"), None, STAFF_PAGE),
+        "party:approve_member": (
+            "post",
+            reverse("party:approve_member", kwargs=pk(w["pending_member"])),
+            {},
+            expect(403, staff=302),
+        ),
+        "party:decline_member": (
+            "post",
+            reverse("party:decline_member", kwargs=pk(w["pending_member"])),
+            {"reason": "单位不符"},
+            expect(403, staff=302),
+        ),
+        "party:approve_unit": (
+            "post",
+            reverse("party:approve_unit", kwargs=pk(w["pending_unit"])),
+            {},
+            expect(403, staff=302),
+        ),
+        "party:decline_unit": (
+            "post",
+            reverse("party:decline_unit", kwargs=pk(w["pending_unit"])),
+            {"reason": "信息不全"},
+            expect(403, staff=302),
+        ),
+        "party:unit_members": (
+            "get",
+            reverse("party:unit_members"),
+            None,
+            expect(404, anonymous=302, unit_contact=200),
+        ),
+        "party:units": ("get", reverse("party:units"), None, STAFF_PAGE),
+        "party:write_feedback": (
+            "get",
+            reverse("party:write_feedback", kwargs={"pk": w["in_service"].pk, "year": w["sheet_year"]}),
+            None,
+            STAFF_PAGE,
+        ),
+        "party:unit_feedback": (
+            "get",
+            reverse("party:unit_feedback", kwargs={"pk": w["report_in_unit"].pk, "year": w["sheet_year"]}),
+            None,
+            STAFF_PAGE,
+        ),
+        "party:print_feedback": (
+            "post",
+            reverse("party:print_feedback", kwargs={"pk": w["report_in_unit"].pk, "year": w["sheet_year"]}),
+            {},
+            expect(403, staff=302),
+        ),
     }
 
 
@@ -791,6 +868,7 @@ class PortalWorld(TestCase):
         cls.add_party_members(w)
         cls.add_party_days(w, building=building)
         add_lending_world(w)
+        cls.add_report_in(w, staff=staff)
         uid = urlsafe_base64_encode(force_bytes(w["resident"].pk))
         w["reset_url"] = reverse(
             "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(w["resident"])}
@@ -891,6 +969,42 @@ class PortalWorld(TestCase):
             summary_at=held + timedelta(hours=3),
         )
 
+    @staticmethod
+    def add_report_in(w, *, staff):
+        """双报到: a confirmed party member registered from the unit (with a post and last year's sheet to see),
+        the unit's contact, a member and a unit waiting for review, and a colleague's sheet ready to print. Their
+        unit is not the one the whistles call, so the contact acts for no call."""
+        w["report_in_unit"] = unit = PartnerUnitFactory(name="市税务局")
+        post = ServicePost.objects.create(name="楼栋长助理", description="协助楼栋长")
+        w["service_post"] = post
+        w["sheet_year"] = year = timezone.localdate().year - 1
+        w["in_service_member"] = person = UserFactory(username=IN_SERVICE_PHONE, display_name="钱在职")
+        PartyMembershipFactory(member=person)
+        member = InServiceMember.objects.create(
+            person=person, unit=unit, position="科员", availability="周六上午", status="approved"
+        )
+        member.posts.set([post])
+        w["in_service"] = member
+        w["feedback_sheet"] = FeedbackSheet.write(member=member, year=year, evaluation="积极参加社区服务。", by=staff)
+        colleague = InServiceMember.objects.create(
+            person=PartyMembershipFactory().member, unit=unit, position="干部", availability="周日", status="approved"
+        )
+        FeedbackSheet.write(member=colleague, year=year, evaluation="表现良好。", by=staff).acknowledge(
+            by=colleague.person
+        )
+        w["pending_member"] = InServiceMember.objects.create(
+            person=PartyMembershipFactory().member, unit=unit, position="教师", availability="周末"
+        )
+        w["unit_contact"] = UserFactory(username="unitcontact", display_name="周联络")
+        PartnerMembership.objects.create(unit=unit, user=w["unit_contact"], is_contact=True)
+        w["pending_unit"] = PartnerUnit.register(
+            by=w["other_resident"],
+            name="市第一中学",
+            kind="school",
+            contact_name="周老师",
+            contact_phone=UNIT_CONTACT_PHONE,
+        )
+
     def user_for(self, role):
         w = self.world
         return {
@@ -905,6 +1019,8 @@ class PortalWorld(TestCase):
             "grid_worker": w["grid_worker"],
             "staff": w["staff"],
             "secretary": w["secretary"],
+            "in_service_member": w["in_service_member"],
+            "unit_contact": w["unit_contact"],
         }.get(role)
 
     def log_in_as(self, role, client=None):

@@ -16,10 +16,10 @@ from django.test import Client
 from community.models import Image, Notification, PartyMembership, User
 from lending.models import Item, Loan
 from news.models import Article
-from party.models import PartyDay
+from party.models import FeedbackSheet, InServiceMember, PartyDay
 from places.models import PlaceReport
 from tests.test_authorization import PortalWorld, table
-from volunteers.models import Activity, Appointment, SignUp, Volunteer
+from volunteers.models import Activity, Appointment, PartnerUnit, SignUp, Volunteer
 from whistles.models import ProblemReport, Whistle
 from wishes.models import Wish
 
@@ -40,7 +40,9 @@ COUNTED += [Item, Loan]  # the lending box
 COUNTED += [PlaceReport]  # the service circle
 COUNTED += [PartyMembership]  # party members' declarations
 COUNTED += [PartyDay]  # party days (主题党日)
+COUNTED += [PartnerUnit, InServiceMember, FeedbackSheet]  # 双报到
 ROLES = ["anonymous", "resident", "volunteer", "staff"]
+ROLES += ["in_service_member"]  # 双报到: his posts and his feedback sheet
 
 
 class FormFinder(HTMLParser):

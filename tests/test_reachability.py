@@ -118,6 +118,14 @@ ACTIONS = {
     "party:show_badge": {"other_volunteer"},
     "party:confirm_membership": {"staff"},
     "party:reject_membership": {"staff"},
+    # 双报到
+    "party:choose_posts": {"in_service_member"},
+    "party:acknowledge_sheet": {"in_service_member"},
+    "party:approve_member": {"staff"},
+    "party:decline_member": {"staff"},
+    "party:approve_unit": {"staff"},
+    "party:decline_unit": {"staff"},
+    "party:print_feedback": {"staff"},
 }
 
 MAX_PAGES = 1500

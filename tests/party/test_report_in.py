@@ -21,6 +21,7 @@ from tests.factories import (
     VolunteerFactory,
 )
 from tests.signing_in import sign_in
+from tests.test_hostile_input import PAYLOADS, SCRIPT, forms_on, hostile_data
 from volunteers.models import PartnerMembership, PartnerUnit, ServiceHourRecord, SignUp
 from whistles.models import Category, Whistle, WhistleUpdate
 from wishes.models import Wish
@@ -383,3 +384,29 @@ def test_registration_and_sheets_are_in_the_data_download_and_erased_with_the_ac
         entry(person)
     assert not InServiceMember.objects.filter(person=person).exists()
     assert not FeedbackSheet.objects.exists()
+
+
+# --- Hostile input on the forms only a party member sees (the common walk has no unregistered party member) ----
+
+
+@pytest.mark.parametrize("variant", range(0, len(PAYLOADS), 2))
+def test_hostile_input_in_the_registration_form_is_refused_with_messages_and_saves_nothing(client, unit, variant):
+    person = UserFactory()
+    PartyMembershipFactory(member=person)
+    ServicePost.objects.create(name="楼栋长助理", description="协助")
+    sign_in(client, person)
+    page = client.get(reverse("party:in_service")).content.decode()
+    (form,) = [f for f in forms_on(page, reverse("party:in_service")) if f["action"] == reverse("party:in_service")]
+    assert {"unit", "position", "availability", "posts"} <= set(form["fields"])
+
+    response = client.post(form["action"], hostile_data(form["fields"], variant))
+
+    assert response.status_code in (200, 302)
+    assert SCRIPT not in response.content.decode()
+    assert not InServiceMember.objects.exists()
+    # With a real unit and sensible text the same payloads in the free fields are stored as plain text.
+    data = {**hostile_data(form["fields"], variant), "unit": unit.pk, "posts": []}
+    data = {k: (v[:30] if isinstance(v, str) else v) for k, v in data.items()}
+    response = client.post(form["action"], data)
+    member = InServiceMember.objects.filter(person=person).first()
+    assert (member is None) == (response.status_code == 200)
