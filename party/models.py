@@ -117,6 +117,8 @@ class InServiceMember(ShownModel):
         if unit.registration != PartnerUnit.Registration.APPROVED:
             raise ReportInError(gettext("这个单位还没有通过报到审核。"))
         with transaction.atomic():
+            # The person's row first: two registrations sent at once are settled one after the other.
+            User.objects.select_for_update().filter(pk=person.pk).first()
             member = cls.objects.select_for_update().filter(person=person).first()
             if member is not None and member.status != cls.Status.DECLINED:
                 raise ReportInError(gettext("您已经报到过了，可以在下面修改认领的岗位。"))
@@ -216,9 +218,9 @@ class FeedbackSheet(ShownModel):
         if not evaluation.strip():
             raise ReportInError(gettext("请填写社区评价。"))
         with transaction.atomic():
-            sheet = cls.objects.select_for_update().filter(member=member, year=year).first() or cls(
-                member=member, year=year
-            )
+            # The member's row orders two staff writing the same sheet at once; the later one rewrites it.
+            InServiceMember.objects.select_for_update().filter(pk=member.pk).first()
+            sheet = cls.objects.filter(member=member, year=year).first() or cls(member=member, year=year)
             if sheet.printed_at is not None:
                 raise ReportInError(gettext("这份反馈表已经打印交给单位，不能再修改。"))
             sheet.evaluation, sheet.written_by = evaluation, by

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -494,12 +494,13 @@ class PartnerUnit(ShownModel):
     @classmethod
     def register(cls, *, by, **fields):
         """A signed-in person registers a unit (单位报到): it waits, unseen, until staff approve it."""
-        if cls.objects.filter(name=fields.get("name", "")).exists():
-            raise VolunteerError(gettext("这个单位已经报到过了，请联系社区。"))
         unit = cls(registration=cls.Registration.PENDING, registered_by=by, registered_at=timezone.now(), **fields)
-        with transaction.atomic():
-            unit.save()
-            audit.record(actor=by, action="partnerunit.register", target=unit)
+        try:
+            with transaction.atomic():
+                unit.save()
+                audit.record(actor=by, action="partnerunit.register", target=unit)
+        except IntegrityError:  # the name is taken (the unique constraint settles two registrations at once)
+            raise VolunteerError(gettext("这个单位已经报到过了，请联系社区。")) from None
         return unit
 
     def approve(self, *, by):
