@@ -410,3 +410,26 @@ def test_hostile_input_in_the_registration_form_is_refused_with_messages_and_sav
     response = client.post(form["action"], data)
     member = InServiceMember.objects.filter(person=person).first()
     assert (member is None) == (response.status_code == 200)
+
+
+def test_a_unit_staff_enter_in_the_admin_is_approved_at_once_and_listed(client, staff):
+    sign_in(client, staff)
+    response = client.post(
+        reverse("admin:volunteers_partnerunit_add"),
+        {
+            "name": "区税务局",
+            "kind": "government",
+            "description": "",
+            "office_phone": "",
+            "office_address": "",
+            "contact_name": "吴科长",
+            "contact_phone": "13900009999",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    unit = PartnerUnit.objects.get(name="区税务局")
+    assert (unit.registration, unit.registered_by, unit.decided_by) == ("approved", staff, staff)
+    client.logout()
+    assert "区税务局" in client.get(reverse("volunteers:units")).content.decode()
