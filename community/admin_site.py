@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 # Sections of the menu in the order of the portal's own nav; apps not named come after them.
-MENU_ORDER = ("news", "wishes", "whistles", "volunteers", "party", "community", "places", "auth")
+MENU_ORDER = ("news", "wishes", "whistles", "volunteers", "community", "places", "party", "auth")
 
 # "app_label.model_name", or "app_label" for a whole app: kept by the portal, read when something needs checking.
 # (Daily reads stay with the news: editors follow them.)

@@ -26,7 +26,7 @@ from tests.factories import BuildingFactory, StaffFactory, UserFactory, Voluntee
 from tests.signing_in import sign_in
 from tests.test_authorization import ROLES, PortalWorld, table
 from tests.wishes.helpers import make_wish
-from volunteers.models import Appointment, SignUp, Volunteer
+from volunteers.models import Appointment, PartnerUnit, SignUp, Volunteer
 from whistles.models import Category as ProblemCategory
 from whistles.models import ProblemReport
 from wishes.models import Wish
@@ -59,6 +59,9 @@ def owners_of_every_secret():
         owners[appointment.phone].add((appointment.resident_id, "", ""))
     for grid in Grid.objects.exclude(duty_phone=""):
         owners[grid.duty_phone].add((grid.grid_worker_id, "community.grid", str(grid.pk)))
+    # 双报到: a unit's contact mobile, given by the person who registered the unit.
+    for unit in PartnerUnit.objects.exclude(contact_phone=""):
+        owners[unit.contact_phone].add((unit.registered_by_id, "volunteers.partnerunit", str(unit.pk)))
     for home in Home.objects.select_related("building"):
         owners[home.address].add((home.resident_id, "", ""))
     for user in User.objects.all():
