@@ -584,13 +584,13 @@ def table(w):
             "post",
             reverse("party:withdraw_membership"),
             {},
-            expect(404, anonymous=302, resident=302, other_volunteer=302),
+            expect(404, anonymous=302, resident=302, other_volunteer=302, in_service_member=302),
         ),
         "party:show_badge": (
             "post",
             reverse("party:show_badge"),
             {"shown": "1"},
-            expect(404, anonymous=302, resident=302, other_volunteer=302),
+            expect(404, anonymous=302, resident=302, other_volunteer=302, in_service_member=302),
         ),
         # A branch secretary (no staff role) decides the declarations naming his branch: the list opens for him.
         "party:declarations": (

@@ -114,8 +114,8 @@ ACTIONS = {
     "lending:record_return": HANDLES_LOANS,
     "places:handle_report": {"grid_worker", "staff"},
     # Party members: the member withdraws or shows the badge; staff holding the permission decide.
-    "party:withdraw_membership": {"resident", "other_volunteer"},
-    "party:show_badge": {"other_volunteer"},
+    "party:withdraw_membership": {"resident", "other_volunteer", "in_service_member"},
+    "party:show_badge": {"other_volunteer", "in_service_member"},
     "party:confirm_membership": {"staff"},
     "party:reject_membership": {"staff"},
     # 双报到
