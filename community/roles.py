@@ -16,7 +16,9 @@ ROLE_DESCRIPTIONS = {
     EDITOR: _("撰写、发布新闻文章"),
     REVIEWER: _("审核居民提交的内容"),
     GRID_WORKER: _("维护网格楼栋，代居民办理事项"),
-    PARTY_AFFAIRS: _("查看和确认居民申报的党员身份，导出党员名单"),
+    PARTY_AFFAIRS: _(
+        "确认居民申报的党员身份，导出党员名单；审核在职党员和单位报到，填写、打印反馈表；管理网格党支部和主题党日"
+    ),
 }
 
 ROLE_PERMISSIONS = {
@@ -97,6 +99,20 @@ ROLE_PERMISSIONS = {
         "community.export_personal_data",
         "community.confirm_partymembership",
         "community.view_partymembership",
+        # 双报到: reviewing in-service members and units, the service posts, the yearly feedback sheets.
+        "party.review_inservicemember",
+        "party.view_inservicemember",
+        "party.view_servicepost",
+        "party.add_servicepost",
+        "party.change_servicepost",
+        "party.view_feedbacksheet",
+        "volunteers.view_partnerunit",
+        # The grid branches (secretaries) and their party days, in the admin.
+        "community.view_partybranch",
+        "community.add_partybranch",
+        "community.change_partybranch",
+        "party.view_partyday",
+        "party.change_partyday",
     ],
 }
 

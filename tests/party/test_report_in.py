@@ -242,6 +242,19 @@ def test_review_pages_are_for_staff_with_the_permission(client, unit):
     assert member.status == "pending"
 
 
+def test_the_party_office_reviews_a_registration_from_its_workbench(client, unit):
+    """The 党务 role holds the review permission: the waiting registration is on its 我的, one click from the
+    review page, and its approval goes through."""
+    member = in_service(UserFactory(), unit, status="pending")
+    sign_in(client, StaffFactory(groups=["党务"]))
+    workbench = client.get(reverse("me")).content.decode()
+    assert reverse("party:in_service_review") in workbench
+    assert member.person.display_name in client.get(reverse("party:in_service_review")).content.decode()
+    assert client.post(reverse("party:approve_member", kwargs={"pk": member.pk})).status_code == 302
+    member.refresh_from_db()
+    assert member.status == "approved"
+
+
 # --- Unit registration --------------------------------------------------------------------------------------
 
 UNIT = {
