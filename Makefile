@@ -100,12 +100,7 @@ bench: deps
 	$(WITH_BENCH_ENV) $(PY) manage.py bench_seed --sizes $(BENCH_SIZES)
 	$(WITH_BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(WITH_BENCH_ENV) $(PY) manage.py run_jobs
-	@set -a && . $(BENCH_ENV) && set +a; \
-	  $(VENV)/bin/gunicorn community.wsgi --bind 127.0.0.1:$(BENCH_PORT) --workers 2 --worker-class sync \
-	    --timeout 30 --capture-output --error-logfile $(BENCH_DIR)/gunicorn.log & gunicorn_pid=$$!; \
-	  trap 'kill $$gunicorn_pid 2>/dev/null; wait $$gunicorn_pid 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py bench_run --url http://127.0.0.1:$(BENCH_PORT) \
-	    --gunicorn-pid $$gunicorn_pid --seconds $(BENCH_SECONDS)
+	$(WITH_BENCH_ENV) $(PY) manage.py bench_run --port $(BENCH_PORT) --seconds $(BENCH_SECONDS)
 
 # --- Everyday tools --------------------------------------------------------------
 check-migrations: deps

@@ -1,7 +1,10 @@
 """Measure the portal under load: every page with wrk against gunicorn; one table, also saved as JSON.
 
-``manage.py bench_run --url http://127.0.0.1:8765 --gunicorn-pid N`` (the
-Makefile starts gunicorn, then calls it) measures on that server:
+``manage.py bench_run --port 8765`` (the Makefile calls it) serves the portal
+with gunicorn three times, once per phase (``PHASES``): as deployed; with the
+whole-page cache off (``PAGE_CACHE=0``: every anonymous page built cold); and
+with every cache off (``PARTS_CACHE=0`` too: the parts kept for everyone are
+built for each visit as well). In each it measures:
 
 - each page's requests per second and exact p50/p99 latency at 16
   connections, with wrk (2 threads). wrk is a small C program: a Python load
@@ -24,7 +27,10 @@ Makefile starts gunicorn, then calls it) measures on that server:
 - Chinese search latency with one connection and no cache over 50 distinct
   queries, common and rare words, in this process (the cache is emptied before
   each request);
-- the staff dashboard's response time with one connection.
+- the staff dashboard's response time with one connection;
+- the slowest SQL query of each page's cold build: every SELECT the build made
+  is run again under ``EXPLAIN (ANALYZE, BUFFERS)``, and the one that took
+  PostgreSQL longest is reported with its plan.
 """
 
 import http.client
@@ -34,6 +40,7 @@ import os
 import platform
 import resource
 import subprocess
+import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -45,15 +52,16 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from bench import seed, text
 from community import search
-from community.models import User
+from community.models import Grid, PartyBranch, User
 from news import reads
 from news.models import ARTICLES_PER_PAGE, Article, Column
 from tests.signing_in import sign_in
@@ -64,16 +72,28 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "report.lua"
 PROXY_HEADER = ("X-Forwarded-Proto", "https")
 COLUMN_PAGE = 500
+CACHED, PAGE_CACHE_OFF, NO_CACHE = "cached", "page cache off", "no cache"
+# Each phase serves the portal with these settings (environment variables for gunicorn, settings for the
+# in-process query counts).
+PHASES = {
+    CACHED: {"env": {}, "settings": {}},
+    PAGE_CACHE_OFF: {"env": {"PAGE_CACHE": "0"}, "settings": {"PAGE_CACHE_ENABLED": False}},
+    NO_CACHE: {
+        "env": {"PAGE_CACHE": "0", "PARTS_CACHE": "0"},
+        "settings": {"PAGE_CACHE_ENABLED": False, "CACHED_PARTS_ENABLED": False},
+    },
+}
 
 
 @dataclass
 class Target:
-    """A page to measure, and who asks for it: "anonymous", "resident" or "staff"."""
+    """A page to measure, who asks for it ("anonymous", "resident" or "staff") and in which phase."""
 
     name: str
     path: str
     who: str = "anonymous"
     note: str = ""
+    phase: str = CACHED
     results: dict = field(default_factory=dict)
 
 
@@ -99,9 +119,10 @@ def pick_targets():
     )
     common, rare = "志愿者", "助听器"  # in tens of thousands of articles, and in about a hundred (bench/text.py)
     search_url = "/news/search/?q="
-    return [
+    grid = Grid.objects.order_by("order", "pk").first()
+    branch = PartyBranch.objects.order_by("pk").first()
+    public = [
         Target("home", "/"),
-        Target("home (resident)", "/", who="resident"),
         Target("column, page 1", f"/news/column/{column.slug}/", note=f"{column.name}: {articles} articles"),
         Target(f"column, page {page}", f"/news/column/{column.slug}/?page={page}", note=f"of {pages} pages"),
         Target("article", f"/news/{article.pk}/", note="with a cover and a photo in the body"),
@@ -109,12 +130,32 @@ def pick_targets():
         Target("search, rare word", search_url + quote(rare), note=f"q={rare}: {_matches(rare)} matches"),
         Target("wish wall", "/wishes/"),
         Target("wish wall, filtered", "/wishes/?category=health&status=published"),
-        Target("wish wall (resident)", "/wishes/", who="resident"),
         Target("wish", f"/wishes/{wish.pk}/", note="confirmed, with its timeline"),
         Target("team", f"/volunteers/teams/{team['team']}/", note=f"{team['n']} members"),
         Target("honour roll", "/volunteers/honour-roll/"),
         Target("red whistle board", "/whistles/"),
+    ]
+    if grid is not None:
+        public.append(Target("grid", reverse("grid", kwargs={"pk": grid.pk})))
+    if branch is not None:
+        public.append(Target("party branch", reverse("party:branch", kwargs={"pk": branch.pk})))
+    signed_in = [
+        Target(f"{page.name} ({who})", page.path, who=who, note=page.note)
+        for who in ("resident", "staff")
+        for page in public
+        if page.name in ("home", "wish wall", "wish", "team")
+    ]
+    workbench = [Target(f"我的 ({who})", "/me/", who=who) for who in ("resident", "staff")]
+    return [
+        *public,
+        *signed_in,
+        *workbench,
         Target("dashboard (staff)", "/staff/dashboard/", who="staff"),
+        *[Target(page.name, page.path, note=page.note, phase=PAGE_CACHE_OFF) for page in public],
+        *[
+            Target(page.name, page.path, who=page.who, note=page.note, phase=NO_CACHE)
+            for page in [*public[:1], public[6], *signed_in, *workbench]
+        ],
     ]
 
 
@@ -330,6 +371,28 @@ def fetch(base_url, path, cookie=""):
     return response.status, len(body), response.getheader("Location", "")
 
 
+class Gunicorn:
+    """The portal served by gunicorn (2 sync workers) on ``port``, with a phase's settings on top of ours."""
+
+    def __init__(self, port, log):
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.port, self.log, self.process = port, log, None
+
+    def start(self, overrides):
+        command = [sys.executable, "-m", "gunicorn", "community.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", "2", "--worker-class", "sync", "--timeout", "30"]
+        command += ["--capture-output", "--error-logfile", str(self.log)]
+        self.process = subprocess.Popen(command, env=os.environ | overrides)
+        wait_until_ready(self.base_url, self.process.pid)
+        return self.process.pid
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+        self.process = None
+
+
 def wait_until_ready(base_url, master_pid, seconds=60):
     deadline = time.monotonic() + seconds
     while True:
@@ -349,7 +412,8 @@ def wait_until_ready(base_url, master_pid, seconds=60):
 
 
 def count_queries(client, path):
-    """(cold, warm, status): queries of the first request after the cache is emptied, and of the next one.
+    """(cold, warm, slowest): queries of the first request after the cache is emptied, of the next one, and the
+    cold build's slowest SELECT as PostgreSQL ran it (``slowest_select``).
 
     A first, uncounted request primes what is not the cache: the process's
     lazy set-up and a staff session's once-a-minute refresh. The article read
@@ -361,8 +425,32 @@ def count_queries(client, path):
     with CaptureQueriesContext(connection) as cold:
         client.get(path)
     with CaptureQueriesContext(connection) as warm:
-        response = client.get(path)
-    return len(cold), len(warm), response.status_code
+        client.get(path)
+    return len(cold), len(warm), slowest_select([query["sql"] for query in cold.captured_queries])
+
+
+def slowest_select(statements):
+    """The SELECT among ``statements`` that PostgreSQL takes longest to run, by ``EXPLAIN (ANALYZE, BUFFERS)``:
+    {"ms": execution time, "sql": the statement, "plan": the plan}, or None.
+
+    Only reads are explained (EXPLAIN ANALYZE runs the statement), in a
+    transaction rolled back afterwards all the same.
+    """
+    slowest = None
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = [row[0] for row in cursor.fetchall()]
+                ms = next(
+                    (float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), 0.0
+                )
+                if slowest is None or ms > slowest["ms"]:
+                    slowest = {"ms": round(ms, 2), "sql": sql, "plan": "\n".join(plan)}
+        transaction.set_rollback(True)
+    return slowest
 
 
 def percentile(values, p):
@@ -399,75 +487,86 @@ def search_latency(client, words, rounds=3):
 # --- The run --------------------------------------------------------------------------------------------
 
 
-def measure(*, base_url, master_pid, seconds, warmup, connections, out):
-    """Measure every page; return the results (also written as JSON)."""
+def measure(*, server, seconds, warmup, connections, out):
+    """Measure every page in each phase, serving with ``server`` (a ``Gunicorn``); return the results."""
     started = datetime.now().astimezone()
-    wait_until_ready(base_url, master_pid)
-    workers = children(master_pid)
-    if len(workers) != 2:
-        out(f"Warning: gunicorn has {len(workers)} workers, not 2.")
     targets = pick_targets()
     ceiling = Target("ceiling", "/bench/ceiling/", note="one query, 20 rows, minimal template")
-    ceiling_end = Target("ceiling (again, at the end)", ceiling.path, note=ceiling.note)
-    visitors = Visitors(urlsplit(base_url).hostname)
-    meter = CpuMeter(master_pid)
-    everything = [ceiling, *targets]
-
-    out("Checking that every page answers through gunicorn …")
-    for target in everything:
-        status, size, location = fetch(base_url, target.path, visitors.cookies[target.who])
-        target.results.update(status=status, bytes=size, location=location)
-
-    out("Counting SQL queries per request (cold: cache emptied; warm: the next request) …")
-    for target in everything:
+    # The ceiling uses no cache: measured first and last, it shows how much the machine drifted meanwhile.
+    ceiling_end = Target("ceiling (again, at the end)", ceiling.path, note=ceiling.note, phase=NO_CACHE)
+    everything = [ceiling, *targets, ceiling_end]
+    visitors = Visitors(urlsplit(server.base_url).hostname)
+    dashboard = {}
+    for phase, setup in PHASES.items():
+        pages = [target for target in everything if target.phase == phase]
+        out(f"Phase: {phase} ({', '.join(f'{k}={v}' for k, v in setup['env'].items()) or 'as deployed'}) …")
+        master_pid = server.start(setup["env"])
         try:
-            cold, warm, _status = count_queries(visitors.clients[target.who], target.path)
-            target.results.update(queries_cold=cold, queries_warm=warm)
-        except Exception:
-            target.results.update(queries_cold=None, queries_warm=None, error=traceback.format_exc())
-
-    out(f"Warming up: {warmup} s per page …")
-    for target in everything:
-        wrk(base_url + target.path, connections=connections, seconds=warmup, cookie=visitors.cookies[target.who])
-        meter.wait_until_idle()
-
-    out(f"Measuring: {seconds} s per page at {connections} connections …")
-    for target in [*everything, ceiling_end]:
-        target.results.update(
-            load(base_url, target, visitors.cookies[target.who], meter, connections=connections, seconds=seconds)
-        )
-        out(f"  {target.name}: {target.results['rps']} requests/s, p99 {target.results['p99_ms']} ms")
-    ceiling_end.results.update(
-        {key: ceiling.results[key] for key in ("status", "bytes", "location", "queries_cold", "queries_warm")}
-    )
+            if len(children(master_pid)) != 2:
+                out(f"Warning: gunicorn has {len(children(master_pid))} workers, not 2.")
+            with override_settings(**setup["settings"]):
+                _measure_phase(pages, server.base_url, master_pid, visitors, seconds, warmup, connections, out)
+            if phase == CACHED:
+                out("The dashboard with one connection …")
+                meter = CpuMeter(master_pid)
+                for label, path in (
+                    ("this month", "/staff/dashboard/"),
+                    ("this year", "/staff/dashboard/?preset=this_year"),
+                ):
+                    dashboard[label] = load(
+                        server.base_url,
+                        Target(label, path),
+                        visitors.cookies["staff"],
+                        meter,
+                        connections=1,
+                        seconds=seconds,
+                    )
+        finally:
+            server.stop()
     ceiling_rps = (ceiling.results["rps"] + ceiling_end.results["rps"]) / 2
     ceiling_p99 = (ceiling.results["p99_ms"] + ceiling_end.results["p99_ms"]) / 2
-    for target in [*everything, ceiling_end]:
+    for target in everything:
         target.results["percent_of_ceiling"] = round(100 * target.results["rps"] / ceiling_rps, 1)
         target.results["p99_vs_ceiling"] = round(target.results["p99_ms"] / ceiling_p99, 2)
-
-    out("The dashboard with one connection …")
-    dashboard = {}
-    for label, path in (("this month", "/staff/dashboard/"), ("this year", "/staff/dashboard/?preset=this_year")):
-        dashboard[label] = load(
-            base_url, Target(label, path), visitors.cookies["staff"], meter, connections=1, seconds=seconds
-        )
 
     words = [*text.COMMON_QUERIES, *text.RARE_WORDS]
     out(f"Search latency: {len(words)} distinct queries, one connection, cache emptied before each …")
     search_timings = search_latency(visitors.clients["anonymous"], words)
 
-    results = {
+    return {
         "started": started.isoformat(timespec="seconds"),
         "settings": {"connections": connections, "threads": 2, "seconds": seconds, "warmup_seconds": warmup},
         "machine": _machine(),
         "database": _database(),
         "ceiling": {"rps": round(ceiling_rps, 1), "p99_ms": round(ceiling_p99, 1)},
-        "pages": [asdict(target) for target in [*everything, ceiling_end]],
+        "pages": [asdict(target) for target in everything],
         "dashboard_one_connection": dashboard,
         "search": search_timings,
     }
-    return results
+
+
+def _measure_phase(pages, base_url, master_pid, visitors, seconds, warmup, connections, out):
+    """Check, count the queries of, warm up and load each of one phase's ``pages``."""
+    meter = CpuMeter(master_pid)
+    for target in pages:
+        status, size, location = fetch(base_url, target.path, visitors.cookies[target.who])
+        target.results.update(status=status, bytes=size, location=location)
+    for target in pages:
+        try:
+            cold, warm, slowest = count_queries(visitors.clients[target.who], target.path)
+            target.results.update(queries_cold=cold, queries_warm=warm, slowest_query=slowest)
+        except Exception:
+            target.results.update(
+                queries_cold=None, queries_warm=None, slowest_query=None, error=traceback.format_exc()
+            )
+    for target in pages:
+        wrk(base_url + target.path, connections=connections, seconds=warmup, cookie=visitors.cookies[target.who])
+        meter.wait_until_idle()
+    for target in pages:
+        target.results.update(
+            load(base_url, target, visitors.cookies[target.who], meter, connections=connections, seconds=seconds)
+        )
+        out(f"  {target.name}: {target.results['rps']} requests/s, p99 {target.results['p99_ms']} ms")
 
 
 def _machine():
@@ -505,20 +604,26 @@ def _database():
 
 
 def table(results):
-    """The results as the fixed-width text table ``make bench`` prints."""
+    """The results as the fixed-width text table ``make bench`` prints: one block per phase."""
     head = (
         f"{'page':<30}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'CPU ms':>8}{'DB ms':>7}"
-        f"{'queries':>9}{'% ceil':>8}{'p99/ceil':>9}{'other%':>8}"
+        f"{'queries':>9}{'SQL ms':>8}{'% ceil':>8}{'p99/ceil':>9}{'other%':>8}"
     )
     lines = [head, "-" * len(head)]
+    phase = None
     for page in results["pages"]:
         r = page["results"]
+        if page.get("phase", CACHED) != phase:
+            phase = page.get("phase", CACHED)
+            lines.append(f"[{phase}]")
         queries = "?" if r.get("queries_cold") is None else f"{r['queries_cold']}/{r['queries_warm']}"
         db = "-" if r["db_cpu_ms"] is None else f"{r['db_cpu_ms']:.1f}"
+        slowest = r.get("slowest_query")
+        sql = "-" if not slowest else f"{slowest['ms']:.1f}"
         flag = "" if r["status"] == 200 else f"  HTTP {r['status']}"
         lines.append(
             f"{page['name']:<30}{r['rps']:>8.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
-            f"{r['worker_cpu_ms']:>8.1f}{db:>7}{queries:>9}{r['percent_of_ceiling']:>7.0f}%"
+            f"{r['worker_cpu_ms']:>8.1f}{db:>7}{queries:>9}{sql:>8}{r['percent_of_ceiling']:>7.0f}%"
             f"{r['p99_vs_ceiling']:>8.1f}×{r['other_cpu_percent']:>7.0f}%{flag}"
         )
     search, dashboard = results["search"], results["dashboard_one_connection"]
@@ -528,8 +633,10 @@ def table(results):
             **results["settings"]
         ),
         "CPU ms / DB ms: gunicorn workers' / PostgreSQL's CPU time per request (/proc). queries: SQL queries per",
-        "request, cold (cache emptied) / warm. % ceil, p99/ceil: against the mean of the two ceiling runs.",
+        "request, cold (cache emptied) / warm. SQL ms: PostgreSQL's execution time of the cold build's slowest",
+        "query (EXPLAIN ANALYZE). % ceil, p99/ceil: against the mean of the two ceiling runs.",
         "other%: the machine's CPU used by anything but the workers, PostgreSQL and wrk during the run.",
+        "Phases: cached = as deployed; page cache off = PAGE_CACHE=0; no cache = PAGE_CACHE=0 PARTS_CACHE=0.",
         "",
         f"Search, {search['queries']} distinct queries ({search['requests']} requests), one connection, no cache: "
         f"p50 {search['p50_ms']} ms, p99 {search['p99_ms']} ms, max {search['max_ms']} ms; slowest: "
@@ -540,6 +647,7 @@ def table(results):
             f"Dashboard ({label}), one connection: p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
             f"{r['rps']} requests/s, {r['worker_cpu_ms']} ms worker CPU per request"
         )
+    lines += _slow_queries(results["pages"])
     for page in results["pages"]:
         r = page["results"]
         if r["status"] != 200 or r.get("error") or r["errors"] or r["workers_restarted"]:
@@ -550,6 +658,26 @@ def table(results):
             if r.get("error"):
                 lines.append(r["error"])
     return "\n".join(lines)
+
+
+SLOW_QUERY_MS = 5
+
+
+def _slow_queries(pages):
+    """The plans of the cold builds' slowest queries that took PostgreSQL over SLOW_QUERY_MS, each query once."""
+    lines, seen = [], set()
+    for page in pages:
+        slowest = page["results"].get("slowest_query")
+        if not slowest or slowest["ms"] <= SLOW_QUERY_MS or slowest["sql"] in seen:
+            continue
+        seen.add(slowest["sql"])
+        lines += [
+            "",
+            f"Slowest query of {page['name']} [{page.get('phase', CACHED)}]: {slowest['ms']} ms",
+            slowest["sql"],
+        ]
+        lines += ["  " + line for line in slowest["plan"].splitlines()]
+    return lines
 
 
 def save(results, folder):

@@ -23,6 +23,7 @@ The two display modes (standard and elderly) are cached apart.
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from community import dbrouter
+from community import dbrouter, pagecopy
 from community.cache import PostgresCache, store_many
 from community.pages import is_elderly
 from community.sections import CACHE_ERRORS, SITE
@@ -183,7 +184,7 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
     stored. While a page that is kept whole is being built, its parts are not
     kept as well: that would only add those two queries.
     """
-    if _building_kept_page.get():
+    if _building_kept_page.get() or not settings.CACHED_PARTS_ENABLED:
         return build()  # the page being built reads from the primary already
     try:
         value, versions = _lookup(key, (SITE, *sections))
@@ -251,9 +252,14 @@ class AnonymousPageCacheMiddleware:
             _this_request.reset(this)
         marker = getattr(request, "_page_cache", None)
         if marker is not None and self._storable(request, response):
-            page_key, versions = marker
+            page_key, versions, sections, on_hit, kwargs = marker
             seconds = _seconds_until(expires, PAGE_SECONDS)
-            state.writes.append((page_key, (versions, (response.content, response["Content-Type"])), seconds))
+            # Kept with the moment it expires, so that a process copying it from a hit knows too.
+            page = (response.content, response["Content-Type"], time.time() + seconds)
+            state.writes.append((page_key, (versions, page), seconds))
+            pagecopy.remember(
+                request, sections=sections, versions=versions, expires_in=seconds, on_hit=on_hit, kwargs=kwargs
+            )
             if settings.PAGE_CACHE_HEADER:
                 response["X-Page-Cache"] = "miss"
         _store(state.writes)  # everything this request built, in one write
@@ -264,18 +270,29 @@ class AnonymousPageCacheMiddleware:
         page_key = kept and _page_key(request, request.resolver_match, kept)
         if not page_key:
             return None
+        sections = kept.all_sections()
         try:
-            stored, versions = _lookup(page_key, kept.all_sections())
+            stored, versions = _lookup(page_key, sections)
         except CACHE_ERRORS:
             return None  # the view meets the outage and answers it
         if stored is not None:
             if kept.on_hit is not None:
                 kept.on_hit(kwargs)
             response = HttpResponse(stored[0], content_type=stored[1])
+            if len(stored) > 2:  # pages kept before their expiry was kept with them are not copied
+                expires_in = stored[2] - time.time()
+                pagecopy.remember(
+                    request,
+                    sections=sections,
+                    versions=versions,
+                    expires_in=expires_in,
+                    on_hit=kept.on_hit,
+                    kwargs=kwargs,
+                )
             if settings.PAGE_CACHE_HEADER:
                 response["X-Page-Cache"] = "hit"
             return response
-        request._page_cache = (page_key, versions)
+        request._page_cache = (page_key, versions, sections, kept.on_hit, kwargs)
         _building_kept_page.set(True)
         # Built from a replica that lags behind the change that made it stale, the page would be kept,
         # stale, under the new versions.

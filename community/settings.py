@@ -86,6 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page this process keeps for anonymous visitors is answered before anything else runs
+    # (community/pagecopy.py); the response it keeps went through all of the middleware below.
+    "community.pagecopy.PageCopyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # ETags on every page, answered with 304 when the browser already has it (cached pages too).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -300,6 +303,12 @@ CONTENT_SECURITY_POLICY = {
 
 # Whole public pages for anonymous visitors (community/pagecache.py); PAGE_CACHE=0 turns it off.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+# Parts of pages kept for everyone, signed-in visitors included (pagecache.cached); PARTS_CACHE=0 turns them off,
+# so that the benchmark can measure what every page costs when built from nothing.
+CACHED_PARTS_ENABLED = env_bool("PARTS_CACHE", default=True)
+# Each web process's own copy of kept pages (community/pagecopy.py), kept current by LISTEN/NOTIFY on the primary.
+PAGE_COPY_ENABLED = env_bool("PAGE_COPY", default=True) and PAGE_CACHE_ENABLED
+PAGE_COPY_MAX_BYTES = env_int("PAGE_COPY_MAX_MB", 64) * 1024 * 1024
 # X-Page-Cache: hit/miss on kept pages, for development and tests only: in production it would tell anyone
 # whether a page (a search, say) was asked for by someone else in the last minutes.
 PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", default=DEBUG)

@@ -12,12 +12,18 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 # A version is the moment of the change in microseconds, and always more than the one before: unique across
 # a restored backup or an emptied table, so that no page kept before can ever match a later version.
+# The new versions are also announced to the web processes' copies of kept pages (community/pagecopy.py):
+# PostgreSQL delivers the notification when the transaction commits, and never if it rolls back.
 _MOVE_ON = """
-    INSERT INTO community_sectionversion (section, version)
-    SELECT name, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
-      FROM unnest(%s::text[]) AS name ORDER BY name
-    ON CONFLICT (section) DO UPDATE
-       SET version = GREATEST(community_sectionversion.version + 1, EXCLUDED.version)
+    WITH moved AS (
+        INSERT INTO community_sectionversion (section, version)
+        SELECT name, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+          FROM unnest(%s::text[]) AS name ORDER BY name
+        ON CONFLICT (section) DO UPDATE
+           SET version = GREATEST(community_sectionversion.version + 1, EXCLUDED.version)
+        RETURNING section, version
+    )
+    SELECT pg_notify('page_versions', string_agg(section || '=' || version, ',')) FROM moved
 """
 
 

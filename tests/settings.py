@@ -16,3 +16,7 @@ if "replica" not in DATABASES:
     DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
     # The replica is the test database itself: no second copy is created.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+# The in-process copy of kept pages listens for committed versions on a connection of its own, which cannot see
+# what a test's transaction wrote: tests of it run the portal in gunicorn processes (tests/test_page_copy.py).
+PAGE_COPY_ENABLED = False

@@ -1,0 +1,232 @@
+"""Each web process's own copy of the pages kept for anonymous visitors, served before any other middleware.
+
+The shared page cache (community/pagecache.py) costs every hit a round trip
+to PostgreSQL, for the page and the versions of the sections it shows. This
+copy answers the same requests from the process's memory, with the whole
+response as it was sent (every header: CSP, security headers, ETag), so that
+a hit costs what a dictionary lookup costs.
+
+It stays honest the way the shared cache does, by versions: an entry is
+served only while the versions it was built from are the current ones.
+Where the shared cache reads them from PostgreSQL, this copy hears of them:
+the statement that moves a section's version on (community/versions.py) also
+sends ``NOTIFY page_versions`` in the same transaction, which PostgreSQL
+delivers once it commits, and never for one that rolled back. Each process
+keeps one connection to the primary (a replica never receives NOTIFY) that
+LISTENs on the channel; before a lookup, it takes in what arrived (without
+waiting). The channel reads every version once after it starts listening,
+so nothing can fall between the two.
+
+While the channel is down (the connection dropped, PostgreSQL restarted),
+nothing is served from the copy: every request takes the shared cache's path,
+which asks PostgreSQL; the channel tries again every few seconds.
+
+What the copy holds is public (the pages every anonymous visitor gets), it
+is bounded (``PAGE_COPY_MAX_BYTES``), and it is lost with the process, which
+is why a web process may still be replaced at any time.
+"""
+
+import logging
+import select
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import psycopg
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+
+from community.pages import is_elderly
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "page_versions"
+RETRY_SECONDS = 5
+
+
+class _Channel:
+    """This process's LISTEN connection to the primary and the section versions it has heard of."""
+
+    def __init__(self):
+        self.connection = None
+        self.versions = {}
+        self.retry_at = 0.0
+
+    def current(self):
+        """{section: version} as PostgreSQL has committed them, or None while the channel is down."""
+        if self.connection is None and not self._connect():
+            return None
+        try:
+            pgconn = self.connection.pgconn
+            # What the socket holds, without waiting. A server that ended the connection sent its last message
+            # and then closed it: libpq reads the message on one call and meets the end on the next, so the socket
+            # is read again for as long as it has more.
+            for _round in range(100):
+                pgconn.consume_input()
+                while (notice := pgconn.notifies()) is not None:
+                    self._heard(notice.extra.decode())
+                if pgconn.status != psycopg.pq.ConnStatus.OK:
+                    raise psycopg.OperationalError("the listening connection is gone")
+                if not select.select([pgconn.socket], [], [], 0)[0]:
+                    break
+        except psycopg.Error:
+            logger.warning("The page-version channel dropped; serving without the in-process copy", exc_info=True)
+            self.close()
+            return None
+        return self.versions
+
+    def _heard(self, payload):
+        for pair in payload.split(","):
+            section, _sep, version = pair.partition("=")
+            if version and int(version) > self.versions.get(section, 0):
+                self.versions[section] = int(version)
+
+    def _connect(self):
+        if time.monotonic() < self.retry_at:
+            return False
+        self.retry_at = time.monotonic() + RETRY_SECONDS
+        try:
+            params = connections[DEFAULT_DB_ALIAS].get_connection_params()
+            params["application_name"] = "page-copy-listener"
+            connection = psycopg.Connection.connect(**params, autocommit=True)
+            connection.execute(f"LISTEN {CHANNEL}")
+            # Listening first, then reading: a change that commits in between is both read and heard.
+            rows = connection.execute("SELECT section, version FROM community_sectionversion").fetchall()
+        except psycopg.Error:
+            logger.warning("Could not listen for page versions; serving without the in-process copy", exc_info=True)
+            return False
+        self.connection, self.versions = connection, dict(rows)
+        pages.clear()  # kept while nobody listened: nothing says it is still current
+        return True
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except psycopg.Error:
+                pass
+        self.connection, self.versions = None, {}
+        pages.clear()
+
+
+@dataclass
+class Entry:
+    """A kept page as it was sent, and what decides whether it still is the page."""
+
+    sections: tuple
+    versions: tuple
+    expires: float  # time.monotonic()
+    headers: list
+    content: bytes
+    on_hit: object = None
+    kwargs: dict | None = None
+
+    def is_current(self, versions, now):
+        return now < self.expires and all(
+            versions.get(section, 0) == version for section, version in zip(self.sections, self.versions, strict=True)
+        )
+
+    def response(self, request):
+        if self.on_hit is not None:
+            self.on_hit(self.kwargs)
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response.headers[name] = value
+        if settings.PAGE_CACHE_HEADER:
+            response["X-Page-Cache"] = "copy"
+        return get_conditional_response(request, etag=response.get("ETag"), response=response) or response
+
+
+class _Pages:
+    """Entries by request key, the least recently used dropped first once over ``PAGE_COPY_MAX_BYTES``."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = 0
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key, entry):
+        self.drop(key)
+        self.entries[key] = entry
+        self.size += len(entry.content)
+        while self.size > settings.PAGE_COPY_MAX_BYTES and self.entries:
+            self.drop(next(iter(self.entries)))
+
+    def drop(self, key):
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry.content)
+
+    def clear(self):
+        self.entries.clear()
+        self.size = 0
+
+
+channel = _Channel()
+pages = _Pages()
+# Headers that belong to one response, not to the page.
+_NOT_KEPT = {"set-cookie", "date", "x-page-cache"}
+
+
+def request_key(request):
+    """The key of an anonymous GET as the copy knows it, or None when the request may not be answered from it.
+
+    The same conditions as the shared cache's, read without resolving the
+    URL: a page reaches the copy only after the shared cache's middleware,
+    which resolved it, said it was kept (``remember``).
+    """
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    mode = "e" if is_elderly(request) else "s"
+    return (mode, request.scheme, host, request.get_full_path())
+
+
+def remember(request, *, sections, versions, expires_in, on_hit=None, kwargs=None):
+    """The shared cache's middleware served or built a kept page for this request: the copy may keep it."""
+    request._page_copy = (sections, versions, expires_in, on_hit, kwargs)
+
+
+class PageCopyMiddleware:
+    """First of all middleware: answer from the copy when it has the current page; else keep what goes out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_COPY_ENABLED:
+            return self.get_response(request)
+        key = request_key(request)
+        if key is not None:
+            entry = pages.get(key)
+            if entry is not None:
+                versions = channel.current()
+                if versions is not None and entry.is_current(versions, time.monotonic()):
+                    return entry.response(request)
+                pages.drop(key)
+        response = self.get_response(request)
+        kept = getattr(request, "_page_copy", None)
+        if (
+            key is not None
+            and kept is not None
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and channel.current() is not None
+        ):
+            sections, versions, expires_in, on_hit, kwargs = kept
+            headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_KEPT]
+            entry = Entry(sections, versions, time.monotonic() + expires_in, headers, response.content, on_hit, kwargs)
+            pages.put(key, entry)
+        return response
