@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def version_writes(queries):
     """The statements among ``queries`` that moved section versions (community_sectionversion)."""
-    return [q for q in queries if "community_sectionversion" in q["sql"] and q["sql"].lstrip().startswith("INSERT")]
+    return [q for q in queries if "INSERT INTO community_sectionversion" in q["sql"]]
 
 
 def test_a_bulk_update_of_a_shown_field_changes_the_public_page_at_once(client, django_capture_on_commit_callbacks):
