@@ -60,7 +60,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from bench import seed, text
-from community import search
+from community import pagecopy, search
 from community.models import Grid, PartyBranch, User
 from news import reads
 from news.models import ARTICLES_PER_PAGE, Article, Column
@@ -77,10 +77,13 @@ CACHED, PAGE_CACHE_OFF, NO_CACHE = "cached", "page cache off", "no cache"
 # in-process query counts).
 PHASES = {
     CACHED: {"env": {}, "settings": {}},
-    PAGE_CACHE_OFF: {"env": {"PAGE_CACHE": "0"}, "settings": {"PAGE_CACHE_ENABLED": False}},
+    PAGE_CACHE_OFF: {
+        "env": {"PAGE_CACHE": "0"},
+        "settings": {"PAGE_CACHE_ENABLED": False, "PAGE_COPY_ENABLED": False},
+    },
     NO_CACHE: {
         "env": {"PAGE_CACHE": "0", "PARTS_CACHE": "0"},
-        "settings": {"PAGE_CACHE_ENABLED": False, "CACHED_PARTS_ENABLED": False},
+        "settings": {"PAGE_CACHE_ENABLED": False, "PAGE_COPY_ENABLED": False, "CACHED_PARTS_ENABLED": False},
     },
 }
 
@@ -422,6 +425,7 @@ def count_queries(client, path):
     client.get(path)
     reads.buffer.flush()
     cache.clear()
+    pagecopy.pages.clear()  # this process's own copy of kept pages, too
     with CaptureQueriesContext(connection) as cold:
         client.get(path)
     with CaptureQueriesContext(connection) as warm:
