@@ -14,14 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit
 from community.notifications import notify
-
-
-class NotAllowed(Exception):
-    """A move the rules do not allow; ``message`` is for the person who tried it, shown as a message."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+from community.refusals import NotAllowed  # noqa: F401 -- where the apps import it from
 
 
 class Transition(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.coordinates import LATITUDE_HELP, LONGITUDE_HELP, validate_latitude, validate_longitude
 from community.privacy import is_mainland_mobile, mask_name, mask_phone
+from community.refusals import NotAllowed
 from community.sections import SITE, ShownModel, ShownQuerySet, changed
 
 DELETED_DISPLAY_NAME = "已注销居民"
@@ -363,16 +364,8 @@ class PartyBranch(ShownModel):
         return reverse("party:branch", kwargs={"pk": self.pk})
 
 
-class PartyMembershipError(Exception):
-    """A move on a declaration the rules do not allow; ``message`` is for the person who tried it.
-
-    Views treat it as ``community.lifecycle.NotAllowed`` (a message, never an error page); it is its own class
-    here because the ground floor's models cannot import the lifecycle module, which imports them.
-    """
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class PartyMembershipError(NotAllowed):
+    """A move on a declaration the rules do not allow; shown to the person as a message, like every refusal."""
 
 
 class PartyMembershipQuerySet(ShownQuerySet):

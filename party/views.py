@@ -23,7 +23,6 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from community import audit
 from community.contributions import service_of, service_totals
 from community.images import store_upload
-from community.lifecycle import NotAllowed
 from community.models import PartyBranch, PartyMembership, PartyMembershipError, decides_memberships, is_party_member
 from community.pagecache import KeptPage, valid_until
 from community.pages import ActionFormMixin, PageMixin, run_action
@@ -57,18 +56,6 @@ from volunteers.models import SECTION as VOLUNTEERS
 from volunteers.models import Activity, PartnerUnit
 
 # --- Party members: declaration, confirmation, the badge -------------------------------------------
-
-
-def _run(request, action, **kwargs):
-    """``run_action`` for the declaration's verbs: their refusals (ground-floor errors) become messages too."""
-
-    def guarded():
-        try:
-            action()
-        except PartyMembershipError as refusal:
-            raise NotAllowed(refusal.message) from refusal
-
-    return run_action(request, guarded, **kwargs)
 
 
 class MembershipView(LoginRequiredMixin, PageMixin, FormView):
@@ -116,7 +103,7 @@ class MembershipView(LoginRequiredMixin, PageMixin, FormView):
 @require_POST
 def withdraw_membership(request):
     membership = get_object_or_404(PartyMembership, member=request.user)
-    return _run(
+    return run_action(
         request,
         lambda: membership.withdraw(by=request.user),
         success=gettext("已撤回党员身份申报，相关信息已删除。"),
@@ -130,7 +117,7 @@ def show_badge(request):
     membership = get_object_or_404(PartyMembership, member=request.user)
     form = BadgeForm(request.POST)
     shown = form.is_valid() and form.cleaned_data["shown"]
-    return _run(
+    return run_action(
         request,
         lambda: membership.show_badge(form.cleaned_data["shown"], by=request.user),
         form=form,
@@ -172,7 +159,7 @@ class DeclarationsView(LoginRequiredMixin, PageMixin, ListView):
 @require_POST
 def confirm_membership(request, pk):
     membership = get_object_or_404(PartyMembership.objects.visible_to(request.user).select_related("member"), pk=pk)
-    return _run(
+    return run_action(
         request,
         lambda: membership_confirm(membership=membership, by=request.user),
         success=gettext("已确认 %(name)s 的党员身份。") % {"name": membership.member.display_name},
@@ -185,7 +172,7 @@ def confirm_membership(request, pk):
 def reject_membership(request, pk):
     membership = get_object_or_404(PartyMembership.objects.visible_to(request.user).select_related("member"), pk=pk)
     form = RejectMembershipForm(request.POST)
-    return _run(
+    return run_action(
         request,
         lambda: membership_reject(membership=membership, by=request.user, reason=form.cleaned_data["reason"]),
         form=form,
