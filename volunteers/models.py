@@ -1057,6 +1057,17 @@ class Activity(ShownModel):
             return True
         return bool(self.team_id) and self.audience == self.Audience.VOLUNTEERS and self.may_check_in(user, leads=leads)
 
+    def admits(self, person, *, volunteer=None):
+        """Whether the audience lets ``person`` sign up: approved volunteers (``volunteer``, their row) for
+        volunteers' activities, confirmed party members for party days, anyone signed in otherwise."""
+        if person is None or not person.is_authenticated:
+            return False
+        if self.audience == self.Audience.PARTY_MEMBERS:
+            return is_party_member(person)
+        if self.audience == self.Audience.VOLUNTEERS:
+            return volunteer is not None and volunteer.status == Volunteer.Status.APPROVED
+        return True
+
     def sign_up(self, *, person=None, volunteer=None, by=None, contact_name="", contact_phone="", now=None):
         """Sign someone up; the activity row is locked, so places hold under concurrent sign-ups.
 
@@ -1076,7 +1087,7 @@ class Activity(ShownModel):
             volunteer is None or volunteer.status != Volunteer.Status.APPROVED
         ):
             raise VolunteerError(gettext("只有审核通过的志愿者才能报名。"))
-        if self.audience == self.Audience.PARTY_MEMBERS and not (person is not None and is_party_member(person)):
+        if self.audience == self.Audience.PARTY_MEMBERS and not self.admits(person):
             raise VolunteerError(gettext("只有确认过身份的党员才能报名主题党日。"))
         if person is None and not (contact_name and contact_phone):
             raise VolunteerError(gettext("请填写报名人的姓名和手机号。"))

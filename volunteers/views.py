@@ -25,7 +25,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from community import audit
 from community.contributions import gather
-from community.models import User, is_party_member
+from community.models import User
 from community.pagecache import KeptPage, cached_html
 from community.pages import ActionFormMixin, PageMixin, form_errors_as_messages, run_action
 from community.ratelimit import rate_limited
@@ -377,13 +377,7 @@ class ActivityView(PageMixin, DetailView):
             my_signup.position = my_signup.waiting_position()
         context["volunteer"] = volunteer
         context["my_signup"] = my_signup
-        if activity.audience == Activity.Audience.PARTY_MEMBERS:
-            context["may_sign_up"] = is_party_member(user)
-        else:
-            context["may_sign_up"] = user.is_authenticated and (
-                activity.audience != Activity.Audience.VOLUNTEERS
-                or (volunteer is not None and volunteer.status == Volunteer.Status.APPROVED)
-            )
+        context["may_sign_up"] = activity.admits(user, volunteer=volunteer)
         context["places_left"] = max(activity.capacity - activity.signup_count, 0)
         context["may_check_in"] = activity.may_check_in(user, leads=leads)
         if my_signup is not None and my_signup.attended and my_signup.rating is None:
