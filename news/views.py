@@ -22,7 +22,7 @@ from community.images import store_upload
 from community.models import Image
 from community.pagecache import PAGE_NUMBER, KeptPage
 from community.pages import PageMixin
-from community.pagination import PositionPaginator
+from community.pagination import LongListPaginator, PositionPaginator
 from news import reads
 from news.forms import EditorPhotoForm, SearchForm
 from news.models import ARTICLES_PER_PAGE, SECTION, Article, Column
@@ -36,7 +36,7 @@ class NewsIndexView(PageMixin, ListView):
 
     template_name = "news/article_list.html"
     paginate_by = ARTICLES_PER_PAGE
-    paginator_class = PositionPaginator
+    paginator_class = LongListPaginator
     title = _("新闻动态")
     kept_page = KeptPage(sections=(SECTION,), parameters={"page": PAGE_NUMBER})
 
@@ -59,7 +59,7 @@ class ColumnView(PageMixin, ListView):
 
     template_name = "news/column_detail.html"
     paginate_by = ARTICLES_PER_PAGE
-    paginator_class = PositionPaginator
+    paginator_class = LongListPaginator
     kept_page = KeptPage(sections=(SECTION,), parameters={"page": PAGE_NUMBER})
 
     def get_queryset(self):
