@@ -798,7 +798,7 @@ def is_upcoming(now=None):
     return Q(status=Activity.Status.OPEN, ends_at__gte=now or timezone.now())
 
 
-# What an activity's card shows (read with .values() on a queryset counted with with_signup_count()).
+# What an activity's card shows (read with .values()).
 ACTIVITY_CARD_FIELDS = (
     "id",
     "title",
@@ -827,12 +827,6 @@ class ActivityQuerySet(ShownQuerySet):
     def past(self, now=None):
         return self.filter(Q(status=Activity.Status.COMPLETED) | Q(ends_at__lt=now or timezone.now())).exclude(
             status=Activity.Status.CANCELLED
-        )
-
-    def with_signup_count(self):
-        return self.annotate(
-            signup_count=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP), distinct=True),
-            waiting_count=Count("signups", filter=Q(signups__status=SignUp.Status.WAITING), distinct=True),
         )
 
     def for_residents(self):
@@ -933,6 +927,12 @@ class Activity(ShownModel):
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     checkin_closed_at = models.DateTimeField(_("签到结束时间"), null=True, blank=True)
+    # How many are signed up and waiting, kept by PostgreSQL itself: a trigger on volunteers_signup (migration
+    # 0007) moves them in the transaction of every insert, status change and delete, whichever path made it
+    # (a sign-up, a cancellation, an account erased, a bulk load), so that a list of activities reads them
+    # instead of counting hundreds of thousands of sign-ups. Django never writes them (``save``).
+    signup_count = models.PositiveIntegerField(_("已报名人数"), default=0, editable=False)
+    waiting_count = models.PositiveIntegerField(_("候补人数"), default=0, editable=False)
     checkin_closed_by = models.ForeignKey(
         User, verbose_name=_("结束签到人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -972,6 +972,19 @@ class Activity(ShownModel):
     def __str__(self):
         return self.title
 
+    # The kept counts belong to the trigger: a form saving an activity loaded before a sign-up must not put
+    # the old count back.
+    KEPT_BY_DATABASE = ("signup_count", "waiting_count")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.KEPT_BY_DATABASE
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("volunteers:activity", kwargs={"pk": self.pk})
 
@@ -1001,7 +1014,7 @@ class Activity(ShownModel):
 
         Returns a ``Phase``; its ``changes_at`` is the next moment the label
         would change by time alone (the deadline, the start, the end), so that a
-        kept page showing it can expire then. Needs ``signup_count`` (``with_signup_count``).
+        kept page showing it can expire then.
         """
         now = now or timezone.now()
         if self.status == self.Status.CANCELLED:
@@ -1009,7 +1022,7 @@ class Activity(ShownModel):
         if self.status == self.Status.COMPLETED:
             return Phase("completed", _("已完成"))
         if now < self.signup_deadline:
-            full = getattr(self, "signup_count", 0) >= self.capacity
+            full = self.signup_count >= self.capacity
             if full and self.has_waiting_list:
                 return Phase("waiting", _("已满，可排候补"), changes_at=self.signup_deadline, takes_signups=True)
             key, label = ("full", _("名额已满")) if full else ("open", _("报名中"))
@@ -1571,19 +1584,18 @@ def team_activities(team, now, limit=10):
     )
     return (
         Activity.objects.filter(chosen)
-        .with_signup_count()
         .annotate(upcoming=ExpressionWrapper(is_upcoming(now), output_field=models.BooleanField()))
         .order_by("starts_at")
     )
 
 
 def upcoming_for_home(limit=4):
-    return Activity.objects.for_volunteers().upcoming().with_signup_count()[:limit]
+    return Activity.objects.for_volunteers().upcoming()[:limit]
 
 
 def upcoming_events(limit=None):
     """Upcoming events residents may sign up for, soonest first."""
-    events = Activity.objects.for_residents().upcoming().with_signup_count()
+    events = Activity.objects.for_residents().upcoming()
     return events[:limit] if limit else events
 
 

@@ -88,10 +88,7 @@ class VolunteerIndexView(PageMixin, TemplateView):
     def sections_context():
         """Activities, teams and workstations, the same for everyone, in one query."""
         found = fetch_together(
-            activities=Activity.objects.for_volunteers()
-            .upcoming()
-            .with_signup_count()
-            .values(*ACTIVITY_CARD_FIELDS)[:8],
+            activities=Activity.objects.for_volunteers().upcoming().values(*ACTIVITY_CARD_FIELDS)[:8],
             teams=Team.objects.active()
             .with_figures()
             .values("id", "name", "description", "member_count", "year_hours"),
@@ -337,7 +334,7 @@ class ActivityView(PageMixin, DetailView):
 
     def get_queryset(self):
         # A party day (the party app's row, reached by its reverse name) comes along: its theme and priority show.
-        return Activity.objects.with_signup_count().select_related(
+        return Activity.objects.select_related(
             "team", "workstation", "partner_unit", "branch", "party_day__article", "cover"
         )
 

@@ -408,7 +408,7 @@ def test_the_demo_has_resident_events_across_the_next_month_one_full_with_a_wait
     resident = UserFactory(username="resident")
     demo._events(random.Random(1), {}, {}, staff)
     demo._events(random.Random(1), {}, {}, staff)  # idempotent
-    events = Activity.objects.for_residents().with_signup_count()
+    events = Activity.objects.for_residents()
     assert events.count() == len(demo.EVENTS)
     assert all(e.starts_at < timezone.now() + timedelta(days=31) for e in events)
     lecture = events.get(title__startswith="健康讲座")
