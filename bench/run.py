@@ -60,7 +60,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from bench import seed, text
-from community import pagecopy, search
+from community import pagecopy, search, signedin
 from community.models import Grid, PartyBranch, User
 from news import reads
 from news.models import ARTICLES_PER_PAGE, Article, Column
@@ -82,8 +82,14 @@ PHASES = {
         "settings": {"PAGE_CACHE_ENABLED": False, "PAGE_COPY_ENABLED": False},
     },
     NO_CACHE: {
-        "env": {"PAGE_CACHE": "0", "PARTS_CACHE": "0"},
-        "settings": {"PAGE_CACHE_ENABLED": False, "PAGE_COPY_ENABLED": False, "CACHED_PARTS_ENABLED": False},
+        "env": {"PAGE_CACHE": "0", "PARTS_CACHE": "0", "SIGNED_IN_COPY": "0"},
+        "settings": {
+            "PAGE_CACHE_ENABLED": False,
+            "PAGE_COPY_ENABLED": False,
+            "CACHED_PARTS_ENABLED": False,
+            "PARTS_COPY_ENABLED": False,
+            "SIGNED_IN_COPY_ENABLED": False,
+        },
     },
 }
 
@@ -425,7 +431,9 @@ def count_queries(client, path):
     client.get(path)
     reads.buffer.flush()
     cache.clear()
-    pagecopy.pages.clear()  # this process's own copy of kept pages, too
+    pagecopy.pages.clear()  # this process's own copies of kept pages and parts, sessions and people, too
+    pagecopy.parts.clear()
+    signedin.forget()
     with CaptureQueriesContext(connection) as cold:
         client.get(path)
     with CaptureQueriesContext(connection) as warm:

@@ -3,6 +3,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from community import signedin
 from community.models import Notification
 from community.privacy import canonical_login
 
@@ -23,7 +24,15 @@ class LoginNameBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        """The signed-in person, with their unread notification count in the same query (every page shows it)."""
+        """The signed-in person, with their unread notification count in the same query (every page shows it).
+
+        Kept by this process (community/signedin.py) until PostgreSQL says the person, their notifications or
+        their permissions changed; staff are kept with their permissions.
+        """
+        kept = signedin.kept_person(user_id)
+        if kept is not None:
+            return kept if self.user_can_authenticate(kept) else None
+        heard_before = signedin.people.heard
         unread = (
             Notification.objects.unread()
             .filter(recipient=OuterRef("pk"))
@@ -37,7 +46,12 @@ class LoginNameBackend(ModelBackend):
             .filter(pk=user_id)
             .first()
         )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if signedin.in_use():
+            self.get_all_permissions(user)  # kept with the person: a staff page asks for them
+            signedin.keep_person(user, heard_before=heard_before)
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         """The person's own and their groups' permissions in one query (Django asks for them in two).

@@ -51,9 +51,10 @@ class PostgresCache(DatabaseCache):
             return super()._base_set(mode, key, value, timeout)
         return self._upsert([self._row(key, value, timeout)], only_if_expired=mode == "add") == 1
 
-    def get_many_with_versions(self, keys, sections):
+    def get_many_with_versions(self, keys, sections, expiries=None):
         """(the live entries among ``keys``, {section: version}) in one statement: kept pages and the versions
-        of the sections they must have been built from (community/sections.py)."""
+        of the sections they must have been built from (community/sections.py). ``expiries``, a dict if given,
+        receives when each entry found expires."""
         made = {self.make_and_validate_key(key): key for key in keys}
         connection = connections[router.db_for_read(self.cache_model_class)]
         table = connection.ops.quote_name(self._table)
@@ -71,6 +72,8 @@ class PostgresCache(DatabaseCache):
                 versions[name] = version
             elif expires >= now:
                 found[made[name]] = pickle.loads(base64.b64decode(value.encode("latin1")))  # noqa: S301 -- our own rows
+                if expiries is not None:
+                    expiries[made[name]] = expires
         return found, versions
 
     def set_rows(self, rows):

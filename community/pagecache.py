@@ -120,11 +120,13 @@ def expect(key, sections):
         state.expected[key] = (SITE, *sections)
 
 
-def _lookup(key, sections):
+def _lookup(key, sections, *, copy=True):
     """(what is kept under ``key`` if it was built from the sections' current versions, else None; the versions).
 
     One cache query for the value and the versions together, and for whatever
-    else this request said it expects.
+    else this request said it expects; none when this process's copy
+    (community/pagecopy.py) has all of them current. ``copy=False``: a whole
+    page, which the copy keeps as a response of its own.
     """
     state = _this_request.get()
     if state is not None and key in state.found:
@@ -133,27 +135,41 @@ def _lookup(key, sections):
     if state is not None:
         wanted |= {other: wanted_sections for other, wanted_sections in state.expected.items() if other != key}
         state.expected = {}
-    found, current = _read(list(wanted), {section for each in wanted.values() for section in each})
-    results = {}
-    for each, each_sections in wanted.items():
-        versions = tuple(current[section] for section in each_sections)
-        stored = found.get(each)
-        results[each] = ((stored[1] if stored is not None and stored[0] == versions else None), versions)
+    results = pagecopy.copied_parts(wanted) if copy else None
+    if results is None:
+        results = _read_and_copy(wanted, copy=copy)
     if state is not None:
         state.found |= {other: result for other, result in results.items() if other != key}
     return results[key]
 
 
-def _read(keys, sections):
+def _read_and_copy(wanted, *, copy):
+    """{key: (value if current else None, versions)} for ``wanted`` ({key: sections}), read from the cache; what
+    is current is also given to this process's copy, if ``copy``."""
+    expiries = {}
+    found, current = _read(list(wanted), {section for each in wanted.values() for section in each}, expiries)
+    results = {}
+    for each, each_sections in wanted.items():
+        versions = tuple(current[section] for section in each_sections)
+        stored = found.get(each)
+        value = stored[1] if stored is not None and stored[0] == versions else None
+        results[each] = (value, versions)
+        if copy and value is not None and each in expiries:
+            seconds = (expiries[each] - timezone.now()).total_seconds()
+            pagecopy.keep_part(each, each_sections, versions, value, seconds)
+    return results
+
+
+def _read(keys, sections, expiries):
     """(the cache's entries among ``keys``, the sections' current versions from PostgreSQL).
 
-    With the PostgreSQL cache, one statement. With Redis, the entries from Redis (none while it fails: a miss)
-    and the versions from PostgreSQL, which holds them; so an entry Redis kept through a change it missed is
-    never taken for current.
+    With the PostgreSQL cache, one statement (and ``expiries`` gets when each entry found expires). With Redis,
+    the entries from Redis (none while it fails: a miss) and the versions from PostgreSQL, which holds them; so
+    an entry Redis kept through a change it missed is never taken for current.
     """
     backend = caches["default"]
     if isinstance(backend, PostgresCache):
-        return backend.get_many_with_versions(keys, sections)
+        return backend.get_many_with_versions(keys, sections, expiries)
     try:
         found = backend.get_many(keys)
     except CACHE_ERRORS:
@@ -200,6 +216,7 @@ def cached(key, sections, build, seconds=PAGE_SECONDS):
             _valid_until.reset(token)
         valid_until(until)  # the page around the part changes then too
         _keep(key, versions, value, _seconds_until(until, seconds))
+        pagecopy.keep_part(key, (SITE, *sections), versions, value, _seconds_until(until, seconds))
     return value
 
 
@@ -272,7 +289,7 @@ class AnonymousPageCacheMiddleware:
             return None
         sections = kept.all_sections()
         try:
-            stored, versions = _lookup(page_key, sections)
+            stored, versions = _lookup(page_key, sections, copy=False)
         except CACHE_ERRORS:
             return None  # the view meets the outage and answers it
         if stored is not None:

@@ -27,6 +27,7 @@ is why a web process may still be replaced at any time.
 """
 
 import logging
+import pickle
 import select
 import time
 from collections import OrderedDict
@@ -54,6 +55,16 @@ class _Channel:
         self.connection = None
         self.versions = {}
         self.retry_at = 0.0
+        # Other copies kept honest by notifications on channels of their own (community/signedin.py):
+        # {channel: (called with each payload, called to forget everything when nobody listened)}.
+        self.others = {}
+
+    def listen(self, name, heard, forget):
+        """Also listen on channel ``name``: ``heard(payload)`` for each notification, ``forget()`` whenever the
+        channel was down (what was kept meanwhile may have changed unheard)."""
+        self.others[name] = (heard, forget)
+        if self.connection is not None:
+            self.close()  # the next lookup connects again, listening on every channel
 
     def current(self):
         """{section: version} as PostgreSQL has committed them, or None while the channel is down."""
@@ -67,7 +78,11 @@ class _Channel:
             for _round in range(100):
                 pgconn.consume_input()
                 while (notice := pgconn.notifies()) is not None:
-                    self._heard(notice.extra.decode())
+                    name, payload = notice.relname.decode(), notice.extra.decode()
+                    if name == CHANNEL:
+                        self._heard(payload)
+                    elif name in self.others:
+                        self.others[name][0](payload)
                 if pgconn.status != psycopg.pq.ConnStatus.OK:
                     raise psycopg.OperationalError("the listening connection is gone")
                 if not select.select([pgconn.socket], [], [], 0)[0]:
@@ -92,14 +107,15 @@ class _Channel:
             params = connections[DEFAULT_DB_ALIAS].get_connection_params()
             params["application_name"] = "page-copy-listener"
             connection = psycopg.Connection.connect(**params, autocommit=True)
-            connection.execute(f"LISTEN {CHANNEL}")
+            for name in (CHANNEL, *self.others):
+                connection.execute(f"LISTEN {name}")
             # Listening first, then reading: a change that commits in between is both read and heard.
             rows = connection.execute("SELECT section, version FROM community_sectionversion").fetchall()
         except psycopg.Error:
             logger.warning("Could not listen for page versions; serving without the in-process copy", exc_info=True)
             return False
         self.connection, self.versions = connection, dict(rows)
-        pages.clear()  # kept while nobody listened: nothing says it is still current
+        self._forget()  # kept while nobody listened: nothing says it is still current
         return True
 
     def close(self):
@@ -109,7 +125,13 @@ class _Channel:
             except psycopg.Error:
                 pass
         self.connection, self.versions = None, {}
+        self._forget()
+
+    def _forget(self):
         pages.clear()
+        parts.clear()
+        for _heard, forget in self.others.values():
+            forget()
 
 
 @dataclass
@@ -124,10 +146,12 @@ class Entry:
     on_hit: object = None
     kwargs: dict | None = None
 
+    @property
+    def size(self):
+        return len(self.content)
+
     def is_current(self, versions, now):
-        return now < self.expires and all(
-            versions.get(section, 0) == version for section, version in zip(self.sections, self.versions, strict=True)
-        )
+        return _is_current(self, versions, now)
 
     def response(self, request):
         if self.on_hit is not None:
@@ -140,8 +164,26 @@ class Entry:
         return get_conditional_response(request, etag=response.get("ETag"), response=response) or response
 
 
+def _is_current(entry, versions, now):
+    return now < entry.expires and all(
+        versions.get(section, 0) == version for section, version in zip(entry.sections, entry.versions, strict=True)
+    )
+
+
+@dataclass
+class Part:
+    """A kept part of pages (pagecache.cached): what signed-in pages are made of, and the per-person counts."""
+
+    sections: tuple
+    versions: tuple
+    expires: float  # time.monotonic()
+    value: object
+    size: int
+    pickled: bool
+
+
 class _Pages:
-    """Entries by request key, the least recently used dropped first once over ``PAGE_COPY_MAX_BYTES``."""
+    """Entries by key, the least recently used dropped first once over ``PAGE_COPY_MAX_BYTES``."""
 
     def __init__(self):
         self.entries = OrderedDict()
@@ -156,14 +198,14 @@ class _Pages:
     def put(self, key, entry):
         self.drop(key)
         self.entries[key] = entry
-        self.size += len(entry.content)
+        self.size += entry.size
         while self.size > settings.PAGE_COPY_MAX_BYTES and self.entries:
             self.drop(next(iter(self.entries)))
 
     def drop(self, key):
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= len(entry.content)
+            self.size -= entry.size
 
     def clear(self):
         self.entries.clear()
@@ -172,6 +214,7 @@ class _Pages:
 
 channel = _Channel()
 pages = _Pages()
+parts = _Pages()
 # Headers that belong to one response, not to the page.
 _NOT_KEPT = {"set-cookie", "date", "x-page-cache"}
 
@@ -191,6 +234,36 @@ def request_key(request):
         return None
     mode = "e" if is_elderly(request) else "s"
     return (mode, request.scheme, host, request.get_full_path())
+
+
+def copied_parts(wanted):
+    """{key: (value, versions)} for ``wanted`` ({key: its sections}), if this process has every one of them
+    current; else None (the caller reads them all from the shared cache)."""
+    if not settings.PARTS_COPY_ENABLED or not all(key in parts.entries for key in wanted):
+        return None
+    versions = channel.current()
+    if versions is None:
+        return None
+    now, found = time.monotonic(), {}
+    for key, sections in wanted.items():
+        part = parts.get(key)
+        if part is None or part.sections != tuple(sections) or not _is_current(part, versions, now):
+            return None
+        value = pickle.loads(part.value) if part.pickled else part.value  # noqa: S301 -- our own value
+        found[key] = (value, part.versions)
+    return found
+
+
+def keep_part(key, sections, versions, value, expires_in):
+    """Keep a part read from or written to the shared cache, built from ``versions`` of ``sections``."""
+    if not settings.PARTS_COPY_ENABLED or expires_in <= 0 or channel.current() is None:
+        return
+    # HTML and counts are handed out as they are; anything else as a copy of its own for each request, so that a
+    # view changing what it was given cannot change what the next request gets.
+    pickled = not isinstance(value, str | int)
+    kept = pickle.dumps(value) if pickled else value
+    size = len(kept) if isinstance(kept, str | bytes) else 8
+    parts.put(key, Part(tuple(sections), tuple(versions), time.monotonic() + expires_in, kept, size, pickled))
 
 
 def remember(request, *, sections, versions, expires_in, on_hit=None, kwargs=None):

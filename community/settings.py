@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With PAGE_CACHE_HEADER only: says whether who asks was known from this process's copy (community/signedin.py).
+    "community.signedin.WhereFromHeaderMiddleware",
     # Signed-in pages are that person's (names, contact details, counts): no shared or browser cache keeps them.
     "community.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -309,6 +311,8 @@ CACHED_PARTS_ENABLED = env_bool("PARTS_CACHE", default=True)
 # Each web process's own copy of kept pages (community/pagecopy.py), kept current by LISTEN/NOTIFY on the primary.
 PAGE_COPY_ENABLED = env_bool("PAGE_COPY", default=True) and PAGE_CACHE_ENABLED
 PAGE_COPY_MAX_BYTES = env_int("PAGE_COPY_MAX_MB", 64) * 1024 * 1024
+# The same copy keeps the parts of pages (what signed-in pages are made of), each bounded by PAGE_COPY_MAX_MB.
+PARTS_COPY_ENABLED = env_bool("PAGE_COPY", default=True) and CACHED_PARTS_ENABLED
 # X-Page-Cache: hit/miss on kept pages, for development and tests only: in production it would tell anyone
 # whether a page (a search, say) was asked for by someone else in the last minutes.
 PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", default=DEBUG)
@@ -326,8 +330,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "community.cache.PostgresCache", "LOCATION": "django_cache"}}
 # Sessions stay in PostgreSQL (Django's default), also with Redis: a session kept in Redis could come back
-# from an outage older than the truth (a sign-out made while Redis was down would be undone).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# from an outage older than the truth (a sign-out made while Redis was down would be undone). Each web process
+# keeps a copy of the sessions and people it read, dropped the moment PostgreSQL says they changed
+# (community/signedin.py); SIGNED_IN_COPY=0 reads them from PostgreSQL on every request.
+SESSION_ENGINE = "community.signedin"
+SIGNED_IN_COPY_ENABLED = env_bool("SIGNED_IN_COPY", default=True)
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

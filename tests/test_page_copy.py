@@ -1,10 +1,12 @@
-"""Each web process's copy of kept pages (community/pagecopy.py), tried for real: two gunicorn processes on a
-PostgreSQL server of the test's own; changes are made through one process or from outside, the other is asked.
+"""Each web process's copies, tried for real: of kept pages (community/pagecopy.py) and of sessions and people
+(community/signedin.py). Two gunicorn processes on a PostgreSQL server of the test's own; changes are made through
+one process or from outside, the other is asked.
 
 No timed assertions: where a notification has to travel, the test asks again until a deadline.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -42,6 +44,18 @@ wish = Wish.submit(by=resident, title={title!r}, description="想请人帮忙。
                    building=Building.objects.get(), needed_by=timezone.localdate() + timedelta(days=7),
                    contact_phone="13800002222", contact_address="团结巷3栋1单元101")
 wish.publish(by=staff)
+"""
+# A session for a person, as signing in makes one; prints its key.
+SIGN_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from community.models import User
+from community.signedin import SessionStore
+user = User.objects.get(username={username!r})
+session = SessionStore()
+session.update({{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "community.backends.LoginNameBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash()}})
+session.create()
+print("SESSION=" + session.session_key)
 """
 # Headers a response has for itself, not for the page.
 OWN_HEADERS = {"date", "x-page-cache", "server"}
@@ -101,7 +115,15 @@ def portal(tmp_path_factory):
         until(lambda base=base: _answers(base), seconds=60)
 
     def shell(code):
-        subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     yield bases, database, shell
     for server in servers:
@@ -165,3 +187,80 @@ def test_a_worker_whose_channel_dropped_serves_no_stale_page(portal):
     # Listening again a few seconds later, it keeps pages again, and still the current ones.
     status, headers, page = copied(b, "/wishes/")
     assert "想请人帮忙换灯泡" in page
+
+
+# --- Sessions and people --------------------------------------------------------------------------------
+
+
+def signed_in_cookie(shell, username="13800001111"):
+    key = next(line for line in shell(SIGN_IN.format(username=username)).splitlines() if line.startswith("SESSION="))
+    return {"Cookie": "sessionid=" + key.removeprefix("SESSION=")}, key.removeprefix("SESSION=")
+
+
+def known_from_copy(base, cookie, path="/me/"):
+    """The page, once ``base`` knew the session and the person from its copy (asking until it did)."""
+    return until(lambda: (page := get(base, path, cookie))[1].get("X-Signed-In-Copy") == "session,person" and page)
+
+
+def signed_in_as(name, page):
+    return page[0] == 200 and page[1].get("X-Signed-In-Copy") is not None and name in page[2]
+
+
+def test_a_session_ended_elsewhere_is_not_served_from_the_copy(portal):
+    (a, b), _database, shell = portal
+    cookie, key = signed_in_cookie(shell)
+    assert signed_in_as("王秀英", known_from_copy(b, cookie))
+    # Signed out through the other worker (or everywhere, by staff): the session row goes.
+    shell(f"from django.contrib.sessions.models import Session; Session.objects.filter(session_key={key!r}).delete()")
+    until(lambda: not signed_in_as("王秀英", get(b, "/me/", cookie)))
+    assert not signed_in_as("王秀英", get(a, "/me/", cookie))
+
+
+def test_a_changed_password_or_a_closed_account_ends_the_kept_sessions(portal):
+    (_a, b), _database, shell = portal
+    cookie, _key = signed_in_cookie(shell)
+    known_from_copy(b, cookie)
+    shell(
+        "from community.models import User\nu = User.objects.get(username='13800001111')\n"
+        "u.set_password('y-Jiangbin-2027'); u.save()"
+    )
+    until(lambda: not signed_in_as("王秀英", get(b, "/me/", cookie)))
+    cookie, _key = signed_in_cookie(shell)  # signed in again, with the new password
+    known_from_copy(b, cookie)
+    shell("from community.models import User; User.objects.filter(username='13800001111').update(is_active=False)")
+    until(lambda: not signed_in_as("王秀英", get(b, "/me/", cookie)))
+    shell("from community.models import User; User.objects.filter(username='13800001111').update(is_active=True)")
+
+
+def unread(page):
+    found = re.search(r"(\d+) 条未读消息", page)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_new_notification_shows_in_the_header_of_the_other_worker(portal):
+    (_a, b), _database, shell = portal
+    cookie, _key = signed_in_cookie(shell)
+    before = unread(known_from_copy(b, cookie, "/wishes/")[2])
+    shell(
+        "from community.models import User\nfrom community.notifications import notify\n"
+        "notify(User.objects.get(username='13800001111'), '您的心愿已被认领')"
+    )
+    until(lambda: unread(get(b, "/wishes/", cookie)[2]) == before + 1)
+    assert unread(known_from_copy(b, cookie, "/wishes/")[2]) == before + 1  # and kept again, with the new count
+
+
+def test_a_worker_whose_channel_dropped_reads_sessions_from_postgresql(portal):
+    (_a, b), _database, shell = portal
+    cookie, key = signed_in_cookie(shell)
+    known_from_copy(b, cookie)
+    shell(
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        '    c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity'
+        " WHERE application_name = 'page-copy-listener'\")\n"
+    )
+    shell(f"from django.contrib.sessions.models import Session; Session.objects.filter(session_key={key!r}).delete()")
+    # Heard by nobody; the worker finds the channel down and asks PostgreSQL.
+    assert not signed_in_as("王秀英", get(b, "/me/", cookie))
+    cookie, _key = signed_in_cookie(shell)
+    assert signed_in_as("王秀英", known_from_copy(b, cookie))  # listening again, it keeps them again

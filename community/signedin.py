@@ -1,0 +1,162 @@
+"""Each web process's copy of the sessions and people it has seen, so that knowing who asks costs no query.
+
+Every signed-in request used to read its session from PostgreSQL, decode it,
+then read the person (with their unread count) and, for staff, their
+permissions: two or three round trips and much of the request's time, for
+rows that change a few times a day. This process keeps what it read, and
+PostgreSQL says when it changed: triggers on the session, person,
+notification and permission tables (migration 0017) send ``NOTIFY
+signed_in`` in the transaction of every change, whichever path made it (a
+sign-out, a password or role change, a new notification, an erased account),
+delivered when it commits. The process listens on the connection the kept
+pages' copy already holds (community/pagecopy.py) and takes in what arrived
+before every lookup.
+
+- While that channel is down, nothing is served from this copy: sessions and
+  people are read from PostgreSQL as before, and what was kept is forgotten.
+- A value read from PostgreSQL is kept only if no notification of its kind
+  arrived while it was being read; otherwise the change may have come just
+  after the read, and the next request reads again.
+- Entries are copied out, never handed over: a view that changes the person
+  (a form filled in but not saved) changes only its own request's copy.
+- A session is kept until it expires at the latest. The copy is bounded
+  (``MAX_ENTRIES`` of each kind, the least recently used dropped first) and
+  lost with the process.
+
+``SESSION_ENGINE = "community.signedin"``: Django's database sessions, with
+this copy in front; the person is kept by ``community.backends``.
+"""
+
+import copy
+import hashlib
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.contrib.sessions.backends import db
+from django.core.exceptions import MiddlewareNotUsed
+
+from community import pagecopy
+
+CHANNEL = "signed_in"
+MAX_ENTRIES = 10_000
+
+
+class _Kept:
+    """Values by key, the least recently used dropped first once over ``MAX_ENTRIES``."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.heard = 0  # notifications of this kind so far: a read that overlapped one is not kept
+
+    def get(self, key):
+        value = self.entries.get(key)
+        if value is not None:
+            self.entries.move_to_end(key)
+        return value
+
+    def put(self, key, value, *, heard_before):
+        """Keep ``value``, read from PostgreSQL after ``heard_before`` notifications, unless one came since."""
+        if pagecopy.channel.current() is None or self.heard != heard_before:
+            return
+        self.entries[key] = value
+        self.entries.move_to_end(key)
+        while len(self.entries) > MAX_ENTRIES:
+            self.entries.popitem(last=False)
+
+    def drop(self, keys):
+        self.heard += 1
+        if keys == "*":
+            self.entries.clear()
+        else:
+            for key in keys.split(","):
+                self.entries.pop(key, None)
+
+    def clear(self):
+        self.heard += 1
+        self.entries.clear()
+
+
+sessions = _Kept()  # first 16 hex digits of md5(session key) -> (session data, expiry as epoch seconds)
+people = _Kept()  # user id (as text) -> the User, with unread_notifications and (staff) their permissions
+
+
+def _heard(payload):
+    """``s:<keys>`` or ``u:<ids>`` (comma-separated, or ``*`` for all) changed: drop them."""
+    kind, _sep, keys = payload.partition(":")
+    kept = {"s": sessions, "u": people}.get(kind)
+    if kept is not None:
+        kept.drop(keys)
+
+
+def forget():
+    """Drop everything kept (the channel was down; or a benchmark counting a cold request's queries)."""
+    sessions.clear()
+    people.clear()
+
+
+pagecopy.channel.listen(CHANNEL, _heard, forget)
+
+
+def in_use():
+    """Whether lookups may be answered from the copy now (it is switched on and the channel is up)."""
+    return settings.SIGNED_IN_COPY_ENABLED and pagecopy.channel.current() is not None
+
+
+def session_id(session_key):
+    """How the triggers name a session in their notifications (the key itself never travels)."""
+    return hashlib.md5(session_key.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def kept_person(user_id):
+    """A copy of the kept person with this id, or None."""
+    if not in_use():
+        return None
+    person = people.get(str(user_id))
+    if person is None:
+        return None
+    person = copy.copy(person)
+    person.came_from_copy = True
+    return person
+
+
+def keep_person(user, *, heard_before):
+    people.put(str(user.pk), copy.copy(user), heard_before=heard_before)
+
+
+class SessionStore(db.SessionStore):
+    """Django's database sessions, answered from this process's copy while it is current."""
+
+    def load(self):
+        if not self.session_key or not in_use():
+            return super().load()
+        key = session_id(self.session_key)
+        kept = sessions.get(key)
+        if kept is not None and time.time() < kept[1]:
+            self.came_from_copy = True
+            return copy.deepcopy(kept[0])
+        heard_before = sessions.heard
+        stored = self._get_session_from_db()
+        if stored is None:
+            return {}
+        data = self.decode(stored.session_data)
+        sessions.put(key, (copy.deepcopy(data), stored.expire_date.timestamp()), heard_before=heard_before)
+        return data
+
+
+class WhereFromHeaderMiddleware:
+    """``X-Signed-In-Copy``: which of the session and the person came from the copy (with PAGE_CACHE_HEADER, for
+    development and tests only)."""
+
+    def __init__(self, get_response):
+        if not settings.PAGE_CACHE_HEADER:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session, user = getattr(request, "session", None), getattr(request, "user", None)
+        if session is not None and session.accessed and user is not None and user.is_authenticated:
+            parts = [name for name, part in (("session", session), ("person", user)) if hasattr(part, "came_from_copy")]
+            response["X-Signed-In-Copy"] = ",".join(parts) or "none"
+        return response
