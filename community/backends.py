@@ -66,8 +66,9 @@ class LoginNameBackend(ModelBackend):
             permissions = Permission.objects.order_by()
             if not user_obj.is_superuser:
                 permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
+            # Frozen: a person kept by this process (community/signedin.py) shares it with each request's copy.
+            user_obj._perm_cache = frozenset(
                 f"{app_label}.{codename}"
                 for app_label, codename in permissions.values_list("content_type__app_label", "codename").distinct()
-            }
+            )
         return user_obj._perm_cache

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "page_versions"
 RETRY_SECONDS = 5
+DRAIN_ROUNDS = 1000
 
 
 class _Channel:
@@ -74,8 +75,8 @@ class _Channel:
             pgconn = self.connection.pgconn
             # What the socket holds, without waiting. A server that ended the connection sent its last message
             # and then closed it: libpq reads the message on one call and meets the end on the next, so the socket
-            # is read again for as long as it has more.
-            for _round in range(100):
+            # is read again for as long as it has more. A burst that does not end is not half-read and trusted.
+            for _round in range(DRAIN_ROUNDS):
                 pgconn.consume_input()
                 while (notice := pgconn.notifies()) is not None:
                     name, payload = notice.relname.decode(), notice.extra.decode()
@@ -87,6 +88,8 @@ class _Channel:
                     raise psycopg.OperationalError("the listening connection is gone")
                 if not select.select([pgconn.socket], [], [], 0)[0]:
                     break
+            else:
+                return None
         except psycopg.Error:
             logger.warning("The page-version channel dropped; serving without the in-process copy", exc_info=True)
             self.close()
@@ -106,6 +109,10 @@ class _Channel:
         try:
             params = connections[DEFAULT_DB_ALIAS].get_connection_params()
             params["application_name"] = "page-copy-listener"
+            # The connection only listens, so a cut that sends no reset (a firewall forgetting an idle flow)
+            # would look like silence: TCP keepalives find it out within about half a minute.
+            params |= {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
+            params["tcp_user_timeout"] = 30_000
             connection = psycopg.Connection.connect(**params, autocommit=True)
             for name in (CHANNEL, *self.others):
                 connection.execute(f"LISTEN {name}")
@@ -262,7 +269,7 @@ def keep_part(key, sections, versions, value, expires_in):
     # view changing what it was given cannot change what the next request gets.
     pickled = not isinstance(value, str | int)
     kept = pickle.dumps(value) if pickled else value
-    size = len(kept) if isinstance(kept, str | bytes) else 8
+    size = len(kept) if isinstance(kept, str | bytes) else 100  # an int and its entry
     parts.put(key, Part(tuple(sections), tuple(versions), time.monotonic() + expires_in, kept, size, pickled))
 
 

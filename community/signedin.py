@@ -19,9 +19,10 @@ before every lookup.
   after the read, and the next request reads again.
 - Entries are copied out, never handed over: a view that changes the person
   (a form filled in but not saved) changes only its own request's copy.
-- A session is kept until it expires at the latest. The copy is bounded
-  (``MAX_ENTRIES`` of each kind, the least recently used dropped first) and
-  lost with the process.
+- Only what the primary said outside a transaction is kept, for a minute at
+  most (``MAX_SECONDS``) and never past the session's expiry. The copy is
+  bounded (``MAX_ENTRIES`` of each kind, the least recently used dropped
+  first) and lost with the process.
 
 ``SESSION_ENGINE = "community.signedin"``: Django's database sessions, with
 this copy in front; the person is kept by ``community.backends``.
@@ -35,11 +36,15 @@ from collections import OrderedDict
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.core.exceptions import MiddlewareNotUsed
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from community import pagecopy
 
 CHANNEL = "signed_in"
 MAX_ENTRIES = 10_000
+# However current the channel says it is, nothing is kept longer: a notification lost in a way nobody noticed
+# would be honoured for at most this long.
+MAX_SECONDS = 60
 
 
 class _Kept:
@@ -50,16 +55,27 @@ class _Kept:
         self.heard = 0  # notifications of this kind so far: a read that overlapped one is not kept
 
     def get(self, key):
-        value = self.entries.get(key)
-        if value is not None:
-            self.entries.move_to_end(key)
-        return value
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if time.monotonic() >= entry[0]:
+            del self.entries[key]
+            return None
+        self.entries.move_to_end(key)
+        return entry[1]
 
-    def put(self, key, value, *, heard_before):
-        """Keep ``value``, read from PostgreSQL after ``heard_before`` notifications, unless one came since."""
-        if pagecopy.channel.current() is None or self.heard != heard_before:
+    def put(self, key, value, *, heard_before, read_from):
+        """Keep ``value``, read from database ``read_from`` after ``heard_before`` notifications, unless one
+        came since; only what the primary said outside a transaction (a replica may not have replayed a change
+        already heard of; a transaction may roll back what it read)."""
+        if (
+            read_from != DEFAULT_DB_ALIAS
+            or connections[DEFAULT_DB_ALIAS].in_atomic_block
+            or pagecopy.channel.current() is None
+            or self.heard != heard_before
+        ):
             return
-        self.entries[key] = value
+        self.entries[key] = (time.monotonic() + MAX_SECONDS, value)
         self.entries.move_to_end(key)
         while len(self.entries) > MAX_ENTRIES:
             self.entries.popitem(last=False)
@@ -77,7 +93,7 @@ class _Kept:
         self.entries.clear()
 
 
-sessions = _Kept()  # first 16 hex digits of md5(session key) -> (session data, expiry as epoch seconds)
+sessions = _Kept()  # first 16 hex digits of md5(session key) -> (session key, data, expiry as epoch seconds)
 people = _Kept()  # user id (as text) -> the User, with unread_notifications and (staff) their permissions
 
 
@@ -121,7 +137,7 @@ def kept_person(user_id):
 
 
 def keep_person(user, *, heard_before):
-    people.put(str(user.pk), copy.copy(user), heard_before=heard_before)
+    people.put(str(user.pk), copy.copy(user), heard_before=heard_before, read_from=user._state.db)
 
 
 class SessionStore(db.SessionStore):
@@ -132,15 +148,21 @@ class SessionStore(db.SessionStore):
             return super().load()
         key = session_id(self.session_key)
         kept = sessions.get(key)
-        if kept is not None and time.time() < kept[1]:
+        # The whole key is compared: the short name of the notifications only finds the entry.
+        if kept is not None and kept[0] == self.session_key and time.time() < kept[2]:
             self.came_from_copy = True
-            return copy.deepcopy(kept[0])
+            return copy.deepcopy(kept[1])
         heard_before = sessions.heard
         stored = self._get_session_from_db()
         if stored is None:
             return {}
         data = self.decode(stored.session_data)
-        sessions.put(key, (copy.deepcopy(data), stored.expire_date.timestamp()), heard_before=heard_before)
+        sessions.put(
+            key,
+            (self.session_key, copy.deepcopy(data), stored.expire_date.timestamp()),
+            heard_before=heard_before,
+            read_from=stored._state.db,
+        )
         return data
 
 

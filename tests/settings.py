@@ -20,4 +20,4 @@ if "replica" not in DATABASES:
 # The in-process copy of kept pages listens for committed versions on a connection of its own, which cannot see
 # what a test's transaction wrote: tests of it run the portal in gunicorn processes (tests/test_page_copy.py).
 PAGE_COPY_ENABLED = PARTS_COPY_ENABLED = False
-SIGNED_IN_COPY_ENABLED = False  # the same holds for the copy of sessions and people (tests/test_signed_in_copy.py)
+SIGNED_IN_COPY_ENABLED = False  # the same holds for the copy of sessions and people (tests/test_page_copy.py)
