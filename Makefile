@@ -100,7 +100,7 @@ bench: deps
 	$(WITH_BENCH_ENV) $(PY) manage.py bench_seed --sizes $(BENCH_SIZES)
 	$(WITH_BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(WITH_BENCH_ENV) $(PY) manage.py run_jobs
-	$(WITH_BENCH_ENV) $(PY) manage.py bench_run --port $(BENCH_PORT) --seconds $(BENCH_SECONDS)
+	$(WITH_BENCH_ENV) $(PY) manage.py bench_run --port $(BENCH_PORT) --seconds $(BENCH_SECONDS) $(if $(BENCH_ONLY),--only "$(BENCH_ONLY)")
 
 # --- Everyday tools --------------------------------------------------------------
 check-migrations: deps

@@ -509,10 +509,11 @@ def _own_ticks():
 # --- The run --------------------------------------------------------------------------------------------
 
 
-def measure(*, server, seconds, warmup, connections, out):
-    """Measure every page in each phase, serving with ``server`` (a ``Gunicorn``); return the results."""
+def measure(*, server, seconds, warmup, connections, out, only=()):
+    """Measure every page in each phase (or those whose name contains one of ``only``), serving with ``server``
+    (a ``Gunicorn``); return the results."""
     started = datetime.now().astimezone()
-    targets = pick_targets()
+    targets = [target for target in pick_targets() if not only or any(part in target.name for part in only)]
     ceiling = Target("ceiling", "/bench/ceiling/", note="one query, 20 rows, minimal template")
     # The ceiling uses no cache: measured first and last, it shows how much the machine drifted meanwhile.
     ceiling_end = Target("ceiling (again, at the end)", ceiling.path, note=ceiling.note, phase=NO_CACHE)

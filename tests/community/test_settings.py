@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends import db
+
+from community import signedin
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -203,9 +206,11 @@ def test_object_storage_without_a_public_host_or_with_one_bucket_for_both_is_ref
 
 def test_redis_is_the_guarded_cache_and_sessions_stay_in_postgresql_either_way():
     with_redis = settings_from({"REDIS_URL": "redis://cache.internal:6379/0"}, "SESSION_ENGINE", "CACHES")
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # Django's database sessions, with each process's copy in front (community/signedin.py).
+    assert with_redis["SESSION_ENGINE"] == "community.signedin"
     assert with_redis["CACHES"]["default"]["BACKEND"] == "community.redis_cache.ResilientRedisCache"
-    assert settings_from({}, "SESSION_ENGINE")["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert settings_from({}, "SESSION_ENGINE")["SESSION_ENGINE"] == "community.signedin"
+    assert issubclass(signedin.SessionStore, db.SessionStore)
 
 
 def test_the_redis_client_is_installed_for_redis_url():

@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=10, help="how long wrk loads each page")
         parser.add_argument("--warmup", type=int, default=3, help="how long each page is loaded before measuring")
         parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument(
+            "--only", default="", help="comma-separated parts of page names to measure (the ceiling always is)"
+        )
 
-    def handle(self, *args, port, seconds, warmup, connections, **options):
+    def handle(self, *args, port, seconds, warmup, connections, only, **options):
         folder = Path(settings.DATA_DIR) / "bench"
         server = run.Gunicorn(port, folder / "gunicorn.log")
         results = run.measure(
@@ -25,6 +28,7 @@ class Command(BaseCommand):
             seconds=seconds,
             warmup=warmup,
             connections=connections,
+            only=[part for part in only.split(",") if part],
             out=self.stdout.write,
         )
         path = run.save(results, folder)
