@@ -989,6 +989,15 @@ class Activity(ShownModel):
         return reverse("volunteers:activity", kwargs={"pk": self.pk})
 
     @property
+    def is_full(self):
+        """Every place taken, by the kept count (current on a row just read or locked)."""
+        return self.signup_count >= self.capacity
+
+    @property
+    def places_left(self):
+        return max(self.capacity - self.signup_count, 0)
+
+    @property
     def host(self):
         """Who runs it: the team, the workstation, the partner unit or the branch; None when the community does."""
         return self.team or self.workstation or self.partner_unit or self.branch
@@ -1022,7 +1031,7 @@ class Activity(ShownModel):
         if self.status == self.Status.COMPLETED:
             return Phase("completed", _("已完成"))
         if now < self.signup_deadline:
-            full = self.signup_count >= self.capacity
+            full = self.is_full
             if full and self.has_waiting_list:
                 return Phase("waiting", _("已满，可排候补"), changes_at=self.signup_deadline, takes_signups=True)
             key, label = ("full", _("名额已满")) if full else ("open", _("报名中"))
@@ -1120,7 +1129,7 @@ class Activity(ShownModel):
                 raise VolunteerError(
                     gettext("您已经报名了这个活动。") if by in (None, person) else gettext("这位居民已经报名了。")
                 )
-            full = live.filter(status=SignUp.Status.SIGNED_UP).count() >= activity.capacity
+            full = activity.is_full
             if full and not activity.has_waiting_list:
                 raise VolunteerError(gettext("名额已满，下次早点报名吧。"))
             signup = SignUp.objects.create(
@@ -1146,7 +1155,10 @@ class Activity(ShownModel):
             .order_by("created", "id")
             .first()
         )
-        if first is None or self.signups.filter(status=SignUp.Status.SIGNED_UP).count() >= self.capacity:
+        if first is None:
+            return None
+        self.refresh_from_db(fields=["signup_count", "waiting_count"])  # the freed place moved the kept count
+        if self.is_full:
             return None
         first.status, first.promoted_at = SignUp.Status.SIGNED_UP, now or timezone.now()
         first.save(update_fields=["status", "promoted_at"])

@@ -375,7 +375,7 @@ class ActivityView(PageMixin, DetailView):
         context["volunteer"] = volunteer
         context["my_signup"] = my_signup
         context["may_sign_up"] = activity.admits(user, volunteer=volunteer)
-        context["places_left"] = max(activity.capacity - activity.signup_count, 0)
+        context["places_left"] = activity.places_left
         context["may_check_in"] = activity.may_check_in(user, leads=leads)
         if my_signup is not None and my_signup.attended and my_signup.rating is None:
             context["rating_form"] = RatingForm()
