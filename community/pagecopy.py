@@ -189,12 +189,17 @@ class Part:
     pickled: bool
 
 
-class _Pages:
-    """Entries by key, the least recently used dropped first once over ``PAGE_COPY_MAX_BYTES``."""
+class Bounded:
+    """Entries by key, the least recently used dropped first once their sizes (``size_of``) add up to more than
+    ``limit()``."""
 
-    def __init__(self):
+    def __init__(self, limit, size_of=lambda entry: entry.size):
         self.entries = OrderedDict()
         self.size = 0
+        self.limit, self.size_of = limit, size_of
+
+    def __contains__(self, key):
+        return key in self.entries
 
     def get(self, key):
         entry = self.entries.get(key)
@@ -205,14 +210,14 @@ class _Pages:
     def put(self, key, entry):
         self.drop(key)
         self.entries[key] = entry
-        self.size += entry.size
-        while self.size > settings.PAGE_COPY_MAX_BYTES and self.entries:
+        self.size += self.size_of(entry)
+        while self.size > self.limit() and self.entries:
             self.drop(next(iter(self.entries)))
 
     def drop(self, key):
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= entry.size
+            self.size -= self.size_of(entry)
 
     def clear(self):
         self.entries.clear()
@@ -220,8 +225,8 @@ class _Pages:
 
 
 channel = _Channel()
-pages = _Pages()
-parts = _Pages()
+pages = Bounded(lambda: settings.PAGE_COPY_MAX_BYTES)
+parts = Bounded(lambda: settings.PAGE_COPY_MAX_BYTES)
 # Headers that belong to one response, not to the page.
 _NOT_KEPT = {"set-cookie", "date", "x-page-cache"}
 
@@ -246,7 +251,7 @@ def request_key(request):
 def copied_parts(wanted):
     """{key: (value, versions)} for ``wanted`` ({key: its sections}), if this process has every one of them
     current; else None (the caller reads them all from the shared cache)."""
-    if not settings.PARTS_COPY_ENABLED or not all(key in parts.entries for key in wanted):
+    if not settings.PARTS_COPY_ENABLED or not all(key in parts for key in wanted):
         return None
     versions = channel.current()
     if versions is None:

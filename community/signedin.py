@@ -31,7 +31,6 @@ this copy in front; the person is kept by ``community.backends``.
 import copy
 import hashlib
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
@@ -48,21 +47,21 @@ MAX_SECONDS = 60
 
 
 class _Kept:
-    """Values by key, the least recently used dropped first once over ``MAX_ENTRIES``."""
+    """Values by key, at most ``MAX_ENTRIES`` (the least recently used dropped first), each for ``MAX_SECONDS``."""
 
     def __init__(self):
-        self.entries = OrderedDict()
+        self.entries = pagecopy.Bounded(lambda: MAX_ENTRIES, size_of=lambda entry: 1)
         self.heard = 0  # notifications of this kind so far: a read that overlapped one is not kept
 
     def get(self, key):
         entry = self.entries.get(key)
         if entry is None:
             return None
-        if time.monotonic() >= entry[0]:
-            del self.entries[key]
+        expires, value = entry
+        if time.monotonic() >= expires:
+            self.entries.drop(key)
             return None
-        self.entries.move_to_end(key)
-        return entry[1]
+        return value
 
     def put(self, key, value, *, heard_before, read_from):
         """Keep ``value``, read from database ``read_from`` after ``heard_before`` notifications, unless one
@@ -75,10 +74,7 @@ class _Kept:
             or self.heard != heard_before
         ):
             return
-        self.entries[key] = (time.monotonic() + MAX_SECONDS, value)
-        self.entries.move_to_end(key)
-        while len(self.entries) > MAX_ENTRIES:
-            self.entries.popitem(last=False)
+        self.entries.put(key, (time.monotonic() + MAX_SECONDS, value))
 
     def drop(self, keys):
         self.heard += 1
@@ -86,7 +82,7 @@ class _Kept:
             self.entries.clear()
         else:
             for key in keys.split(","):
-                self.entries.pop(key, None)
+                self.entries.drop(key)
 
     def clear(self):
         self.heard += 1
