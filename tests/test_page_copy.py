@@ -66,6 +66,21 @@ def publish(shell, title):
     shell(PUBLISH.format(title=title, username=f"resident-{abs(hash(title))}"))
 
 
+def drop_listeners(shell):
+    """End every worker's listening connection from outside, as a restart or a network cut would."""
+    shell(
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        '    c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity'
+        " WHERE application_name = 'page-copy-listener'\")\n"
+    )
+
+
+def end_session(shell, key):
+    """The session's row goes, as signing out (through any worker, or everywhere by staff) does."""
+    shell(f"from django.contrib.sessions.models import Session; Session.objects.filter(session_key={key!r}).delete()")
+
+
 def get(base, path, headers=None):
     request = urllib.request.Request(base + path, headers=headers or {})
     try:
@@ -174,12 +189,7 @@ def test_a_hit_from_the_copy_carries_every_header_of_the_page_as_built(portal):
 def test_a_worker_whose_channel_dropped_serves_no_stale_page(portal):
     (_a, b), database, shell = portal
     copied(b, "/wishes/")
-    shell(
-        "from django.db import connection\n"
-        "with connection.cursor() as c:\n"
-        '    c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity'
-        " WHERE application_name = 'page-copy-listener'\")\n"
-    )
+    drop_listeners(shell)
     publish(shell, "想请人帮忙换灯泡")  # heard by nobody: every listener is gone
     status, headers, page = get(b, "/wishes/")
     assert headers.get("X-Page-Cache") != "copy"
@@ -210,8 +220,7 @@ def test_a_session_ended_elsewhere_is_not_served_from_the_copy(portal):
     (a, b), _database, shell = portal
     cookie, key = signed_in_cookie(shell)
     assert signed_in_as("王秀英", known_from_copy(b, cookie))
-    # Signed out through the other worker (or everywhere, by staff): the session row goes.
-    shell(f"from django.contrib.sessions.models import Session; Session.objects.filter(session_key={key!r}).delete()")
+    end_session(shell, key)
     until(lambda: not signed_in_as("王秀英", get(b, "/me/", cookie)))
     assert not signed_in_as("王秀英", get(a, "/me/", cookie))
 
@@ -253,13 +262,8 @@ def test_a_worker_whose_channel_dropped_reads_sessions_from_postgresql(portal):
     (_a, b), _database, shell = portal
     cookie, key = signed_in_cookie(shell)
     known_from_copy(b, cookie)
-    shell(
-        "from django.db import connection\n"
-        "with connection.cursor() as c:\n"
-        '    c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity'
-        " WHERE application_name = 'page-copy-listener'\")\n"
-    )
-    shell(f"from django.contrib.sessions.models import Session; Session.objects.filter(session_key={key!r}).delete()")
+    drop_listeners(shell)
+    end_session(shell, key)
     # Heard by nobody; the worker finds the channel down and asks PostgreSQL.
     assert not signed_in_as("王秀英", get(b, "/me/", cookie))
     cookie, _key = signed_in_cookie(shell)

@@ -95,14 +95,15 @@ def measure(client, signed_in, pages, copies=False):
     return counts
 
 
-def settle(deadline_seconds=10):
-    """Take in the notifications that signing in sent (its session, the person's last sign-in time) until no more
-    come, so that they do not arrive in the middle of a measured page and keep it from being kept."""
+def settle(deadline_seconds=20):
+    """Wait until this process listens (it tries again every few seconds after its channel was closed), then take
+    in the notifications that signing in sent (its session, the person's last sign-in time) until no more come,
+    so that they do not arrive in the middle of a measured page and keep it from being kept."""
     deadline, last = time.monotonic() + deadline_seconds, None
     while time.monotonic() < deadline:
-        pagecopy.channel.current()
+        listening = pagecopy.channel.current() is not None
         heard = (signedin.sessions.heard, signedin.people.heard)
-        if heard == last:
+        if listening and heard == last:
             return
         last = heard
         time.sleep(0.2)
