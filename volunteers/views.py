@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -101,6 +102,9 @@ class VolunteerIndexView(PageMixin, TemplateView):
         }
 
 
+ROSTER_PER_PAGE = 50
+
+
 class TeamView(PageMixin, DetailView):
     """A team's public page: who they are, members, activities, hours; join or manage for those who may.
 
@@ -153,15 +157,16 @@ class TeamView(PageMixin, DetailView):
         context["leaders"] = leaders
         context["may_manage"] = team.may_manage(user, leaders)
         if team.member_phones_visible_to(user, leaders):
-            roster = list(
-                team.memberships.filter(
-                    status__in=[TeamMembership.Status.ACCEPTED, TeamMembership.Status.REQUESTED]
-                ).select_related("volunteer__user")
+            on_roster = team.memberships.select_related("volunteer__user").order_by("-is_leader", "created", "pk")
+            requests = list(on_roster.filter(status=TeamMembership.Status.REQUESTED))
+            # A big team has a thousand members: its roster comes a page at a time, and only the page shown
+            # counts as seen in the contact-view log.
+            members = Paginator(on_roster.filter(status=TeamMembership.Status.ACCEPTED), ROSTER_PER_PAGE).get_page(
+                self.request.GET.get("page")
             )
-            context["members"] = [m for m in roster if m.status == TeamMembership.Status.ACCEPTED]
-            context["requests"] = [m for m in roster if m.status == TeamMembership.Status.REQUESTED]
+            context["members"], context["requests"] = members, requests
             audit.record_contact_views(
-                subjects=[m.volunteer.user for m in roster],
+                subjects=[m.volunteer.user for m in [*requests, *members]],
                 viewer=user,
                 viewer_role=gettext("队长") if team.is_led_by(user, leaders) else gettext("社区工作人员"),
                 context=gettext("%(team)s队员名单") % {"team": team.name},

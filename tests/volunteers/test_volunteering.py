@@ -1,5 +1,6 @@
 """Volunteers: applications, teams, activities with capacity and check-in, hours, appointments, permissions."""
 
+import re
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -10,7 +11,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Notification
+from community.models import ContactView, Notification
 from tests.factories import (
     ActivityFactory,
     StaffFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     add_member,
 )
 from tests.signing_in import sign_in
+from volunteers import views as volunteer_views
 from volunteers.models import (
     Activity,
     Appointment,
@@ -136,6 +138,27 @@ class TestTeams:
                 client.logout()
             assert ("13911112222" in client.get(url).text) == sees, viewer
         assert member.phone_visible_to(leader.user) and not member.phone_visible_to(outsider.user)
+
+    def test_a_big_team_s_roster_comes_a_page_at_a_time_and_only_the_page_shown_is_logged(self, client, monkeypatch):
+        monkeypatch.setattr(volunteer_views, "ROSTER_PER_PAGE", 3)
+        team, leader = TeamFactory(), VolunteerFactory()
+        add_member(team, leader, leader=True)
+        members = [VolunteerFactory(phone=f"1391111000{i}") for i in range(4)]
+        for member in members:
+            add_member(team, member)
+        sign_in(client, leader.user)
+        first = client.get(reverse("volunteers:team", kwargs={"pk": team.pk})).text
+        shown = [member for member in members if member.phone in first]
+        assert len(shown) == 2 and "第 1 / 2 页" in first  # the leader heads the list
+        assert set(ContactView.objects.filter(viewer=leader.user).values_list("subject", flat=True)) == {
+            member.user.pk for member in shown
+        }
+        next_page = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+        second = client.get(reverse("volunteers:team", kwargs={"pk": team.pk}) + next_page).text
+        assert [member for member in members if member.phone in second] == [
+            member for member in members if member not in shown
+        ]
+        assert ContactView.objects.filter(viewer=leader.user).count() == 4
 
     def test_team_and_unit_pages_count_the_wishes_credited_to_them(self, client):
         from tests.wishes.helpers import make_member, make_wish
