@@ -568,10 +568,12 @@ def _show_party_badge(user_id, shown):
 
 def is_party_member(user):
     """A confirmed party member (党员): may claim wishes and sign up for party days."""
-    return (
-        user.is_authenticated
-        and PartyMembership.objects.filter(member=user, status=PartyMembership.Status.CONFIRMED).exists()
-    )
+    return user.is_authenticated and confirmed_party_membership(user).exists()
+
+
+def confirmed_party_membership(user):
+    """The person's confirmed membership: a row when they are a party member (read with other rows, as 我的 does)."""
+    return PartyMembership.objects.filter(member=user, status=PartyMembership.Status.CONFIRMED)
 
 
 class Image(ShownModel):

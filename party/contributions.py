@@ -15,8 +15,8 @@ from community.contributions import (
     workbench,
     workbench_queues,
 )
-from community.models import PARTY, PartyBranch, PartyMembership, is_party_member
-from community.together import instances
+from community.models import PARTY, PartyBranch, PartyMembership, confirmed_party_membership
+from community.together import count_of, first_n, instances
 from party.models import REVIEW_PERMISSION, SECTION, FeedbackSheet, InServiceMember, PartyDay
 from volunteers.models import SECTION as VOLUNTEERS_SECTION
 from volunteers.models import Activity, PartnerUnit
@@ -153,28 +153,43 @@ workbench.register(
 # --- 双报到: in-service members and units report in; the yearly record and the feedback sheet ----------------
 
 
+def _report_in_rows(user):
+    return {
+        "member": InServiceMember.objects.filter(person=user)
+        .order_by("pk")
+        .values("id", "status", "unit__id", "unit__name")[:1],
+        "party_member": confirmed_party_membership(user).values("id")[:1],
+        "contact_units": PartnerUnit.objects.with_contact(user).order_by("name", "pk").values("id", "name"),
+        "sheets_to_see": count_of(FeedbackSheet.objects.filter(member__person=user, seen_at__isnull=True)),
+    }
+
+
 def _report_in_panel(rows, user):
     """我的服务 for party members and in-service members (this year's totals, the record), the registration's
     state, the unit contact's list, the reviewers' pages; and for everyone the ways to report in."""
-    member = InServiceMember.objects.filter(person=user).select_related("unit").first()
-    party_member = is_party_member(user)
+    member = instances(InServiceMember, rows["member"], unit=PartnerUnit)[0] if rows["member"] else None
+    party_member = bool(rows["party_member"])
     context = {
         "member": member,
         "party_member": party_member,
-        "contact_units": list(PartnerUnit.objects.with_contact(user)),
+        "contact_units": instances(PartnerUnit, rows["contact_units"]),
         "reviews": user.is_staff and user.has_perm(REVIEW_PERMISSION),
         "year": timezone.localdate().year,
     }
     if party_member or member is not None:
         context["totals"] = service_totals(service_of(user, context["year"]))
-        context["sheets_to_see"] = (
-            FeedbackSheet.objects.filter(member=member, seen_at__isnull=True).count() if member else 0
-        )
+        context["sheets_to_see"] = first_n(rows["sheets_to_see"]) if member else 0
     return context
 
 
 workbench.register(
-    Part(name="party_report_in", template="party/_me_report_in.html", context=_report_in_panel, order=12)
+    Part(
+        name="party_report_in",
+        template="party/_me_report_in.html",
+        rows=_report_in_rows,
+        context=_report_in_panel,
+        order=12,
+    )
 )
 
 workbench_queues.register(

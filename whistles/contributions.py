@@ -252,11 +252,18 @@ workbench_queues.register(
 # --- A partner unit's member: the unit, its open calls with the problem's photos ----------------
 
 
+def _unit_panel_rows(user):
+    # Whether the person acts for a unit or leads a team comes with the rest of 我的; the calls only for those who do.
+    return {
+        "units": PartnerUnit.objects.with_member(user).order_by("name", "pk").values("id", "name"),
+        "teams": Team.objects.led_by(user).values("id")[:1],
+    }
+
+
 def _unit_panel(rows, user):
-    units = list(PartnerUnit.objects.with_member(user))
-    teams = list(Team.objects.led_by(user))
-    if not units and not teams:
+    if not rows["units"] and not rows["teams"]:
         return None
+    units = instances(PartnerUnit, rows["units"])
     calls = list(_calls_waiting_for(user).select_related("whistle__building", "unit", "team"))
     photos = {}
     for photo in ReportPhoto.objects.filter(report__whistle__in=[call.whistle_id for call in calls]).select_related(
@@ -269,7 +276,15 @@ def _unit_panel(rows, user):
     return {"units": units, "calls": calls}
 
 
-workbench.register(Part(name="whistles_unit", template="whistles/_me_unit_section.html", context=_unit_panel, order=5))
+workbench.register(
+    Part(
+        name="whistles_unit",
+        template="whistles/_me_unit_section.html",
+        rows=_unit_panel_rows,
+        context=_unit_panel,
+        order=5,
+    )
+)
 workbench.register(
     Part(name="whistles_reports", template="whistles/_me_section.html", context=lambda rows, user: {}, order=15)
 )
