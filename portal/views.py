@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from community import audit
-from community.contributions import gather, home_figures, home_page, waiting_for, workbench
+from community.contributions import gather, home_figures, home_page, kept_waiting_for, workbench
 from community.forms import DeleteAccountForm
 from community.models import PARTY, Building, ContactView, Grid, Home, User, confirms_homes
 from community.pagecache import KeptPage
@@ -71,7 +71,7 @@ class MeView(LoginRequiredMixin, PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["waiting"] = waiting_for(user)
+        context["waiting"] = kept_waiting_for(user)
         # The apps' panels, the person's home and who saw their contact details lately, in one query.
         gathered = gather(
             workbench,
