@@ -190,7 +190,7 @@ class DashboardView(PermissionRequiredMixin, PageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = DashboardForm(self.request.GET or None)
         context |= {"form": form, "earliest": DashboardForm.EARLIEST, "latest": DashboardForm.latest()}
-        context["data"] = dashboard.dashboard(form.period())
+        context["data"] = dashboard.kept_dashboard(form.period())
         params = self.request.GET.copy()
         params.pop("full", None)
         context["query"] = params.urlencode()

@@ -45,7 +45,7 @@ def wish_row(
         category=category,
         building=extra.pop("building", None) or BuildingFactory(),
         needed_by=date(2026, 12, 31),
-        owner=UserFactory(),
+        owner=extra.pop("owner", None) or UserFactory(),
         contact_phone=extra.pop("phone", "13812345678"),
         status=Wish.Status.SUBMITTED,
         **extra,
@@ -196,6 +196,28 @@ class TestAccess:
         assert response.status_code == 200
         assert len(queries) <= 15, [q["sql"][:80] for q in queries]
         html_checker.assert_valid(response.text, "dashboard")
+
+
+def test_the_dashboard_is_kept_until_something_it_counts_changes(
+    client, fixture_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the fixture's changes, and the wish's building
+        building, owner = BuildingFactory(), UserFactory()
+    sign_in(client, StaffFactory(groups=["审核员"]))
+    client.get(reverse("me"))  # the first page after logging in also refreshes the session
+    november = {"start": "2026-11-01", "end": "2026-11-30"}
+
+    def submitted():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("dashboard"), november)
+        return response.context["data"]["wishes"]["totals"]["submitted"], len(queries)
+
+    first, built = submitted()
+    again, kept = submitted()
+    assert again == first and kept < built  # its figures came from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        wish_row("看板看过之后的心愿", created=shanghai(2026, 11, 20, 9, 0), building=building, owner=owner)
+    assert submitted()[0] == first + 1
 
 
 class TestExports:
