@@ -327,8 +327,15 @@ class Article(ShownModel):
         if words:
             any_word = SearchQuery(" | ".join(words), config=search.SEARCH_CONFIG, search_type="raw")
             sharing = Article.objects.published().exclude(pk=self.pk).filter(search_vector=any_word)
-            chosen.append(sharing.order_by("-publish_at").values("pk")[:200])
             rank = SearchRank(F("search_vector"), any_word)
+            # Ranked in PostgreSQL: only the few shown come back (not the 200 candidates).
+            chosen.append(
+                Article.objects.filter(pk__in=sharing.order_by("-publish_at").values("pk")[:200])
+                .annotate(shared=rank)
+                .filter(shared__gt=0)
+                .order_by("-shared", "-publish_at", "-id")
+                .values("pk")[:related]
+            )
         rows = list(
             Article.objects.filter(pk__in=chosen[0].union(*chosen[1:], all=True))
             .annotate(rank=rank)
