@@ -96,8 +96,11 @@ def claim_roles(user):
 
 class WishQuerySet(ShownQuerySet):
     def public(self):
-        """On the wish wall: published and later, never those under review, rejected or withdrawn."""
-        return self.filter(status__in=PUBLIC_STATUSES)
+        """On the wish wall: published and later, never those under review, rejected or withdrawn.
+
+        Every such wish has its publishing time; saying so lets a scan of the wall's index, newest first, start
+        past the wishes never published (their empty times come first)."""
+        return self.filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
 
     def visible_to(self, user):
         """The wishes ``user`` may open: public ones, their own, and all of them for staff."""
