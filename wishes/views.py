@@ -119,8 +119,10 @@ class WishDetailView(PageMixin, DetailView):
     kept_page = KeptPage(sections=(SECTION,))
 
     def get_queryset(self):
+        # Not the photos: most wishes have none, and two more joins cost PostgreSQL more planning than the two
+        # lookups by key cost a wish that has them.
         return Wish.objects.visible_to(self.request.user).select_related(
-            "building", "owner", "photo", "fulfil_photo", "live_claim__claimant", "live_claim__unit"
+            "building", "owner", "live_claim__claimant", "live_claim__unit"
         )
 
     def get_title(self):
