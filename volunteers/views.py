@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Avg, Count, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -120,17 +121,20 @@ def _shown_to_everyone(team):
         .order_by("pk")
         .values("id", "show_on_honour_roll", "user__id", "user__display_name", "user__shows_party_badge"),
     )
-    upcoming = [
-        activity.starts_at for activity in instances(Activity, gathered.rows["activities"]) if activity.upcoming
-    ]
-    valid_until(min(upcoming, default=None))  # the next activity to start moves to the past then
+    activities = instances(Activity, gathered.rows["activities"])
+    upcoming = [activity for activity in activities if activity.upcoming]
+    past = [activity for activity in reversed(activities) if not activity.upcoming]
+    valid_until(min((activity.starts_at for activity in upcoming), default=None))  # it moves to the past then
     figures = gathered.rows["figures"][0] if gathered.rows["figures"] else {}
     return {
         "figures": {
             "member_count": figures.get("member_count") or 0,
             **{name: Decimal(str(figures.get(name) or 0)) for name in ("total_hours", "year_hours")},
         },
-        "activities": gathered.rows["activities"],
+        # The same for everyone (each card is rendered with its activity only), and the page's slowest part.
+        "activities": render_to_string(
+            "volunteers/_team_activities.html", {"team": team, "upcoming": upcoming, "past": past}
+        ),
         "leaders": gathered.rows["leaders"],
         "parts": gathered.html,
         "part_figures": gathered.figures,
@@ -163,9 +167,7 @@ class TeamView(PageMixin, DetailView):
         shown = cached(f"team-page:{team.pk}", self.kept_page.all_sections(), lambda: _shown_to_everyone(team))
         for name, value in shown["figures"].items():
             setattr(team, name, value)
-        activities = instances(Activity, shown["activities"])
-        context["upcoming"] = [activity for activity in activities if activity.upcoming]
-        context["past"] = [activity for activity in reversed(activities) if not activity.upcoming]
+        context["activities"] = shown["activities"]
         leaders = instances(Volunteer, shown["leaders"], user=User)
         context["parts"] = shown["parts"]
         context["part_figures"] = shown["part_figures"]
