@@ -21,9 +21,12 @@ While the channel is down (the connection dropped, PostgreSQL restarted),
 nothing is served from the copy: every request takes the shared cache's path,
 which asks PostgreSQL; the channel tries again every few seconds.
 
-What the copy holds is public (the pages every anonymous visitor gets), it
-is bounded (``PAGE_COPY_MAX_BYTES``), and it is lost with the process, which
-is why a web process may still be replaced at any time.
+What the copy of pages holds is public (the pages every anonymous visitor
+gets). The copy of parts holds what ``pagecache.cached`` keeps: parts shown to
+everyone, and a few kept per person and role (the queues on 我的, which name
+residents), under keys that only that person's requests look up. Both are
+bounded (``PAGE_COPY_MAX_BYTES``) and lost with the process, which is why a
+web process may still be replaced at any time.
 """
 
 import logging

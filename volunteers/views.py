@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, OuterRef, Subquery, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -124,7 +124,7 @@ def _shown_to_everyone(team):
     activities = instances(Activity, gathered.rows["activities"])
     upcoming = [activity for activity in activities if activity.upcoming]
     past = [activity for activity in reversed(activities) if not activity.upcoming]
-    valid_until(min((activity.starts_at for activity in upcoming), default=None))  # it moves to the past then
+    valid_until(min((activity.ends_at for activity in upcoming), default=None))  # it moves to the past then
     figures = gathered.rows["figures"][0] if gathered.rows["figures"] else {}
     return {
         "figures": {
@@ -172,10 +172,25 @@ class TeamView(PageMixin, DetailView):
         context["parts"] = shown["parts"]
         context["part_figures"] = shown["part_figures"]
         context["leaders"] = leaders
-        context["may_manage"] = team.may_manage(user, leaders)
-        if team.member_phones_visible_to(user, leaders):
+        volunteer = None
+        if user.is_authenticated:
+            theirs = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk"))
+            volunteer = (
+                Volunteer.objects.filter(user=user)
+                .annotate(
+                    membership_status=Subquery(theirs.values("status")[:1]),
+                    leads_this_team=Exists(theirs.filter(status=TeamMembership.Status.ACCEPTED, is_leader=True)),
+                )
+                .first()
+            )
+        # Who may manage the team and see its members' phones is decided from the visitor's own rows, read now:
+        # the kept leaders are only shown.
+        leading = [volunteer] if volunteer is not None and volunteer.leads_this_team else []
+        context["may_manage"] = may_manage = team.may_manage(user, leading)
+        if team.member_phones_visible_to(user, leading):
             on_roster = team.memberships.select_related("volunteer__user").order_by("-is_leader", "created", "pk")
-            requests = list(on_roster.filter(status=TeamMembership.Status.REQUESTED))
+            # Join requests are shown (and so logged as seen) to those who may answer them.
+            requests = list(on_roster.filter(status=TeamMembership.Status.REQUESTED)) if may_manage else []
             # A big team has a thousand members: its roster comes a page at a time, and only the page shown
             # counts as seen in the contact-view log.
             members = Paginator(on_roster.filter(status=TeamMembership.Status.ACCEPTED), ROSTER_PER_PAGE).get_page(
@@ -185,14 +200,8 @@ class TeamView(PageMixin, DetailView):
             audit.record_contact_views(
                 subjects=[m.volunteer.user for m in [*requests, *members]],
                 viewer=user,
-                viewer_role=gettext("队长") if team.is_led_by(user, leaders) else gettext("社区工作人员"),
+                viewer_role=gettext("队长") if leading else gettext("社区工作人员"),
                 context=gettext("%(team)s队员名单") % {"team": team.name},
-            )
-        volunteer = None
-        if user.is_authenticated:
-            membership_status = TeamMembership.objects.filter(team=team, volunteer=OuterRef("pk")).values("status")[:1]
-            volunteer = (
-                Volunteer.objects.filter(user=user).annotate(membership_status=Subquery(membership_status)).first()
             )
         context["volunteer"] = volunteer
         context["membership_status"] = volunteer.membership_status if volunteer else None
