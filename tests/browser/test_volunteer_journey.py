@@ -1,7 +1,9 @@
 """A resident becomes a volunteer, signs up, is checked in by the leader, and sees their hours honoured."""
 
+import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -106,3 +108,34 @@ def test_the_activity_page_in_elderly_mode(new_context, live_server, html_checke
         page.set_viewport_size({"width": width, "height": 900})
         assert small_controls(page, 60, label_counts=False) == [], f"at {width}px"
     audit(page, html_checker, elderly=True)
+
+
+@pytest.mark.parametrize("mode", ["standard", "elderly"])
+def test_a_leader_pages_through_a_big_team_s_roster_from_my_page(new_context, live_server, html_checker, mode):
+    team = TeamFactory(name="平安巡逻队")
+    leader = VolunteerFactory(user=UserFactory(username="leader2", display_name="韦国强"), real_name="韦国强")
+    add_member(team, leader, leader=True)
+    members = [VolunteerFactory(real_name=f"队员{i:02d}", phone=f"139000000{i:02d}") for i in range(55)]
+    for member in members:
+        add_member(team, member)
+    context = new_context()
+    if mode == "elderly":
+        context.add_cookies([{"name": "elderly", "value": "1", "url": live_server.url}])
+    page = sign_in(context, "leader2")
+    page.get_by_role("link", name="管理平安巡逻队").click()
+    roster = page.locator("section", has=page.get_by_role("heading", name="队员名单"))
+    expect(page.get_by_text("第 1 / 2 页")).to_be_visible()
+    expect(page.get_by_role("link", name="13900000048")).to_be_visible()  # the leader first, then by joining
+    expect(page.get_by_role("link", name="13900000049")).to_have_count(0)
+    shots = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=shots / f"roster-{width}-{mode}.png", full_page=True)
+        if mode == "elderly":
+            assert small_controls(page, 60, label_counts=False) == [], f"at {width}px"
+    audit(page, html_checker, elderly=mode == "elderly")
+    roster.get_by_role("link", name="下一页").click()
+    expect(page.get_by_text("第 2 / 2 页")).to_be_visible()
+    expect(page.get_by_role("link", name="13900000049")).to_be_visible()
+    expect(page.get_by_role("link", name="13900000000")).to_have_count(0)
