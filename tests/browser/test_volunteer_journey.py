@@ -113,7 +113,9 @@ def test_the_activity_page_in_elderly_mode(new_context, live_server, html_checke
 @pytest.mark.parametrize("mode", ["standard", "elderly"])
 def test_a_leader_pages_through_a_big_team_s_roster_from_my_page(new_context, live_server, html_checker, mode):
     team = TeamFactory(name="平安巡逻队")
-    leader = VolunteerFactory(user=UserFactory(username="leader2", display_name="韦国强"), real_name="韦国强")
+    leader = VolunteerFactory(
+        user=UserFactory(username="leader2", display_name="韦国强"), real_name="韦国强", phone="13711112222"
+    )
     add_member(team, leader, leader=True)
     members = [VolunteerFactory(real_name=f"队员{i:02d}", phone=f"139000000{i:02d}") for i in range(55)]
     for member in members:
