@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +53,7 @@ from volunteers.models import (
     TeamMembership,
     Volunteer,
     Workstation,
+    hour_totals,
     upcoming_events,
     upcoming_for_home,
 )
@@ -113,19 +114,12 @@ home_figures.register(
 
 def _workbench_rows(user):
     """Everything of the volunteering panel, fetched with the rest of 我的 in one query."""
-    year_start, year_end = year_bounds(timezone.localdate().year)
-    records = ServiceHourRecord.objects.filter(volunteer__user=user).order_by().annotate(_all=Value(1))
     in_line = SignUp.waiting_up_to(OuterRef("activity_id"), OuterRef("created"), OuterRef("pk"))
     return {
         "volunteer": Volunteer.objects.filter(user=user)
         .order_by("-applied_at")
         .values("id", "status", "reject_reason")[:1],
-        "hours": records.values("_all")
-        .annotate(
-            total=Sum("hours", default=Decimal("0")),
-            year=Sum("hours", filter=Q(served_on__gte=year_start, served_on__lt=year_end), default=Decimal("0")),
-        )
-        .values("total", "year"),
+        "hours": hour_totals(ServiceHourRecord.objects.filter(volunteer__user=user)),
         "led_teams": Team.objects.led_by(user).order_by("order", "name").values("id", "name"),
         "workstations": Workstation.objects.filter(leader=user).order_by("order", "name").values("id", "name"),
         "appointments": user.appointments.order_by("-day", "-pk").values(

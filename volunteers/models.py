@@ -43,6 +43,22 @@ def _year_bounds(year):
     return datetime(year, 1, 1, tzinfo=tz).date(), datetime(year + 1, 1, 1, tzinfo=tz).date()
 
 
+def hour_totals(records, year=None):
+    """The total and ``year``'s (this year's) hours of ``records``: a values queryset of one row (none without
+    records), read alone or with other lists (community/together.py)."""
+    start, end = _year_bounds(year or timezone.localdate().year)
+    return (
+        records.order_by()
+        .annotate(_all=models.Value(1))
+        .values("_all")
+        .annotate(
+            total=Sum("hours", default=Decimal("0")),
+            year=Sum("hours", filter=Q(served_on__gte=start, served_on__lt=end), default=Decimal("0")),
+        )
+        .values("total", "year")
+    )
+
+
 # --- Volunteers -------------------------------------------------------------------------------
 
 
@@ -205,12 +221,8 @@ class Volunteer(ShownModel):
 
     def hours(self, year=None):
         """(total, this year's) service hours."""
-        records = self.hour_records.all()
-        start, end = _year_bounds(year or timezone.localdate().year)
-        return records.aggregate(
-            total=Sum("hours", default=Decimal("0")),
-            year=Sum("hours", filter=Q(served_on__gte=start, served_on__lt=end), default=Decimal("0")),
-        )
+        rows = list(hour_totals(self.hour_records.all(), year))
+        return rows[0] if rows else {"total": Decimal("0"), "year": Decimal("0")}
 
 
 # --- Teams -----------------------------------------------------------------------------------

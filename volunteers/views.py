@@ -179,7 +179,7 @@ class TeamView(PageMixin, DetailView):
                 Volunteer.objects.filter(user=user)
                 .annotate(
                     membership_status=Subquery(theirs.values("status")[:1]),
-                    leads_this_team=Exists(theirs.filter(status=TeamMembership.Status.ACCEPTED, is_leader=True)),
+                    leads_this_team=Exists(Team.objects.led_by(user).filter(pk=team.pk)),
                 )
                 .first()
             )
