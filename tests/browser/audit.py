@@ -1,5 +1,8 @@
 """What every page a browser test visits must pass: valid HTML and axe-core at both widths."""
 
+import os
+from pathlib import Path
+
 from axe_playwright_python.sync_playwright import Axe
 
 WIDTHS = (390, 1280)
@@ -8,6 +11,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CONTROLS = 'a[href]:not(.prose a), button, input:not([type="hidden"]), select, textarea, summary'
 
 _axe = Axe()
+# Where browser tests leave the screenshots a person looks at before calling a page done.
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
 
 
 def _describe(violations):
@@ -106,3 +111,14 @@ def small_text(page, minimum):
 def body_font_size(page):
     page.wait_for_load_state("load")
     return float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
+
+
+def at_both_widths(page, name, *, elderly):
+    """Screenshots of the page at 390 and 1280 px (``SHOTS``/name-width-mode.png); in 大字模式, no control under
+    60 × 60 px at either width."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SHOTS / f"{name}-{width}-{'elderly' if elderly else 'standard'}.png", full_page=True)
+        if elderly:
+            assert small_controls(page, 60, label_counts=False) == [], f"controls under 60x60 px at {width}px"

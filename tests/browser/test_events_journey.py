@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.audit import audit, small_controls
+from tests.browser.audit import at_both_widths, audit, small_controls
 from tests.browser.journeys import home, nav, sign_in, waiting
 from tests.factories import ActivityFactory, PartnerUnitFactory, StaffFactory, UserFactory
 from volunteers.models import SignUp
@@ -74,7 +74,7 @@ def test_a_resident_signs_up_on_her_phone_and_staff_check_her_in_by_her_code(
 
 
 @pytest.mark.parametrize("mode", ["standard", "elderly"])
-def test_the_events_list_at_390_and_1280(new_context, live_server, html_checker, mode, tmp_path):
+def test_the_events_list_at_390_and_1280(new_context, live_server, html_checker, mode):
     start = timezone.now() + timedelta(days=2)
     for days, title in enumerate(["健康讲座：冬季心脑血管保健", "义诊进社区", "科普进家庭：防范电信诈骗"]):
         ActivityFactory(team=None, audience="residents", title=title, starts_at=start + timedelta(days=days * 4))
@@ -87,9 +87,5 @@ def test_the_events_list_at_390_and_1280(new_context, live_server, html_checker,
     page.get_by_role("link", name="全部活动").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("活动")
     expect(page.get_by_text("已满，可排候补")).to_be_visible()
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=tmp_path / f"events-{width}-{mode}.png", full_page=True)
-        if mode == "elderly":
-            assert small_controls(page, 60, label_counts=False) == [], f"at {width}px"
+    at_both_widths(page, "events", elderly=mode == "elderly")
     audit(page, html_checker, elderly=mode == "elderly")

@@ -1,16 +1,14 @@
 """A resident becomes a volunteer, signs up, is checked in by the leader, and sees their hours honoured."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.audit import audit, small_controls
+from tests.browser.audit import at_both_widths, audit, small_controls
 from tests.browser.journeys import home, nav, sign_in, waiting
 from tests.factories import (
     ActivityFactory,
@@ -129,13 +127,7 @@ def test_a_leader_pages_through_a_big_team_s_roster_from_my_page(new_context, li
     expect(page.get_by_text("第 1 / 2 页")).to_be_visible()
     expect(page.get_by_role("link", name="13900000048")).to_be_visible()  # the leader first, then by joining
     expect(page.get_by_role("link", name="13900000049")).to_have_count(0)
-    shots = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-    shots.mkdir(parents=True, exist_ok=True)
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=shots / f"roster-{width}-{mode}.png", full_page=True)
-        if mode == "elderly":
-            assert small_controls(page, 60, label_counts=False) == [], f"at {width}px"
+    at_both_widths(page, "roster", elderly=mode == "elderly")
     audit(page, html_checker, elderly=mode == "elderly")
     roster.get_by_role("link", name="下一页").click()
     expect(page.get_by_text("第 2 / 2 页")).to_be_visible()
